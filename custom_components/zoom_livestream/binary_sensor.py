@@ -1,0 +1,48 @@
+"""Whether each meeting is in progress."""
+
+from __future__ import annotations
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+
+from .const import IN_PROGRESS_KEY
+from .coordinator import ZoomCoordinator
+from .data import ZoomConfigEntry
+from .entity import ZoomMeetingEntity, async_add_meeting_entities
+from .zoom import Meeting
+
+# Read-only: states come from the coordinator.
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ZoomConfigEntry,
+    async_add_entities: AddEntitiesCallback,
+) -> None:
+    """Add an in-progress sensor per meeting, now and as meetings appear."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_meeting_entities(
+        entry,
+        async_add_entities,
+        lambda meeting: [ZoomInProgressSensor(coordinator, meeting)],
+    )
+
+
+class ZoomInProgressSensor(ZoomMeetingEntity, BinarySensorEntity):
+    """On while the meeting runs; unknown for webinars, which Zoom lists no live state for."""
+
+    _attr_device_class = BinarySensorDeviceClass.RUNNING
+
+    def __init__(self, coordinator: ZoomCoordinator, meeting: Meeting) -> None:
+        """Follow `meeting` in the coordinator's live list."""
+        super().__init__(coordinator, meeting, IN_PROGRESS_KEY)
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return whether the meeting is in progress."""
+        return self.coordinator.data.in_progress(self.meeting)

@@ -1,0 +1,143 @@
+"""Polls Zoom for the account's meetings, webinars and which meetings are live."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+import time
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .const import DOMAIN, LIST_REFRESH_INTERVAL, LOGGER, SCAN_INTERVAL
+from .errors import translation_for
+from .zoom import (
+    Meeting,
+    MeetingKind,
+    MeetingListType,
+    ZoomAuthenticationError,
+    ZoomClient,
+    ZoomError,
+    ZoomRateLimitError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ZoomData:
+    """What one poll learned."""
+
+    meetings: Mapping[int, Meeting]
+    live_meeting_ids: frozenset[int]
+    # When the live list was requested (monotonic): a stream started after this
+    # moment is not contradicted by the meeting missing from that list.
+    live_checked_at: float = 0.0
+    full_refresh: bool = field(default=False, compare=False)
+
+    def in_progress(self, meeting: Meeting) -> bool | None:
+        """Return whether the meeting runs now; None when Zoom cannot tell (webinars)."""
+        if meeting.kind is MeetingKind.WEBINAR:
+            return None
+        return meeting.id in self.live_meeting_ids
+
+
+class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
+    """One poll: the live meetings always, the full lists every 15 minutes.
+
+    The number of requests depends on the number of 300-item pages, never on
+    the number of meetings.
+    """
+
+    config_entry: ConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        client: ZoomClient,
+    ) -> None:
+        """Poll with `client` for `entry`."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=DOMAIN,
+            update_interval=SCAN_INTERVAL,
+            always_update=False,
+        )
+        self.client = client
+        self._listed: dict[int, Meeting] = {}
+        self._listed_at: float | None = None
+
+    async def _async_update_data(self) -> ZoomData:
+        try:
+            data = await self._async_fetch()
+        except ZoomAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except ZoomRateLimitError as err:
+            # Back off for as long as Zoom asks; the next success restores the interval.
+            wait = err.retry_after if err.retry_after is not None else 120.0
+            self.update_interval = max(SCAN_INTERVAL, timedelta(seconds=wait))
+            raise self._update_failed(err) from err
+        except ZoomError as err:
+            raise self._update_failed(err) from err
+        self.update_interval = SCAN_INTERVAL
+        if data.full_refresh:
+            self._async_remove_stale_devices(data.meetings)
+        return data
+
+    def _update_failed(self, err: ZoomError) -> UpdateFailed:
+        key, placeholders = translation_for(err, self.config_entry.title)
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key=f"update_{key}",
+            translation_placeholders=placeholders,
+        )
+
+    async def _async_fetch(self) -> ZoomData:
+        now = time.monotonic()
+        full_refresh = (
+            self._listed_at is None
+            or now - self._listed_at >= LIST_REFRESH_INTERVAL.total_seconds()
+        )
+        if full_refresh:
+            scheduled = await self.client.async_list_meetings(
+                list_type=MeetingListType.SCHEDULED
+            )
+            webinars = await self.client.async_list_webinars()
+            self._listed = {item.id: item for item in (*scheduled, *webinars)}
+            self._listed_at = now
+        live_checked_at = time.monotonic()
+        live = await self.client.async_list_meetings(list_type=MeetingListType.LIVE)
+        # Instant and personal-room meetings can be live without being scheduled.
+        meetings = {**self._listed, **{item.id: item for item in live}}
+        return ZoomData(
+            meetings=meetings,
+            live_meeting_ids=frozenset(item.id for item in live),
+            live_checked_at=live_checked_at,
+            full_refresh=full_refresh,
+        )
+
+    async def async_request_full_refresh(self) -> None:
+        """Re-read the full lists now (a meeting was created or deleted)."""
+        self._listed_at = None
+        await self.async_request_refresh()
+
+    @callback
+    def _async_remove_stale_devices(self, meetings: Mapping[int, Meeting]) -> None:
+        registry = dr.async_get(self.hass)
+        current = {str(meeting_id) for meeting_id in meetings}
+        for device in dr.async_entries_for_config_entry(
+            registry, self.config_entry.entry_id
+        ):
+            ids = {value for domain, value in device.identifiers if domain == DOMAIN}
+            if ids and not ids & current:
+                LOGGER.debug("Removing device %s: no longer in Zoom", device.name)
+                registry.async_update_device(
+                    device.id, remove_config_entry_id=self.config_entry.entry_id
+                )

@@ -1,0 +1,25 @@
+"""The runtime data of a config entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+
+if TYPE_CHECKING:
+    from .coordinator import ZoomCoordinator
+    from .live_stream import LiveStreamController
+    from .zoom import ZoomClient
+
+
+@dataclass(slots=True)
+class ZoomRuntimeData:
+    """What a loaded entry holds: the client, the poller, the stream controller."""
+
+    client: ZoomClient
+    coordinator: ZoomCoordinator
+    controller: LiveStreamController
+
+
+type ZoomConfigEntry = ConfigEntry[ZoomRuntimeData]

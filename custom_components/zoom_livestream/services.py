@@ -1,0 +1,189 @@
+"""The `update_settings` action: where a meeting streams to and what it shows."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import voluptuous as vol
+from yarl import URL
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers.service import async_extract_entity_ids
+
+from .const import (
+    ATTR_ACTIVE_SPEAKER_NAME,
+    ATTR_DISPLAY_NAME,
+    ATTR_PAGE_URL,
+    ATTR_RESOLUTION,
+    ATTR_STREAM_KEY,
+    ATTR_STREAM_URL,
+    DOMAIN,
+    LIVE_STREAM_KEY,
+    MAX_DISPLAY_NAME_LENGTH,
+    MAX_STREAM_KEY_LENGTH,
+    MAX_URL_LENGTH,
+    SERVICE_UPDATE_SETTINGS,
+)
+from .data import ZoomConfigEntry
+from .errors import raise_for_zoom_error
+from .live_stream import IncompleteStreamTargetError, SettingsUpdate, StreamActiveError
+from .zoom import Meeting, Resolution, ZoomError
+
+SETTING_FIELDS = (
+    ATTR_STREAM_URL,
+    ATTR_STREAM_KEY,
+    ATTR_PAGE_URL,
+    ATTR_RESOLUTION,
+    ATTR_DISPLAY_NAME,
+    ATTR_ACTIVE_SPEAKER_NAME,
+)
+
+# Types only: the values are checked in the handler so every refusal is translated.
+UPDATE_SETTINGS_SCHEMA = cv.make_entity_service_schema(
+    {
+        vol.Optional(ATTR_STREAM_URL): cv.string,
+        vol.Optional(ATTR_STREAM_KEY): cv.string,
+        vol.Optional(ATTR_PAGE_URL): cv.string,
+        vol.Optional(ATTR_RESOLUTION): cv.string,
+        vol.Optional(ATTR_DISPLAY_NAME): cv.string,
+        vol.Optional(ATTR_ACTIVE_SPEAKER_NAME): cv.boolean,
+    }
+)
+
+
+def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders or None,
+    )
+
+
+def _check_url(field: str, value: str, schemes: tuple[str, ...]) -> str:
+    value = value.strip()
+    if len(value) > MAX_URL_LENGTH:
+        raise _invalid("value_too_long", field=field, max=str(MAX_URL_LENGTH))
+    try:
+        url = URL(value)
+    except ValueError:
+        url = None
+    if url is None or url.scheme not in schemes or not url.host:
+        raise _invalid("invalid_url", field=field, schemes=", ".join(schemes))
+    return value
+
+
+def parse_settings_update(data: dict[str, Any]) -> SettingsUpdate:
+    """Validate the action's fields; raise a translated error on the first problem."""
+    if not any(field in data for field in SETTING_FIELDS):
+        raise _invalid("no_settings", fields=", ".join(SETTING_FIELDS))
+    stream_url = stream_key = page_url = display_name = None
+    resolution: Resolution | None = None
+    if ATTR_STREAM_URL in data:
+        stream_url = _check_url(
+            ATTR_STREAM_URL, data[ATTR_STREAM_URL], ("rtmp", "rtmps")
+        )
+    if ATTR_PAGE_URL in data:
+        page_url = _check_url(ATTR_PAGE_URL, data[ATTR_PAGE_URL], ("http", "https"))
+    if ATTR_STREAM_KEY in data:
+        stream_key = data[ATTR_STREAM_KEY].strip()
+        if not stream_key:
+            raise _invalid("empty_stream_key")
+        if len(stream_key) > MAX_STREAM_KEY_LENGTH:
+            raise _invalid(
+                "value_too_long", field=ATTR_STREAM_KEY, max=str(MAX_STREAM_KEY_LENGTH)
+            )
+    if ATTR_RESOLUTION in data:
+        try:
+            resolution = Resolution(data[ATTR_RESOLUTION])
+        except ValueError:
+            raise _invalid(
+                "invalid_resolution", options=", ".join(r.value for r in Resolution)
+            ) from None
+    if ATTR_DISPLAY_NAME in data:
+        display_name = data[ATTR_DISPLAY_NAME].strip()
+        if not 1 <= len(display_name) <= MAX_DISPLAY_NAME_LENGTH:
+            raise _invalid("invalid_display_name", max=str(MAX_DISPLAY_NAME_LENGTH))
+    return SettingsUpdate(
+        stream_url=stream_url,
+        stream_key=stream_key,
+        page_url=page_url,
+        resolution=resolution,
+        display_name=display_name,
+        active_speaker_name=data.get(ATTR_ACTIVE_SPEAKER_NAME),
+    )
+
+
+async def _async_resolve_targets(
+    hass: HomeAssistant, call: ServiceCall
+) -> list[tuple[ZoomConfigEntry, Meeting]]:
+    registry = er.async_get(hass)
+    targets: list[tuple[ZoomConfigEntry, Meeting]] = []
+    for entity_id in sorted(await async_extract_entity_ids(hass, call)):
+        entity = registry.async_get(entity_id)
+        if (
+            entity is None
+            or entity.platform != DOMAIN
+            or entity.domain != Platform.SWITCH
+            or not entity.unique_id.endswith(f"_{LIVE_STREAM_KEY}")
+        ):
+            raise _invalid("not_a_live_stream_switch", entity_id=entity_id)
+        entry: ZoomConfigEntry | None = (
+            hass.config_entries.async_get_entry(entity.config_entry_id)
+            if entity.config_entry_id
+            else None
+        )
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            raise _invalid("entry_not_loaded", entity_id=entity_id)
+        meeting_id = int(entity.unique_id.removesuffix(f"_{LIVE_STREAM_KEY}"))
+        meeting = entry.runtime_data.coordinator.data.meetings.get(meeting_id)
+        if meeting is None:
+            raise _invalid("meeting_gone", entity_id=entity_id)
+        targets.append((entry, meeting))
+    if not targets:
+        raise _invalid("no_target")
+    return targets
+
+
+async def _async_update_one(
+    entry: ZoomConfigEntry, meeting: Meeting, update: SettingsUpdate
+) -> None:
+    try:
+        await entry.runtime_data.controller.async_update_settings(meeting, update)
+    except StreamActiveError:
+        raise _invalid("stream_active", name=meeting.topic) from None
+    except IncompleteStreamTargetError as err:
+        raise _invalid(
+            "incomplete_stream_target",
+            name=meeting.topic,
+            fields=", ".join(err.missing),
+        ) from None
+    except ZoomError as err:
+        raise_for_zoom_error(err, meeting.topic)
+
+
+async def _async_update_settings(call: ServiceCall) -> None:
+    update = parse_settings_update(dict(call.data))
+    targets = await _async_resolve_targets(call.hass, call)
+    results = await asyncio.gather(
+        *(_async_update_one(entry, meeting, update) for entry, meeting in targets),
+        return_exceptions=True,
+    )
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions (once, whether or not an entry loads)."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_UPDATE_SETTINGS,
+        _async_update_settings,
+        schema=UPDATE_SETTINGS_SCHEMA,
+    )

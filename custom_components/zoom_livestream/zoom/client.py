@@ -1,0 +1,294 @@
+"""The Zoom REST client: typed calls in, typed results out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+import logging
+from typing import Any
+
+import aiohttp
+
+from .auth import AbstractAuth
+from .exceptions import (
+    ZoomApiError,
+    ZoomAuthenticationError,
+    ZoomConnectionError,
+    ZoomMeetingNotStartedError,
+    ZoomNotFoundError,
+    ZoomPermissionError,
+    ZoomRateLimitError,
+)
+from .models import (
+    LiveStreamConfig,
+    LiveStreamStartSettings,
+    Meeting,
+    MeetingKind,
+    MeetingListType,
+    MeetingPage,
+    ZoomUser,
+)
+from .responses import parse_retry_after, read_json_body
+
+_LOGGER = logging.getLogger(__name__)
+
+PAGE_SIZE = 300
+# A runaway pager (a server repeating its token) must not loop forever:
+# 200 pages of 300 is far beyond any real account.
+MAX_PAGES = 200
+
+# Zoom codes that mean "this account, plan, host or app may not do that".
+_PERMISSION_CODES = frozenset({200, 1010, 3161, 4711})
+_SCOPE_CODE = 4711
+
+
+class ZoomClient:
+    """Calls the Zoom API with a token from `auth` over an injected session."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        auth: AbstractAuth,
+        *,
+        api_base: str,
+        use_token_api_url: bool = True,
+        request_timeout: float = 10.0,
+    ) -> None:
+        """Use `api_base` (or the token's `api_url` when allowed) for every call."""
+        self._session = session
+        self._auth = auth
+        self._api_base = api_base.rstrip("/")
+        self._use_token_api_url = use_token_api_url
+        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+
+    @property
+    def api_base(self) -> str:
+        """The base URL requests go to now."""
+        if self._use_token_api_url and (
+            api_url := _normalise_api_url(self._auth.api_url)
+        ):
+            return api_url
+        return self._api_base
+
+    async def async_get_current_user(self) -> ZoomUser:
+        """Return the user the credentials act for (`GET /users/me`)."""
+        return ZoomUser.from_json(await self._async_request("GET", "/users/me"))
+
+    async def async_list_meetings(
+        self,
+        user_id: str = "me",
+        list_type: MeetingListType = MeetingListType.SCHEDULED,
+    ) -> list[Meeting]:
+        """Return every meeting of a type, following all pages."""
+        return await self._async_list_all(
+            f"/users/{user_id}/meetings", MeetingKind.MEETING, {"type": list_type.value}
+        )
+
+    async def async_list_webinars(self, user_id: str = "me") -> list[Meeting]:
+        """Return every webinar of the user, following all pages."""
+        return await self._async_list_all(
+            f"/users/{user_id}/webinars", MeetingKind.WEBINAR, {}
+        )
+
+    async def async_get_live_stream(
+        self, kind: MeetingKind, meeting_id: int
+    ) -> LiveStreamConfig:
+        """Return where the meeting streams to."""
+        return LiveStreamConfig.from_json(
+            await self._async_request("GET", f"/{kind.path}/{meeting_id}/livestream")
+        )
+
+    async def async_update_live_stream(
+        self, kind: MeetingKind, meeting_id: int, config: LiveStreamConfig
+    ) -> None:
+        """Replace the stream target (Zoom wants URL, key and page URL together)."""
+        await self._async_request(
+            "PATCH", f"/{kind.path}/{meeting_id}/livestream", json=config.to_json()
+        )
+
+    async def async_start_live_stream(
+        self,
+        kind: MeetingKind,
+        meeting_id: int,
+        settings: LiveStreamStartSettings | None = None,
+    ) -> None:
+        """Start streaming a meeting that is in progress."""
+        body: dict[str, Any] = {"action": "start"}
+        if settings is not None and (values := settings.to_json()):
+            body["settings"] = values
+        await self._async_request(
+            "PATCH", f"/{kind.path}/{meeting_id}/livestream/status", json=body
+        )
+
+    async def async_stop_live_stream(self, kind: MeetingKind, meeting_id: int) -> None:
+        """Stop streaming."""
+        await self._async_request(
+            "PATCH",
+            f"/{kind.path}/{meeting_id}/livestream/status",
+            json={"action": "stop"},
+        )
+
+    async def _async_list_all(
+        self, path: str, kind: MeetingKind, params: Mapping[str, str]
+    ) -> list[Meeting]:
+        items: list[Meeting] = []
+        token = ""
+        seen_tokens: set[str] = set()
+        for _ in range(MAX_PAGES):
+            page = await self._async_list_page(path, kind, params, token)
+            items.extend(page.items)
+            token = page.next_page_token
+            if not token or token in seen_tokens:
+                break
+            seen_tokens.add(token)
+        return items
+
+    async def _async_list_page(
+        self,
+        path: str,
+        kind: MeetingKind,
+        params: Mapping[str, str],
+        page_token: str,
+    ) -> MeetingPage:
+        query = {**params, "page_size": str(PAGE_SIZE)}
+        if page_token:
+            query["next_page_token"] = page_token
+        body = await self._async_request("GET", path, params=query)
+        if not isinstance(body, dict):
+            raise ZoomConnectionError("Unexpected list from Zoom: not a JSON object")
+        raw_items = body.get(f"{kind.path}")
+        if raw_items is None:
+            raw_items = []
+        if not isinstance(raw_items, list):
+            raise ZoomConnectionError(
+                f"Unexpected list from Zoom: {kind.path} is not a list"
+            )
+        next_token = body.get("next_page_token")
+        return MeetingPage(
+            items=tuple(Meeting.from_json(item, kind) for item in raw_items),
+            next_page_token=next_token if isinstance(next_token, str) else "",
+        )
+
+    async def _async_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Send one request; renew the token and retry once after a 401."""
+        token = await self._auth.async_get_access_token()
+        status, body, headers = await self._async_send(
+            method, path, token, params, json
+        )
+        if status == HTTPStatus.UNAUTHORIZED:
+            self._auth.invalidate(token)
+            token = await self._auth.async_get_access_token()
+            status, body, headers = await self._async_send(
+                method, path, token, params, json
+            )
+            if status == HTTPStatus.UNAUTHORIZED:
+                code, message = _error_details(body)
+                raise ZoomAuthenticationError(
+                    f"Zoom refused a fresh access token (code {code}: {message})"
+                )
+        # Zoom answers some invalid requests with status 300, so only 2xx is success.
+        if status < HTTPStatus.MULTIPLE_CHOICES:
+            if status != HTTPStatus.NO_CONTENT and body is None and method == "GET":
+                raise ZoomConnectionError(
+                    f"Zoom answered {method} {path} with no JSON body", status=status
+                )
+            return body
+        raise _error_for(status, body, headers)
+
+    async def _async_send(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+    ) -> tuple[int, Any, Mapping[str, str]]:
+        url = f"{self.api_base}{path}"
+        try:
+            async with self._session.request(
+                method,
+                url,
+                params=params,
+                json=json,
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Accept": "application/json",
+                },
+                timeout=self._timeout,
+            ) as response:
+                body = await read_json_body(response)
+                _LOGGER.debug("%s %s answered HTTP %s", method, path, response.status)
+                return response.status, body, response.headers
+        except TimeoutError as err:
+            raise ZoomConnectionError(f"Timed out: {method} {path}") from err
+        except aiohttp.ClientError as err:
+            raise ZoomConnectionError(
+                f"Cannot reach Zoom for {method} {path}: {type(err).__name__}"
+            ) from err
+
+
+def _normalise_api_url(api_url: str | None) -> str | None:
+    """Turn the token's `api_url` (a host) into an API base; https only."""
+    if not api_url or not api_url.startswith("https://"):
+        return None
+    base = api_url.rstrip("/")
+    return base if base.endswith("/v2") else f"{base}/v2"
+
+
+def _error_details(body: Any) -> tuple[int | None, str]:
+    if isinstance(body, dict):
+        code = body.get("code")
+        message = body.get("message")
+        return (
+            code if isinstance(code, int) and not isinstance(code, bool) else None,
+            message if isinstance(message, str) else "",
+        )
+    return None, ""
+
+
+def _missing_scopes(message: str) -> tuple[str, ...]:
+    # Zoom's 4711 message: "Invalid access token, does not contain scopes:[a, b]."
+    start, end = message.find("["), message.rfind("]")
+    if start == -1 or end <= start:
+        return ()
+    return tuple(
+        scope.strip() for scope in message[start + 1 : end].split(",") if scope.strip()
+    )
+
+
+def _error_for(status: int, body: Any, headers: Mapping[str, str]) -> Exception:
+    code, message = _error_details(body)
+    if not message:
+        try:
+            message = HTTPStatus(status).phrase
+        except ValueError:
+            message = f"HTTP {status}"
+    if status == HTTPStatus.TOO_MANY_REQUESTS:
+        return ZoomRateLimitError(
+            message or "Too many requests",
+            retry_after=parse_retry_after(headers.get("Retry-After")),
+        )
+    if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        return ZoomConnectionError(f"Zoom answered HTTP {status}", status=status)
+    if code == _SCOPE_CODE:
+        return ZoomPermissionError(
+            status, code, message, missing_scopes=_missing_scopes(message)
+        )
+    if status == HTTPStatus.NOT_FOUND or code in (1001, 3001):
+        return ZoomNotFoundError(status, code, message)
+    if "not started" in message.lower():
+        return ZoomMeetingNotStartedError(status, code, message)
+    if (
+        status == HTTPStatus.FORBIDDEN
+        or code in _PERMISSION_CODES
+        or "not allowed" in message.lower()
+    ):
+        return ZoomPermissionError(status, code, message)
+    return ZoomApiError(status, code, message)

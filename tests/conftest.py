@@ -1,0 +1,333 @@
+"""Fixtures: a config entry and Zoom mocked at the HTTP boundary."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass, field
+from http import HTTPStatus
+import json
+import re
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from yarl import URL
+
+from custom_components.zoom_livestream.const import (
+    CONF_ACCOUNT_ID,
+    CONF_CLOUD,
+    DOMAIN,
+)
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
+
+API = "https://api.zoom.us/v2"
+OAUTH = "https://zoom.us/oauth"
+TOKEN_URL = f"{OAUTH}/token"
+ZOOM_URL = re.compile(r"^https://(api\.)?zoom\.us/")
+
+ACCOUNT_ID = "acc-123"
+CLIENT_ID = "client-abc"
+CLIENT_SECRET = "super-secret-value"
+USER_ID = "user-xyz"
+USER_EMAIL = "host@example.com"
+ACCESS_TOKEN = "access-token-1"
+
+# Real Zoom meeting IDs are 10-11 digits; some exceed 32 bits.
+MEETING_ID = 85746065432
+OTHER_MEETING_ID = 98765432101
+WEBINAR_ID = 91234567890
+
+ENTRY_DATA = {
+    CONF_ACCOUNT_ID: ACCOUNT_ID,
+    CONF_CLIENT_ID: CLIENT_ID,
+    CONF_CLIENT_SECRET: CLIENT_SECRET,
+    CONF_CLOUD: "global",
+}
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    enable_custom_integrations: None,
+) -> Generator[None]:
+    """Load the integration from custom_components in every test."""
+    return
+
+
+def meeting_json(meeting_id: int, topic: str, meeting_type: int = 2) -> dict[str, Any]:
+    """Return a list item as Zoom sends it."""
+    return {
+        "id": meeting_id,
+        "uuid": f"uuid-{meeting_id}==",
+        "topic": topic,
+        "type": meeting_type,
+        "start_time": "2026-11-23T10:00:00Z",
+        "duration": 60,
+        "timezone": "UTC",
+        "join_url": f"https://zoom.us/j/{meeting_id}?pwd=SECRETPWD",
+        "host_id": USER_ID,
+        "created_at": "2026-11-01T10:00:00Z",
+    }
+
+
+@dataclass
+class RecordedCall:
+    """One request the integration sent."""
+
+    method: str
+    url: URL
+    json: Any
+    headers: dict[str, str]
+
+    @property
+    def path(self) -> str:
+        """Return the path after the API base, e.g. `/users/me`."""
+        return self.url.path.removeprefix("/v2")
+
+
+@dataclass
+class Failure:
+    """An answer that replaces the normal one for matching requests."""
+
+    method: str
+    path: str
+    status: int
+    body: Any = None
+    text: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    exc: Exception | None = None
+    times: int | None = None
+
+
+class ZoomMock:
+    """A small stateful Zoom on top of Home Assistant's aiohttp client mock."""
+
+    def __init__(self, aioclient_mock: AiohttpClientMocker) -> None:
+        """Start with two meetings (one live) and one webinar."""
+        self.mock = aioclient_mock
+        self.meetings: dict[int, dict[str, Any]] = {
+            MEETING_ID: meeting_json(MEETING_ID, "Weekly team sync"),
+            OTHER_MEETING_ID: meeting_json(OTHER_MEETING_ID, "Product launch", 8),
+        }
+        self.webinars: dict[int, dict[str, Any]] = {
+            WEBINAR_ID: meeting_json(WEBINAR_ID, "Quarterly all-hands", 5)
+        }
+        self.live: set[int] = {MEETING_ID}
+        self.livestream: dict[int, dict[str, Any]] = {
+            MEETING_ID: {
+                "stream_url": "rtmp://a.rtmp.youtube.com/live2",
+                "stream_key": "yt-key-1234",
+                "page_url": "https://youtube.com/@example/live",
+                "resolution": "720p",
+            }
+        }
+        self.failures: list[Failure] = []
+        self.token_counter = 0
+        self.user: dict[str, Any] = {
+            "id": USER_ID,
+            "email": USER_EMAIL,
+            "account_id": ACCOUNT_ID,
+            "first_name": "Ada",
+            "last_name": "Host",
+            "type": 2,
+            "timezone": "UTC",
+        }
+        self.register()
+
+    # -- what the integration sent -------------------------------------------------
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """Every request, token requests included."""
+        return [
+            RecordedCall(method.upper(), URL(str(url)), _decode(data), dict(headers or {}))
+            for method, url, data, headers in self.mock.mock_calls
+        ]
+
+    @property
+    def api_calls(self) -> list[RecordedCall]:
+        """The API requests (not the token requests)."""
+        return [call for call in self.calls if call.url.path.startswith("/v2/")]
+
+    def clear_calls(self) -> None:
+        """Forget the requests made so far."""
+        self.mock.mock_calls.clear()
+
+    # -- changing Zoom's answers -----------------------------------------------------
+    def fail(
+        self,
+        method: str,
+        path: str,
+        status: int = HTTPStatus.BAD_REQUEST,
+        body: Any = None,
+        *,
+        text: str | None = None,
+        headers: dict[str, str] | None = None,
+        exc: Exception | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Answer `method path` (path under /v2, or 'token') with an error."""
+        self.failures.append(
+            Failure(method.upper(), path, status, body, text, headers or {}, exc, times)
+        )
+
+    def heal(self) -> None:
+        """Answer normally again."""
+        self.failures.clear()
+
+    # -- wiring ----------------------------------------------------------------------
+    def register(self) -> None:
+        """Route every request through `_answer`."""
+        self.mock.clear_requests()
+        for method in ("GET", "POST", "PATCH", "DELETE"):
+            self.mock.request(method, ZOOM_URL, side_effect=self._answer)
+
+    async def _answer(
+        self, method: str, url: URL, data: Any
+    ) -> AiohttpClientMockResponse:
+        method = method.upper()
+        path = "token" if url.path == "/oauth/token" else url.path.removeprefix("/v2")
+        for failure in self.failures:
+            if failure.method == method and failure.path == path:
+                if failure.times is not None:
+                    failure.times -= 1
+                    if failure.times <= 0:
+                        self.failures.remove(failure)
+                if failure.exc is not None:
+                    raise failure.exc
+                return AiohttpClientMockResponse(
+                    method,
+                    url,
+                    status=failure.status,
+                    json=failure.body,
+                    text=failure.text,
+                    headers=failure.headers,
+                )
+        if path == "token":
+            self.token_counter += 1
+            return self._json(
+                method,
+                url,
+                {
+                    "access_token": f"access-token-{self.token_counter}",
+                    "token_type": "bearer",
+                    "expires_in": 3599,
+                    "scope": "meeting:read:admin meeting:write:admin",
+                },
+            )
+        return self._route(method, url, path, _decode(data))
+
+    def _route(
+        self, method: str, url: URL, path: str, body: Any
+    ) -> AiohttpClientMockResponse:
+        parts = path.strip("/").split("/")
+        if method == "GET" and path == "/users/me":
+            return self._json(method, url, self.user)
+        if method == "GET" and parts[0] == "users" and parts[2] == "meetings":
+            if url.query.get("type") == "live":
+                items = [self.meetings[i] for i in self.meetings if i in self.live]
+            else:
+                items = list(self.meetings.values())
+            return self._page(method, url, "meetings", items)
+        if method == "GET" and parts[0] == "users" and parts[2] == "webinars":
+            return self._page(method, url, "webinars", list(self.webinars.values()))
+        if parts[0] in ("meetings", "webinars") and parts[-1] == "livestream":
+            meeting_id = int(parts[1])
+            if method == "GET":
+                return self._json(
+                    method,
+                    url,
+                    self.livestream.get(
+                        meeting_id, {"stream_url": "", "stream_key": "", "page_url": ""}
+                    ),
+                )
+            self.livestream[meeting_id] = body
+            return AiohttpClientMockResponse(method, url, status=HTTPStatus.NO_CONTENT)
+        if parts[0] in ("meetings", "webinars") and parts[-1] == "status":
+            return AiohttpClientMockResponse(method, url, status=HTTPStatus.NO_CONTENT)
+        raise AssertionError(f"Unexpected request {method} {url}")
+
+    def _page(
+        self, method: str, url: URL, key: str, items: list[dict[str, Any]]
+    ) -> AiohttpClientMockResponse:
+        size = int(url.query.get("page_size", "30"))
+        start = int(url.query.get("next_page_token") or 0)
+        end = start + size
+        return self._json(
+            method,
+            url,
+            {
+                "page_size": size,
+                "total_records": len(items),
+                "next_page_token": str(end) if end < len(items) else "",
+                key: items[start:end],
+            },
+        )
+
+    @staticmethod
+    def _json(method: str, url: URL, body: Any) -> AiohttpClientMockResponse:
+        return AiohttpClientMockResponse(
+            method, url, json=body, headers={"Content-Type": "application/json"}
+        )
+
+
+def _decode(data: Any) -> Any:
+    if isinstance(data, bytes | str) and data:
+        try:
+            return json.loads(data)
+        except ValueError:
+            return data
+    return data
+
+
+@pytest.fixture
+def zoom(aioclient_mock: AiohttpClientMocker) -> ZoomMock:
+    """Zoom, mocked at the HTTP boundary."""
+    return ZoomMock(aioclient_mock)
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """A configured Zoom account."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=USER_EMAIL,
+        unique_id=USER_ID,
+        data=dict(ENTRY_DATA),
+    )
+
+
+@pytest.fixture
+def setup_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, zoom: ZoomMock
+) -> Callable[[], Awaitable[MockConfigEntry]]:
+    """Return a function that sets the entry up and waits until it is done."""
+
+    async def _setup() -> MockConfigEntry:
+        mock_config_entry.add_to_hass(hass)
+        await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+        return mock_config_entry
+
+    return _setup
+
+
+@pytest.fixture
+async def init_integration(
+    setup_integration: Callable[[], Awaitable[MockConfigEntry]],
+) -> MockConfigEntry:
+    """The integration, set up against the mocked Zoom."""
+    return await setup_integration()
+
+
+@pytest.fixture
+def mock_setup_entry() -> Generator[Any]:
+    """Skip entry setup (config flow tests)."""
+    with patch(
+        f"custom_components.{DOMAIN}.async_setup_entry", return_value=True
+    ) as mock_setup:
+        yield mock_setup
