@@ -11,20 +11,18 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
-from yarl import URL
-
-from custom_components.zoom_livestream.const import (
-    CONF_ACCOUNT_ID,
-    CONF_CLOUD,
-    DOMAIN,
-)
-from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
-from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMocker,
     AiohttpClientMockResponse,
 )
+from syrupy.assertion import SnapshotAssertion
+from yarl import URL
+
+from custom_components.zoom_livestream.const import CONF_ACCOUNT_ID, CONF_CLOUD, DOMAIN
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
+from homeassistant.core import HomeAssistant
 
 API = "https://api.zoom.us/v2"
 OAUTH = "https://zoom.us/oauth"
@@ -127,6 +125,8 @@ class ZoomMock:
             }
         }
         self.failures: list[Failure] = []
+        # Awaited before answering (method, path): lets a test hold requests in flight.
+        self.gate: Callable[[str, str], Awaitable[None]] | None = None
         self.token_counter = 0
         self.user: dict[str, Any] = {
             "id": USER_ID,
@@ -144,7 +144,9 @@ class ZoomMock:
     def calls(self) -> list[RecordedCall]:
         """Every request, token requests included."""
         return [
-            RecordedCall(method.upper(), URL(str(url)), _decode(data), dict(headers or {}))
+            RecordedCall(
+                method.upper(), URL(str(url)), _decode(data), dict(headers or {})
+            )
             for method, url, data, headers in self.mock.mock_calls
         ]
 
@@ -191,6 +193,8 @@ class ZoomMock:
     ) -> AiohttpClientMockResponse:
         method = method.upper()
         path = "token" if url.path == "/oauth/token" else url.path.removeprefix("/v2")
+        if self.gate is not None:
+            await self.gate(method, path)
         for failure in self.failures:
             if failure.method == method and failure.path == path:
                 if failure.times is not None:
@@ -285,6 +289,19 @@ def _decode(data: Any) -> Any:
 
 
 @pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with Home Assistant's serializer (stable ids and times)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the entity's state, failing the test when it does not exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, f"{entity_id} does not exist"
+    return state.state
+
+
+@pytest.fixture
 def zoom(aioclient_mock: AiohttpClientMocker) -> ZoomMock:
     """Zoom, mocked at the HTTP boundary."""
     return ZoomMock(aioclient_mock)
@@ -292,7 +309,7 @@ def zoom(aioclient_mock: AiohttpClientMocker) -> ZoomMock:
 
 @pytest.fixture
 def mock_config_entry() -> MockConfigEntry:
-    """A configured Zoom account."""
+    """Return a configured Zoom account."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=USER_EMAIL,
@@ -320,7 +337,7 @@ def setup_integration(
 async def init_integration(
     setup_integration: Callable[[], Awaitable[MockConfigEntry]],
 ) -> MockConfigEntry:
-    """The integration, set up against the mocked Zoom."""
+    """Set the integration up against the mocked Zoom."""
     return await setup_integration()
 
 

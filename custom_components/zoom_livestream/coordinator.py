@@ -123,11 +123,6 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             full_refresh=full_refresh,
         )
 
-    async def async_request_full_refresh(self) -> None:
-        """Re-read the full lists now (a meeting was created or deleted)."""
-        self._listed_at = None
-        await self.async_request_refresh()
-
     @callback
     def _async_remove_stale_devices(self, meetings: Mapping[int, Meeting]) -> None:
         registry = dr.async_get(self.hass)

@@ -104,16 +104,6 @@ class LiveStreamController:
         """Return whether the last successful command started the stream."""
         return meeting_id in self._streaming
 
-    def display_settings(self, meeting_id: int) -> StoredDisplaySettings:
-        """Return the display settings sent with the next start."""
-        settings = self._store.get(meeting_id)
-        stored: StoredDisplaySettings = {}
-        if settings.display_name is not None:
-            stored["display_name"] = settings.display_name
-        if settings.active_speaker_name is not None:
-            stored["active_speaker_name"] = settings.active_speaker_name
-        return stored
-
     @callback
     def async_add_listener(
         self, meeting_id: int, update_callback: CALLBACK_TYPE

@@ -1,0 +1,190 @@
+"""Setting up, unloading and removing a config entry."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import aiohttp
+import pytest
+
+from custom_components.zoom_livestream import async_remove_config_entry_device
+from custom_components.zoom_livestream.const import DOMAIN, SERVICE_UPDATE_SETTINGS
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from .conftest import MEETING_ID, USER_EMAIL, ZoomMock
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
+) -> None:
+    """The entry loads with a device per meeting and unloads cleanly."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    devices = dr.async_entries_for_config_entry(
+        dr.async_get(hass), init_integration.entry_id
+    )
+    assert sorted((d.name, d.manufacturer, d.model) for d in devices) == [
+        ("Product launch", "Zoom", "Meeting"),
+        ("Quarterly all-hands", "Zoom", "Webinar"),
+        ("Weekly team sync", "Zoom", "Meeting"),
+    ]
+    # The join URL holds the meeting password: the device links the web portal instead.
+    assert {d.configuration_url for d in devices} >= {
+        f"https://zoom.us/meeting/{MEETING_ID}"
+    }
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+    # The action stays, so automations using it still validate.
+    assert hass.services.has_service(DOMAIN, SERVICE_UPDATE_SETTINGS)
+
+
+async def test_action_registered_without_entries(hass: HomeAssistant) -> None:
+    """The action exists as soon as the integration is set up."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    assert hass.services.has_service(DOMAIN, SERVICE_UPDATE_SETTINGS)
+
+
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        ("token", {"exc": aiohttp.ClientConnectionError()}),
+        (
+            "token",
+            {"status": HTTPStatus.SERVICE_UNAVAILABLE, "text": "<html>busy</html>"},
+        ),
+        ("/users/me/meetings", {"exc": TimeoutError()}),
+        (
+            "/users/me/meetings",
+            {"status": HTTPStatus.TOO_MANY_REQUESTS, "headers": {"Retry-After": "5"}},
+        ),
+        (
+            "/users/me/meetings",
+            {
+                "status": HTTPStatus.BAD_REQUEST,
+                "body": {
+                    "code": 4711,
+                    "message": "Invalid access token, does not contain scopes:[meeting:read:admin].",
+                },
+            },
+        ),
+    ],
+)
+async def test_zoom_unavailable_at_start_is_retried(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    mock_config_entry: MockConfigEntry,
+    path: str,
+    kwargs: dict[str, Any],
+) -> None:
+    """Zoom down (or refusing) at start: the entry is retried later."""
+    zoom.fail("POST" if path == "token" else "GET", path, **kwargs)
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_refused_credentials_start_reauth(
+    hass: HomeAssistant, zoom: ZoomMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """Refused credentials at start ask the user to sign in again."""
+    zoom.fail(
+        "POST",
+        "token",
+        HTTPStatus.UNAUTHORIZED,
+        {"error": "invalid_client", "reason": "Invalid client_id or client_secret"},
+    )
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert flows[0]["context"]["entry_id"] == mock_config_entry.entry_id
+
+
+async def test_zoom_back_after_start_failure(
+    hass: HomeAssistant, zoom: ZoomMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """An entry that could not start loads once Zoom answers again."""
+    zoom.fail("POST", "token", exc=aiohttp.ClientConnectionError())
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    zoom.heal()
+    await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert mock_config_entry.title == USER_EMAIL
+
+
+async def test_removing_the_entry_deletes_stored_settings(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """Display settings are deleted with the entry."""
+    await hass.services.async_call(
+        DOMAIN,
+        SERVICE_UPDATE_SETTINGS,
+        {"entity_id": "switch.weekly_team_sync_live_stream", "display_name": "x"},
+        blocking=True,
+    )
+    key = f"{DOMAIN}.{init_integration.entry_id}"
+    assert key in hass_storage
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
+
+
+async def test_device_removal_only_for_meetings_zoom_no_longer_lists(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A listed meeting's device cannot be deleted by hand; a gone one can."""
+    registry = dr.async_get(hass)
+    device = registry.async_get_device(identifiers={(DOMAIN, str(MEETING_ID))})
+    assert device is not None
+    assert not await async_remove_config_entry_device(hass, init_integration, device)
+    orphan = registry.async_get_or_create(
+        config_entry_id=init_integration.entry_id, identifiers={(DOMAIN, "123")}
+    )
+    assert await async_remove_config_entry_device(hass, init_integration, orphan)
+
+
+async def test_corrupt_stored_settings_are_ignored(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Unreadable stored values are skipped, valid ones kept."""
+    hass_storage[f"{DOMAIN}.{mock_config_entry.entry_id}"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.{mock_config_entry.entry_id}",
+        "data": {
+            "meetings": {
+                str(MEETING_ID): {"display_name": "Kept", "active_speaker_name": "yes"},
+                "not-a-number": {"display_name": "Skipped"},
+                "42": "not a dict",
+            }
+        },
+    }
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    zoom.clear_calls()
+    await hass.services.async_call(
+        "switch",
+        "turn_on",
+        {"entity_id": "switch.weekly_team_sync_live_stream"},
+        blocking=True,
+    )
+    assert zoom.api_calls[0].json == {
+        "action": "start",
+        "settings": {"display_name": "Kept"},
+    }

@@ -1,0 +1,308 @@
+"""The update_settings action: validation, merge, stored display settings."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+import logging
+from typing import Any
+
+import pytest
+
+from custom_components.zoom_livestream.const import DOMAIN, SERVICE_UPDATE_SETTINGS
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from .conftest import (
+    CLIENT_SECRET,
+    MEETING_ID,
+    OTHER_MEETING_ID,
+    WEBINAR_ID,
+    ZoomMock,
+)
+
+SWITCH = "switch.weekly_team_sync_live_stream"
+OTHER_SWITCH = "switch.product_launch_live_stream"
+WEBINAR_SWITCH = "switch.quarterly_all_hands_live_stream"
+CONFIG_PATH = f"/meetings/{MEETING_ID}/livestream"
+
+
+async def _update(
+    hass: HomeAssistant, entity_id: str | list[str], **fields: Any
+) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        SERVICE_UPDATE_SETTINGS,
+        {ATTR_ENTITY_ID: entity_id, **fields},
+        blocking=True,
+    )
+
+
+async def _turn_on(hass: HomeAssistant, entity_id: str) -> None:
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_stream_target_is_merged_into_zoom_config(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """A partial target change reads Zoom's config, merges, and patches the whole."""
+    zoom.clear_calls()
+    await _update(hass, SWITCH, stream_key="new-key-5678", resolution="1080p")
+
+    assert [(c.method, c.path, c.json) for c in zoom.calls] == [
+        ("GET", CONFIG_PATH, None),
+        (
+            "PATCH",
+            CONFIG_PATH,
+            {
+                "stream_url": "rtmp://a.rtmp.youtube.com/live2",
+                "stream_key": "new-key-5678",
+                "page_url": "https://youtube.com/@example/live",
+                "resolution": "1080p",
+            },
+        ),
+    ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_webinar_target_uses_webinar_path(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Webinar settings go to /webinars/."""
+    zoom.clear_calls()
+    await _update(
+        hass,
+        WEBINAR_SWITCH,
+        stream_url="rtmps://live.twitch.tv/app",
+        stream_key="live_123",
+        page_url="https://twitch.tv/example",
+    )
+    assert [(c.method, c.path) for c in zoom.calls] == [
+        ("GET", f"/webinars/{WEBINAR_ID}/livestream"),
+        ("PATCH", f"/webinars/{WEBINAR_ID}/livestream"),
+    ]
+    assert zoom.calls[1].json == {
+        "stream_url": "rtmps://live.twitch.tv/app",
+        "stream_key": "live_123",
+        "page_url": "https://twitch.tv/example",
+    }
+
+
+async def test_display_settings_are_stored_and_sent_with_every_start(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Display settings cost no request, survive a reload and go with each start."""
+    zoom.clear_calls()
+    await _update(
+        hass, SWITCH, display_name="  Home Assistant Live ", active_speaker_name=True
+    )
+    assert zoom.calls == []
+    assert hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"] == {
+        "meetings": {
+            str(MEETING_ID): {
+                "display_name": "Home Assistant Live",
+                "active_speaker_name": True,
+            }
+        }
+    }
+
+    # As after a restart: the settings are read back from storage.
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    zoom.clear_calls()
+    await _turn_on(hass, SWITCH)
+    assert [c.json for c in zoom.api_calls] == [
+        {
+            "action": "start",
+            "settings": {
+                "active_speaker_name": True,
+                "display_name": "Home Assistant Live",
+            },
+        }
+    ]
+
+    # A later change of one value keeps the other.
+    await _update(hass, OTHER_SWITCH, active_speaker_name=False)
+    zoom.clear_calls()
+    await _turn_on(hass, OTHER_SWITCH)
+    assert [c.json for c in zoom.api_calls] == [
+        {"action": "start", "settings": {"active_speaker_name": False}}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "translation_key"),
+    [
+        ({}, "no_settings"),
+        ({"stream_url": "http://example.com/live"}, "invalid_url"),
+        ({"stream_url": "not a url"}, "invalid_url"),
+        ({"stream_url": "rtmp://"}, "invalid_url"),
+        ({"stream_url": "rtmp://[::1"}, "invalid_url"),
+        ({"stream_url": "rtmp://example.com/" + "a" * 1024}, "value_too_long"),
+        ({"page_url": "rtmp://example.com/live"}, "invalid_url"),
+        ({"page_url": "https://example.com/" + "a" * 1024}, "value_too_long"),
+        ({"stream_key": "   "}, "empty_stream_key"),
+        ({"stream_key": "k" * 513}, "value_too_long"),
+        ({"resolution": "4k"}, "invalid_resolution"),
+        ({"display_name": " "}, "invalid_display_name"),
+        ({"display_name": "x" * 51}, "invalid_display_name"),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_invalid_input_is_refused_before_sending(
+    hass: HomeAssistant, zoom: ZoomMock, fields: dict[str, Any], translation_key: str
+) -> None:
+    """Bad input gets a translated validation error and nothing reaches Zoom."""
+    zoom.clear_calls()
+    with pytest.raises(ServiceValidationError) as err:
+        await _update(hass, SWITCH, **fields)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == translation_key
+    assert zoom.calls == []
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_limits_are_inclusive(hass: HomeAssistant, zoom: ZoomMock) -> None:
+    """Values at Zoom's limits are accepted."""
+    await _update(
+        hass,
+        SWITCH,
+        stream_url="rtmp://e.com/" + "a" * (1024 - len("rtmp://e.com/")),
+        stream_key="k" * 512,
+        display_name="x" * 50,
+    )
+    assert zoom.calls[-1].json["stream_key"] == "k" * 512
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_refused_while_streaming(hass: HomeAssistant, zoom: ZoomMock) -> None:
+    """Zoom only accepts new settings while stopped, so the action says so first."""
+    await _turn_on(hass, SWITCH)
+    zoom.clear_calls()
+    with pytest.raises(ServiceValidationError) as err:
+        await _update(hass, SWITCH, stream_key="other")
+    assert err.value.translation_key == "stream_active"
+    assert "turn the live stream off first" in str(err.value)
+    assert zoom.calls == []
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_incomplete_target_is_refused(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """A meeting without a target needs URL, key and page URL together."""
+    zoom.clear_calls()
+    with pytest.raises(ServiceValidationError) as err:
+        await _update(hass, OTHER_SWITCH, stream_key="only-the-key")
+    assert err.value.translation_key == "incomplete_stream_target"
+    assert "stream_url, page_url" in str(err.value)
+    assert [c.method for c in zoom.calls] == ["GET"]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_zoom_refusal_is_translated(hass: HomeAssistant, zoom: ZoomMock) -> None:
+    """Zoom refusing the change raises a translated error; display settings wait."""
+    zoom.fail(
+        "PATCH",
+        f"/meetings/{OTHER_MEETING_ID}/livestream",
+        HTTPStatus.BAD_REQUEST,
+        {"code": 300, "message": "Validation Failed."},
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await _update(
+            hass,
+            OTHER_SWITCH,
+            stream_url="rtmp://x.example/live",
+            stream_key="k",
+            page_url="https://x.example",
+            display_name="Not stored",
+        )
+    assert err.value.translation_key == "api_error"
+    zoom.clear_calls()
+    await _turn_on(hass, OTHER_SWITCH)
+    assert zoom.api_calls[0].json == {"action": "start"}
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_several_targets(hass: HomeAssistant, zoom: ZoomMock) -> None:
+    """One call can update several meetings."""
+    zoom.clear_calls()
+    await _update(hass, [SWITCH, WEBINAR_SWITCH], display_name="Both")
+    await _turn_on(hass, WEBINAR_SWITCH)
+    assert zoom.api_calls[-1].json == {
+        "action": "start",
+        "settings": {"display_name": "Both"},
+    }
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_other_entities_are_refused(hass: HomeAssistant) -> None:
+    """Only this integration's live-stream switches are valid targets."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _update(
+            hass, "binary_sensor.weekly_team_sync_in_progress", display_name="x"
+        )
+    assert err.value.translation_key == "not_a_live_stream_switch"
+    with pytest.raises(ServiceValidationError) as err:
+        await _update(hass, [], display_name="x")
+    assert err.value.translation_key == "no_target"
+
+
+async def test_unloaded_entry_is_explained(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The action exists without a loaded entry and explains why it cannot work."""
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert hass.services.has_service(DOMAIN, SERVICE_UPDATE_SETTINGS)
+    with pytest.raises(ServiceValidationError) as err:
+        await _update(hass, SWITCH, display_name="x")
+    assert err.value.translation_key == "entry_not_loaded"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_meeting_gone_is_explained(hass: HomeAssistant, zoom: ZoomMock) -> None:
+    """A switch whose meeting Zoom no longer lists cannot be configured."""
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.coordinator
+    meetings = dict(coordinator.data.meetings)
+    del meetings[MEETING_ID]
+    coordinator.async_set_updated_data(
+        type(coordinator.data)(meetings=meetings, live_meeting_ids=frozenset())
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await _update(hass, SWITCH, display_name="x")
+    assert err.value.translation_key == "meeting_gone"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_secrets_never_reach_the_log(
+    hass: HomeAssistant, zoom: ZoomMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stream keys, the client secret and tokens are never logged, even at debug."""
+    caplog.set_level(logging.DEBUG)
+    await _update(hass, SWITCH, stream_key="very-secret-stream-key")
+    await _turn_on(hass, SWITCH)
+    zoom.fail(
+        "PATCH",
+        f"/meetings/{MEETING_ID}/livestream/status",
+        HTTPStatus.UNAUTHORIZED,
+        {"code": 124, "message": "Invalid access token."},
+    )
+    zoom.fail("token", "token", HTTPStatus.UNAUTHORIZED, {"error": "invalid_client"})
+    with pytest.raises(HomeAssistantError):
+        await _turn_on(hass, SWITCH)
+    for secret in (
+        "very-secret-stream-key",
+        CLIENT_SECRET,
+        "access-token-",
+        "yt-key-1234",
+    ):
+        assert secret not in caplog.text

@@ -1,0 +1,404 @@
+"""The live-stream switch: exact requests, errors, parallelism, restore."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from http import HTTPStatus
+from typing import Any
+from unittest.mock import patch
+
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    mock_restore_cache,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    Platform,
+)
+from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+
+from .conftest import MEETING_ID, OTHER_MEETING_ID, WEBINAR_ID, ZoomMock, state_of
+
+SWITCH = "switch.weekly_team_sync_live_stream"
+OTHER_SWITCH = "switch.product_launch_live_stream"
+WEBINAR_SWITCH = "switch.quarterly_all_hands_live_stream"
+STATUS_PATH = f"/meetings/{MEETING_ID}/livestream/status"
+
+
+async def _switch(
+    hass: HomeAssistant, service: str, entity_id: str | list[str]
+) -> None:
+    await hass.services.async_call(
+        SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+async def test_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    zoom: ZoomMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Every meeting and webinar gets a live-stream switch, off and assumed."""
+    with patch("custom_components.zoom_livestream.PLATFORMS", [Platform.SWITCH]):
+        mock_config_entry.add_to_hass(hass)
+        await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_turn_on_sends_one_start_request(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Turning on sends exactly one PATCH with the start action, and shows on."""
+    zoom.clear_calls()
+    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+
+    assert [(c.method, c.path, c.json) for c in zoom.calls] == [
+        ("PATCH", STATUS_PATH, {"action": "start"})
+    ]
+    call = zoom.calls[0]
+    assert call.url.host == "api.zoom.us"
+    assert call.headers["Authorization"] == "Bearer access-token-1"
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_turn_off_sends_one_stop_request(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Turning off sends exactly one PATCH with the stop action, and shows off."""
+    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    zoom.clear_calls()
+    await _switch(hass, SERVICE_TURN_OFF, SWITCH)
+
+    assert [(c.method, c.path, c.json) for c in zoom.calls] == [
+        ("PATCH", STATUS_PATH, {"action": "stop"})
+    ]
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_webinar_uses_webinar_path(hass: HomeAssistant, zoom: ZoomMock) -> None:
+    """Webinars are started under /webinars/."""
+    zoom.clear_calls()
+    await _switch(hass, SERVICE_TURN_ON, WEBINAR_SWITCH)
+    assert [(c.method, c.path, c.json) for c in zoom.calls] == [
+        ("PATCH", f"/webinars/{WEBINAR_ID}/livestream/status", {"action": "start"})
+    ]
+    assert state_of(hass, WEBINAR_SWITCH) == STATE_ON
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers", "exc", "translation_key", "in_message"),
+    [
+        (
+            HTTPStatus.BAD_REQUEST,
+            {"code": 3000, "message": f"Meeting {MEETING_ID} has not started."},
+            None,
+            None,
+            "meeting_not_started",
+            "has not started",
+        ),
+        (
+            HTTPStatus.NOT_FOUND,
+            {"code": 3001, "message": f"Meeting does not exist: {MEETING_ID}."},
+            None,
+            None,
+            "meeting_not_found",
+            "does not exist",
+        ),
+        (
+            HTTPStatus.BAD_REQUEST,
+            {"code": 3000, "message": "Not allowed to start live streaming."},
+            None,
+            None,
+            "permission_denied",
+            "Not allowed to start live streaming",
+        ),
+        (
+            HTTPStatus.BAD_REQUEST,
+            {"code": 200, "message": "Custom live streaming is not enabled."},
+            None,
+            None,
+            "permission_denied",
+            "Pro or higher plan",
+        ),
+        (
+            HTTPStatus.TOO_MANY_REQUESTS,
+            {"code": 429, "message": "Retry after 30 seconds."},
+            {"Retry-After": "30"},
+            None,
+            "rate_limited",
+            "Try again in 30 seconds",
+        ),
+        (
+            HTTPStatus.BAD_REQUEST,
+            {"code": 300, "message": "Validation Failed."},
+            None,
+            None,
+            "api_error",
+            "Validation Failed.",
+        ),
+        (
+            HTTPStatus.BAD_GATEWAY,
+            None,
+            None,
+            None,
+            "cannot_connect",
+            "Cannot reach Zoom",
+        ),
+        (
+            0,
+            None,
+            None,
+            aiohttp.ClientConnectionError(),
+            "cannot_connect",
+            "Cannot reach",
+        ),
+        (0, None, None, TimeoutError(), "cannot_connect", "Cannot reach"),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_refused_start_explains_and_keeps_state(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    status: int,
+    body: Any,
+    headers: dict[str, str] | None,
+    exc: Exception | None,
+    translation_key: str,
+    in_message: str,
+) -> None:
+    """A refused start raises a translated error naming the reason; the switch stays off."""
+    zoom.fail("PATCH", STATUS_PATH, status, body, headers=headers, exc=exc)
+    with pytest.raises(HomeAssistantError) as err:
+        await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == translation_key
+    assert in_message in str(err.value)
+    assert "Weekly team sync" in str(err.value)
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_refused_stop_keeps_stream_on(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """A refused stop leaves the switch on."""
+    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    zoom.fail("PATCH", STATUS_PATH, exc=aiohttp.ServerDisconnectedError())
+    with pytest.raises(HomeAssistantError):
+        await _switch(hass, SERVICE_TURN_OFF, SWITCH)
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_auth_failure_starts_reauth(hass: HomeAssistant, zoom: ZoomMock) -> None:
+    """Zoom refusing the credentials during a toggle asks the user to sign in again."""
+    zoom.fail(
+        "PATCH",
+        STATUS_PATH,
+        HTTPStatus.UNAUTHORIZED,
+        {"code": 124, "message": "Invalid access token."},
+    )
+    zoom.fail(
+        "token",
+        "token",
+        HTTPStatus.UNAUTHORIZED,
+        {"error": "invalid_client", "reason": "Invalid client_id or client_secret"},
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    assert err.value.translation_key == "auth_failed"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_expired_token_is_renewed_once(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """A 401 renews the token and repeats the request once."""
+    zoom.fail(
+        "PATCH",
+        STATUS_PATH,
+        HTTPStatus.UNAUTHORIZED,
+        {"code": 124, "message": "Invalid access token."},
+        times=1,
+    )
+    zoom.clear_calls()
+    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    assert [(c.method, c.path) for c in zoom.calls] == [
+        ("PATCH", STATUS_PATH),
+        ("POST", "/oauth/token"),
+        ("PATCH", STATUS_PATH),
+    ]
+    assert zoom.calls[2].headers["Authorization"] == "Bearer access-token-2"
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_toggles_of_different_meetings_run_in_parallel(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Two meetings' start requests are in flight at the same time."""
+    both_arrived = asyncio.Event()
+    arrived: list[str] = []
+
+    async def gate(method: str, path: str) -> None:
+        arrived.append(path)
+        if len(arrived) == 2:
+            both_arrived.set()
+        # Serial toggles would never get the second request here: time out and fail.
+        await asyncio.wait_for(both_arrived.wait(), timeout=2)
+
+    zoom.gate = gate
+    await _switch(hass, SERVICE_TURN_ON, [SWITCH, OTHER_SWITCH])
+    assert sorted(arrived) == sorted(
+        [STATUS_PATH, f"/meetings/{OTHER_MEETING_ID}/livestream/status"]
+    )
+    assert state_of(hass, SWITCH) == STATE_ON
+    assert state_of(hass, OTHER_SWITCH) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_toggles_of_one_meeting_never_interleave(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """On and off of the same meeting run one after the other, in call order."""
+    in_flight = 0
+    most_in_flight = 0
+    order: list[str] = []
+
+    async def gate(method: str, path: str) -> None:
+        nonlocal in_flight, most_in_flight
+        in_flight += 1
+        most_in_flight = max(most_in_flight, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+
+    zoom.gate = gate
+    zoom.clear_calls()
+    await asyncio.gather(
+        _switch(hass, SERVICE_TURN_ON, SWITCH),
+        _switch(hass, SERVICE_TURN_OFF, SWITCH),
+        _switch(hass, SERVICE_TURN_ON, SWITCH),
+    )
+    order = [c.json["action"] for c in zoom.calls]
+    assert most_in_flight == 1
+    assert order == ["start", "stop", "start"]
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+async def test_goes_off_when_the_meeting_ends(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """When a later poll no longer lists the meeting as live, the stream is off."""
+    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    zoom.live.discard(MEETING_ID)
+    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_OFF
+
+
+async def test_a_poll_sent_before_the_start_does_not_end_it(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A poll already in flight when the stream started cannot tell that it ended."""
+    poll_sent = asyncio.Event()
+    release_poll = asyncio.Event()
+
+    async def gate(method: str, path: str) -> None:
+        if path.endswith("/meetings") and method == "GET":
+            poll_sent.set()
+            await release_poll.wait()
+
+    zoom.gate = gate
+    # The meeting starts just after the live list was read.
+    zoom.live.discard(MEETING_ID)
+    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await poll_sent.wait()
+    zoom.live.add(MEETING_ID)
+    freezer.tick(timedelta(seconds=1))
+    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    # The stale answer still lacks the meeting.
+    zoom.live.discard(MEETING_ID)
+    release_poll.set()
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+@pytest.mark.parametrize(
+    ("live", "expected"),
+    [(True, STATE_ON), (False, STATE_OFF)],
+)
+async def test_restart_restores_stream_while_meeting_runs(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    setup_integration: Any,
+    live: bool,
+    expected: str,
+) -> None:
+    """After a restart the switch is on again only if the meeting still runs."""
+    mock_restore_cache(hass, [State(SWITCH, STATE_ON)])
+    if not live:
+        zoom.live.discard(MEETING_ID)
+    await setup_integration()
+    assert state_of(hass, SWITCH) == expected
+    # Nothing is sent to Zoom to restore it.
+    assert not [c for c in zoom.api_calls if c.method == "PATCH"]
+
+
+async def test_unavailable_while_zoom_is_down(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """The switch is unavailable while polls fail and comes back by itself."""
+    zoom.fail(
+        "GET",
+        "/users/me/meetings",
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        text="<html>down</html>",
+    )
+    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_UNAVAILABLE
+    zoom.heal()
+    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_OFF
