@@ -52,7 +52,7 @@ ENTRY_DATA = {
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(
     enable_custom_integrations: None,
-) -> Generator[None]:
+) -> None:
     """Load the integration from custom_components in every test."""
     return
 
@@ -318,10 +318,13 @@ def mock_config_entry() -> MockConfigEntry:
     )
 
 
+type SetupIntegration = Callable[[], Awaitable[MockConfigEntry]]
+
+
 @pytest.fixture
 def setup_integration(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, zoom: ZoomMock
-) -> Callable[[], Awaitable[MockConfigEntry]]:
+) -> SetupIntegration:
     """Return a function that sets the entry up and waits until it is done."""
 
     async def _setup() -> MockConfigEntry:
@@ -335,7 +338,7 @@ def setup_integration(
 
 @pytest.fixture
 async def init_integration(
-    setup_integration: Callable[[], Awaitable[MockConfigEntry]],
+    setup_integration: SetupIntegration,
 ) -> MockConfigEntry:
     """Set the integration up against the mocked Zoom."""
     return await setup_integration()

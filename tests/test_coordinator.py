@@ -8,6 +8,10 @@ import logging
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.zoom_livestream.const import (
     DOMAIN,
@@ -17,12 +21,15 @@ from custom_components.zoom_livestream.const import (
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
 
-from .conftest import MEETING_ID, OTHER_MEETING_ID, ZoomMock, meeting_json, state_of
+from .conftest import (
+    MEETING_ID,
+    OTHER_MEETING_ID,
+    SetupIntegration,
+    ZoomMock,
+    meeting_json,
+    state_of,
+)
 
 
 async def _poll(
@@ -58,13 +65,13 @@ async def test_requests_per_poll(
 
 
 async def test_requests_grow_with_pages_not_meetings(
-    hass: HomeAssistant, zoom: ZoomMock, setup_integration: object
+    hass: HomeAssistant, zoom: ZoomMock, setup_integration: SetupIntegration
 ) -> None:
     """650 meetings cost three pages of 300, not 650 requests."""
     for index in range(648):
         meeting_id = 10_000_000_000 + index
         zoom.meetings[meeting_id] = meeting_json(meeting_id, f"Meeting {index}")
-    await setup_integration()  # type: ignore[operator]
+    await setup_integration()
     scheduled = [c for c in zoom.api_calls if c.url.query.get("type") == "scheduled"]
     assert [c.url.query.get("next_page_token") for c in scheduled] == [
         None,
@@ -215,12 +222,12 @@ async def test_auth_failure_while_polling_starts_reauth(
 
 
 async def test_meeting_id_kept_as_64_bit_integer(
-    hass: HomeAssistant, zoom: ZoomMock, setup_integration: object
+    hass: HomeAssistant, zoom: ZoomMock, setup_integration: SetupIntegration
 ) -> None:
     """IDs beyond 32 bits (and beyond a float's precision) stay exact."""
     big = 2**53 + 1
     zoom.meetings[big] = meeting_json(big, "Huge id")
-    await setup_integration()  # type: ignore[operator]
+    await setup_integration()
     entry = er.async_get(hass).async_get("switch.huge_id_live_stream")
     assert entry is not None
     assert entry.unique_id == f"{big}_live_stream"

@@ -7,6 +7,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.zoom_livestream import async_remove_config_entry_device
 from custom_components.zoom_livestream.const import DOMAIN, SERVICE_UPDATE_SETTINGS
@@ -14,7 +15,6 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .conftest import MEETING_ID, USER_EMAIL, ZoomMock
 

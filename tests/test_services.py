@@ -7,21 +7,14 @@ import logging
 from typing import Any
 
 import pytest
-
-from custom_components.zoom_livestream.const import DOMAIN, SERVICE_UPDATE_SETTINGS
-from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from .conftest import (
-    CLIENT_SECRET,
-    MEETING_ID,
-    OTHER_MEETING_ID,
-    WEBINAR_ID,
-    ZoomMock,
-)
+from custom_components.zoom_livestream.const import DOMAIN, SERVICE_UPDATE_SETTINGS
+from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .conftest import CLIENT_SECRET, MEETING_ID, OTHER_MEETING_ID, WEBINAR_ID, ZoomMock
 
 SWITCH = "switch.weekly_team_sync_live_stream"
 OTHER_SWITCH = "switch.product_launch_live_stream"
@@ -42,7 +35,7 @@ async def _update(
 
 async def _turn_on(hass: HomeAssistant, entity_id: str) -> None:
     await hass.services.async_call(
-        SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
+        Platform.SWITCH, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
     )
 
 

@@ -20,7 +20,6 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
-from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -35,7 +34,14 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import MEETING_ID, OTHER_MEETING_ID, WEBINAR_ID, ZoomMock, state_of
+from .conftest import (
+    MEETING_ID,
+    OTHER_MEETING_ID,
+    WEBINAR_ID,
+    SetupIntegration,
+    ZoomMock,
+    state_of,
+)
 
 SWITCH = "switch.weekly_team_sync_live_stream"
 OTHER_SWITCH = "switch.product_launch_live_stream"
@@ -47,7 +53,7 @@ async def _switch(
     hass: HomeAssistant, service: str, entity_id: str | list[str]
 ) -> None:
     await hass.services.async_call(
-        SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
+        Platform.SWITCH, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
     )
 
 
@@ -366,7 +372,7 @@ async def test_a_poll_sent_before_the_start_does_not_end_it(
 async def test_restart_restores_stream_while_meeting_runs(
     hass: HomeAssistant,
     zoom: ZoomMock,
-    setup_integration: Any,
+    setup_integration: SetupIntegration,
     live: bool,
     expected: str,
 ) -> None:
