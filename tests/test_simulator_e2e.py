@@ -1,0 +1,199 @@
+"""The integration against the local Zoom simulator, over real loopback HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import timedelta
+
+from aiohttp.test_utils import TestServer
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.zoom_livestream.const import (
+    CONF_API_BASE_URL,
+    CONF_OAUTH_BASE_URL,
+    DOMAIN,
+    SCAN_INTERVAL,
+    SERVICE_UPDATE_SETTINGS,
+)
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
+from zoom_simulator import SimulatorState, create_app, seed_demo
+
+from .conftest import state_of
+
+SWITCH = "switch.weekly_team_sync_live_stream"
+OTHER_SWITCH = "switch.product_launch_live_stream"
+
+
+@pytest.fixture
+async def simulator(socket_enabled: None) -> AsyncGenerator[tuple[SimulatorState, str]]:
+    """Serve a seeded simulator on a free loopback port (a real socket)."""
+    state = SimulatorState()
+    seed_demo(state)
+    server = TestServer(create_app(state), host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield state, str(server.make_url("")).rstrip("/")
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+async def sim_entry(
+    hass: HomeAssistant, simulator: tuple[SimulatorState, str]
+) -> MockConfigEntry:
+    """Set the integration up against the simulator."""
+    state, base = simulator
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=state.user.email,
+        unique_id=state.user.id,
+        data={
+            "account_id": state.account_id,
+            "client_id": state.client_id,
+            "client_secret": state.client_secret,
+            "cloud": "global",
+            CONF_API_BASE_URL: f"{base}/v2",
+            CONF_OAUTH_BASE_URL: f"{base}/oauth",
+        },
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def test_config_flow_against_the_simulator(
+    hass: HomeAssistant, simulator: tuple[SimulatorState, str]
+) -> None:
+    """An admin in advanced mode can point the integration at the simulator."""
+    state, base = simulator
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "account_id": state.account_id,
+            "client_id": state.client_id,
+            "client_secret": state.client_secret,
+            "cloud": "global",
+            CONF_API_BASE_URL: f"{base}/v2",
+            CONF_OAUTH_BASE_URL: f"{base}/oauth",
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == state.user.email
+    assert result["result"].unique_id == state.user.id
+    await hass.async_block_till_done()
+
+
+async def test_toggle_and_configure_over_http(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    simulator: tuple[SimulatorState, str],
+    sim_entry: MockConfigEntry,
+) -> None:
+    """Start, refuse, configure and end, as Zoom (simulated) sees it."""
+    state, _ = simulator
+    meetings = {m.topic: m for m in state.meetings.values()}
+    sync, launch = meetings["Weekly team sync"], meetings["Product launch"]
+    assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
+
+    # Display settings first (stored here), then one request starts the stream.
+    await hass.services.async_call(
+        DOMAIN,
+        SERVICE_UPDATE_SETTINGS,
+        {
+            ATTR_ENTITY_ID: SWITCH,
+            "display_name": "HA Live",
+            "active_speaker_name": True,
+        },
+        blocking=True,
+    )
+    state.clear_log()
+    await hass.services.async_call(
+        Platform.SWITCH, "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True
+    )
+    assert [(r.method, r.path, r.json) for r in state.requests] == [
+        (
+            "PATCH",
+            f"/v2/meetings/{sync.id}/livestream/status",
+            {
+                "action": "start",
+                "settings": {"active_speaker_name": True, "display_name": "HA Live"},
+            },
+        )
+    ]
+    assert sync.streaming
+    assert state_of(hass, SWITCH) == STATE_ON
+
+    # The simulator refuses a meeting that has not started, with Zoom's words.
+    with pytest.raises(HomeAssistantError, match="Product launch has not started"):
+        await hass.services.async_call(
+            Platform.SWITCH, "turn_on", {ATTR_ENTITY_ID: OTHER_SWITCH}, blocking=True
+        )
+    assert state_of(hass, OTHER_SWITCH) == STATE_OFF
+
+    # A stream target for the stopped meeting: read, merge, write.
+    state.clear_log()
+    await hass.services.async_call(
+        DOMAIN,
+        SERVICE_UPDATE_SETTINGS,
+        {
+            ATTR_ENTITY_ID: OTHER_SWITCH,
+            "stream_url": "rtmps://live.example/app",
+            "stream_key": "sim-key",
+            "page_url": "https://live.example/watch",
+            "resolution": "1080p",
+        },
+        blocking=True,
+    )
+    assert [r.method for r in state.requests] == ["GET", "PATCH"]
+    assert launch.live_stream == {
+        "stream_url": "rtmps://live.example/app",
+        "stream_key": "sim-key",
+        "page_url": "https://live.example/watch",
+        "resolution": "1080p",
+    }
+
+    # The meeting ends in Zoom: the next poll turns the stream and sensor off.
+    state.end_meeting(sync.id)
+    state.clear_log()
+    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    # The timed refresh is a background task; real I/O lets it outlive one loop turn.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [(r.path, r.query.get("type")) for r in state.requests] == [
+        ("/v2/users/me/meetings", "live")
+    ]
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_OFF
+
+
+async def test_expired_token_is_renewed_against_the_simulator(
+    hass: HomeAssistant,
+    simulator: tuple[SimulatorState, str],
+    sim_entry: MockConfigEntry,
+) -> None:
+    """A token the simulator no longer accepts is renewed and the toggle succeeds."""
+    state, _ = simulator
+    state.revoke_tokens()
+    state.clear_log()
+    await hass.services.async_call(
+        Platform.SWITCH, "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True
+    )
+    assert [(r.method, r.path) for r in state.requests] == [
+        ("PATCH", f"/v2/meetings/{next(iter(state.meetings))}/livestream/status"),
+        ("POST", "/oauth/token"),
+        ("PATCH", f"/v2/meetings/{next(iter(state.meetings))}/livestream/status"),
+    ]
+    assert state_of(hass, SWITCH) == STATE_ON

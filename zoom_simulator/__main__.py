@@ -1,0 +1,168 @@
+"""Run the Zoom simulator: ``python -m zoom_simulator [--port 8765] ...``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Sequence
+import contextlib
+import ipaddress
+import signal
+
+from aiohttp import web
+
+from .app import create_app
+from .state import (
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_TOKEN_EXPIRES_IN,
+    SimulatorState,
+    seed_demo,
+)
+
+
+def is_loopback(host: str) -> bool:
+    """Tell whether a bind address only accepts connections from this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; refuse a non-loopback host without --allow-remote."""
+    parser = argparse.ArgumentParser(
+        prog="python -m zoom_simulator",
+        description="Serve a local simulation of the Zoom REST API.",
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST, help="bind address")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="TCP port (0 picks a free one)"
+    )
+    parser.add_argument(
+        "--meetings", type=int, default=3, metavar="N", help="demo meetings to create"
+    )
+    parser.add_argument(
+        "--webinars", type=int, default=1, metavar="N", help="demo webinars to create"
+    )
+    parser.add_argument(
+        "--start-first",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="have the first meeting already in progress (default: yes)",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding to a non-loopback address (the control routes have no auth)",
+    )
+    parser.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID)
+    parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
+    parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
+    parser.add_argument(
+        "--token-expires-in",
+        type=int,
+        default=DEFAULT_TOKEN_EXPIRES_IN,
+        metavar="SECONDS",
+        help="lifetime of issued access tokens",
+    )
+    args = parser.parse_args(argv)
+    if args.meetings < 0 or args.webinars < 0:
+        parser.error("--meetings and --webinars cannot be negative")
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    # The control routes let anyone reshape the account, so stay local by default.
+    if not is_loopback(args.host) and not args.allow_remote:
+        parser.error(
+            f"refusing to bind to non-loopback host {args.host!r}; "
+            "pass --allow-remote to do it anyway"
+        )
+    return args
+
+
+def build_state(args: argparse.Namespace) -> SimulatorState:
+    """Create the state the command line describes, seeded with demo data."""
+    state = SimulatorState(
+        account_id=args.account_id,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        token_expires_in=args.token_expires_in,
+    )
+    seed_demo(
+        state,
+        meetings=args.meetings,
+        webinars=args.webinars,
+        start_first=args.start_first,
+    )
+    return state
+
+
+def banner(state: SimulatorState, host: str, port: int) -> str:
+    """Describe credentials, URLs and demo data for the person at the terminal."""
+    netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    base = f"http://{netloc}"
+    lines = [
+        "Zoom simulator running",
+        f"  API base:      {base}/v2",
+        f"  OAuth base:    {base}/oauth",
+        f"  Control:       {base}/_simulator/state",
+        f"  Account ID:    {state.account_id}",
+        f"  Client ID:     {state.client_id}",
+        f"  Client secret: {state.client_secret}",
+        "  Meetings and webinars:",
+    ]
+    lines.extend(
+        f"    {meeting.id}  {meeting.kind:<7}  "
+        f"{'started' if meeting.started else 'waiting'}  {meeting.topic}"
+        for meeting in state.meetings.values()
+    )
+    lines.extend(
+        [
+            "  Start a meeting:",
+            f"    curl -X POST {base}/_simulator/meetings/<id>/start",
+            "Press Ctrl+C to stop.",
+        ]
+    )
+    return "\n".join(lines)
+
+
+async def serve(state: SimulatorState, host: str, port: int) -> None:
+    """Serve ``state`` on host:port until cancelled."""
+    runner = web.AppRunner(create_app(state))
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        # Report the bound port, which differs from the requested one for port 0.
+        bound_port = runner.addresses[0][1] if runner.addresses else port
+        print(banner(state, host, bound_port), flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # SIGTERM (and SIGINT, which shells ignore in background jobs) should still
+        # shut the server down cleanly; Windows has no loop signal handlers.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the simulator from the command line."""
+    args = parse_args(argv)
+    state = build_state(args)
+    # Ctrl+C before the signal handlers are installed still ends quietly.
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(state, args.host, args.port))
+    print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,682 @@
+"""The simulator's HTTP layer: Zoom's OAuth and REST shapes plus control routes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+import functools
+import hmac
+import json
+from typing import Any, cast
+
+from aiohttp import BasicAuth, hdrs, web
+
+from .state import (
+    RESOLUTIONS,
+    TOKEN_SCOPE,
+    FaultRule,
+    JsonObject,
+    MeetingKind,
+    RecordedRequest,
+    SimulatedMeeting,
+    SimulatorState,
+)
+
+STATE_KEY: web.AppKey[SimulatorState] = web.AppKey(
+    "zoom_simulator_state", SimulatorState
+)
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+ZOOM_PREFIXES = ("/oauth/", "/v2/")
+CONTROL_PREFIX = "/_simulator/"
+
+DEFAULT_PAGE_SIZE = 30
+MAX_PAGE_SIZE = 300
+
+LIGHT = "Light"
+MEDIUM = "Medium"
+
+# Zoom's own wording, so clients can be tested against the real messages.
+MSG_INVALID_TOKEN = "Invalid access token."
+MSG_VALIDATION = "Validation Failed."
+MSG_BAD_JSON = "Request Body should be a valid JSON object."
+MSG_NOT_CONFIGURED = "The meeting is not configured with a custom streaming service."
+MSG_STREAMING_LOCKED = (
+    "The live stream settings cannot be changed while live streaming."
+)
+MSG_DAILY_LIMIT = (
+    "You have reached the maximum daily rate limit for this API. "
+    "Refer to the response header for details on when you can make another request."
+)
+
+_LIVE_STREAM_LIMITS = {"stream_url": 1024, "stream_key": 512, "page_url": 1024}
+_LAYOUTS = frozenset({"follow_host", "gallery_view", "speaker_view"})
+_CLOSE_CAPTIONS = frozenset({"burnt-in", "embedded", "off"})
+_MEETING_LIST_TYPES = frozenset({"scheduled", "live", "upcoming"})
+_WEBINAR_LIST_TYPES = frozenset({"scheduled", "upcoming"})
+
+
+class ZoomApiError(Exception):
+    """An error answer in Zoom's ``{"code", "message"}`` shape."""
+
+    def __init__(
+        self,
+        status: int,
+        code: int,
+        message: str,
+        errors: list[dict[str, str]] | None = None,
+    ) -> None:
+        """Store the HTTP status and Zoom's error code and message."""
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors = errors
+
+    def response(self) -> web.Response:
+        """Render the error as Zoom does."""
+        body: JsonObject = {"code": self.code, "message": self.message}
+        if self.errors:
+            body["errors"] = self.errors
+        return web.json_response(body, status=self.status)
+
+
+class ControlError(Exception):
+    """A bad request to a control route."""
+
+    def __init__(self, status: int, message: str) -> None:
+        """Store the HTTP status and message."""
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def create_app(state: SimulatorState) -> web.Application:
+    """Build the simulator application around ``state``."""
+    app = web.Application(middlewares=[_zoom_middleware])
+    app[STATE_KEY] = state
+    app.router.add_post("/oauth/token", _token)
+    app.router.add_get("/v2/users/{user_id}", _get_user)
+    app.router.add_get("/v2/users/{user_id}/meetings", _list_meetings)
+    app.router.add_get("/v2/users/{user_id}/webinars", _list_webinars)
+    kind = "{kind:meetings|webinars}"
+    app.router.add_get(f"/v2/{kind}/{{meeting_id}}", _get_meeting)
+    app.router.add_get(f"/v2/{kind}/{{meeting_id}}/livestream", _get_live_stream)
+    app.router.add_patch(f"/v2/{kind}/{{meeting_id}}/livestream", _patch_live_stream)
+    app.router.add_patch(
+        f"/v2/{kind}/{{meeting_id}}/livestream/status", _patch_live_stream_status
+    )
+    _add_control_routes(app)
+    return app
+
+
+# -- middleware -----------------------------------------------------------------
+
+
+@web.middleware
+async def _zoom_middleware(
+    request: web.Request, handler: Handler
+) -> web.StreamResponse:
+    """Log, delay, fault-inject and authenticate requests to the Zoom routes."""
+    path = request.path
+    if path.startswith(CONTROL_PREFIX):
+        try:
+            return await handler(request)
+        except ControlError as err:
+            return web.json_response({"error": err.message}, status=err.status)
+    if not path.startswith(ZOOM_PREFIXES):
+        return await handler(request)
+
+    state = request.app[STATE_KEY]
+    state.record(await _recorded(request))
+    if state.delay > 0:
+        await asyncio.sleep(state.delay)
+    if (rule := state.take_fault(request.method, path)) is not None:
+        return _fault_response(rule)
+    try:
+        if path.startswith("/v2/"):
+            _authenticate(state, request)
+        return await handler(request)
+    except ZoomApiError as err:
+        return err.response()
+    except web.HTTPException as err:
+        # Unknown routes answer in Zoom's JSON shape rather than aiohttp's text.
+        if err.status < 400:
+            raise
+        return web.json_response(
+            {"code": err.status, "message": err.reason}, status=err.status
+        )
+
+
+async def _recorded(request: web.Request) -> RecordedRequest:
+    raw = await request.read()
+    body: object | None = None
+    if raw:
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            # Forms and garbage are logged without a body; the handler reports them.
+            body = None
+    return RecordedRequest(
+        method=request.method,
+        path=request.path,
+        query={key: request.query[key] for key in request.query},
+        json=body,
+        headers={key: request.headers[key] for key in request.headers},
+    )
+
+
+def _fault_response(rule: FaultRule) -> web.Response:
+    if isinstance(rule.body, dict):
+        response = web.json_response(rule.body, status=rule.status)
+    else:
+        looks_like_html = rule.body.lstrip().startswith("<")
+        response = web.Response(
+            text=rule.body,
+            status=rule.status,
+            content_type="text/html" if looks_like_html else "text/plain",
+        )
+    for name, value in rule.headers.items():
+        response.headers[name] = value
+    return response
+
+
+def _authenticate(state: SimulatorState, request: web.Request) -> None:
+    scheme, _, token = request.headers.get(hdrs.AUTHORIZATION, "").partition(" ")
+    if scheme.lower() != "bearer" or not state.is_token_valid(token.strip()):
+        raise ZoomApiError(401, 124, MSG_INVALID_TOKEN)
+
+
+def _rate_limited(category: str) -> Callable[[Handler], Handler]:
+    """Count a handler's requests against a daily quota and report it in headers."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            state = request.app[STATE_KEY]
+            limit, remaining = state.consume_quota(category)
+            response: web.StreamResponse
+            if remaining < 0 and state.enforce_daily_limits:
+                response = ZoomApiError(429, 429, MSG_DAILY_LIMIT).response()
+                response.headers[hdrs.RETRY_AFTER] = str(
+                    state.seconds_until_quota_reset()
+                )
+            else:
+                try:
+                    response = await handler(request)
+                except ZoomApiError as err:
+                    response = err.response()
+            response.headers["X-RateLimit-Category"] = category
+            response.headers["X-RateLimit-Type"] = "Daily-limit"
+            response.headers["X-RateLimit-Limit"] = str(limit)
+            response.headers["X-RateLimit-Remaining"] = str(max(remaining, 0))
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+# -- OAuth ----------------------------------------------------------------------
+
+
+async def _token(request: web.Request) -> web.StreamResponse:
+    """Server-to-Server OAuth: ``grant_type=account_credentials``."""
+    state = request.app[STATE_KEY]
+    params: dict[str, str] = dict(request.query)
+    # Some clients send the grant in a form body instead of the query string.
+    if request.content_type == "application/x-www-form-urlencoded":
+        form = await request.post()
+        params.update(
+            {key: value for key, value in form.items() if isinstance(value, str)}
+        )
+
+    if not _client_authenticated(state, request.headers.get(hdrs.AUTHORIZATION, "")):
+        return web.json_response(
+            {"reason": "Invalid client_id or client_secret", "error": "invalid_client"},
+            status=401,
+        )
+    if params.get("grant_type") != "account_credentials":
+        return web.json_response(
+            {"reason": "Unsupported grant type", "error": "unsupported_grant_type"},
+            status=400,
+        )
+    if params.get("account_id") != state.account_id:
+        return web.json_response(
+            {
+                "reason": "Invalid request : Invalid account_id",
+                "error": "invalid_request",
+            },
+            status=400,
+        )
+    body: JsonObject = {
+        "access_token": state.issue_token(),
+        "token_type": "bearer",
+        "expires_in": state.token_expires_in,
+        "scope": TOKEN_SCOPE,
+    }
+    if state.token_api_url:
+        body["api_url"] = state.token_api_url
+    return web.json_response(body)
+
+
+def _client_authenticated(state: SimulatorState, header: str) -> bool:
+    try:
+        auth = BasicAuth.decode(header)
+    except ValueError:
+        return False
+    # Constant-time like a real server, so a client test never depends on timing.
+    return hmac.compare_digest(auth.login, state.client_id) and hmac.compare_digest(
+        auth.password, state.client_secret
+    )
+
+
+# -- users and lists --------------------------------------------------------------
+
+
+def _user_or_404(state: SimulatorState, user_id: str) -> None:
+    if not state.user.matches(user_id):
+        raise ZoomApiError(404, 1001, f"User does not exist: {user_id}")
+
+
+@_rate_limited(LIGHT)
+async def _get_user(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    _user_or_404(state, request.match_info["user_id"])
+    return web.json_response(state.user.as_json())
+
+
+@_rate_limited(MEDIUM)
+async def _list_meetings(request: web.Request) -> web.StreamResponse:
+    return _list(request, "meeting", "meetings", _MEETING_LIST_TYPES)
+
+
+@_rate_limited(MEDIUM)
+async def _list_webinars(request: web.Request) -> web.StreamResponse:
+    return _list(request, "webinar", "webinars", _WEBINAR_LIST_TYPES)
+
+
+def _list(
+    request: web.Request, kind: MeetingKind, key: str, list_types: frozenset[str]
+) -> web.Response:
+    state = request.app[STATE_KEY]
+    _user_or_404(state, request.match_info["user_id"])
+    list_type = request.query.get("type", "scheduled")
+    if list_type not in list_types:
+        raise ZoomApiError(400, 300, f"Invalid field: type {list_type}")
+    page_size = _page_size(request.query.get("page_size"))
+
+    items = state.listing(kind)
+    # "scheduled" and "upcoming" coincide here: the simulator has no past meetings.
+    if list_type == "live":
+        items = [meeting for meeting in items if meeting.started]
+
+    # The token only remembers which listing it belongs to and where it stopped.
+    listing = f"{kind}:{list_type}"
+    offset = 0
+    if page_token := request.query.get("next_page_token"):
+        cursor = state.page_cursors.get(page_token)
+        if cursor is None or cursor.listing != listing:
+            raise ZoomApiError(400, 300, "Invalid next_page_token.")
+        offset = cursor.offset
+
+    page = items[offset : offset + page_size]
+    end = offset + len(page)
+    next_token = state.new_page_token(listing, end) if end < len(items) else ""
+    return web.json_response(
+        {
+            "page_size": page_size,
+            "total_records": len(items),
+            "next_page_token": next_token,
+            key: [meeting.list_item() for meeting in page],
+        }
+    )
+
+
+def _page_size(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_PAGE_SIZE
+    try:
+        size = int(raw)
+    except ValueError:
+        raise ZoomApiError(400, 300, f"Invalid field: page_size {raw}") from None
+    if size < 1:
+        raise ZoomApiError(400, 300, f"Invalid field: page_size {raw}")
+    # Zoom silently caps oversized pages rather than rejecting them.
+    return min(size, MAX_PAGE_SIZE)
+
+
+# -- meetings, webinars and their live streams ------------------------------------
+
+
+def _meeting_from_path(request: web.Request) -> SimulatedMeeting:
+    state = request.app[STATE_KEY]
+    kind: MeetingKind = (
+        "meeting" if request.match_info["kind"] == "meetings" else "webinar"
+    )
+    raw_id = request.match_info["meeting_id"]
+    if not raw_id.isdigit():
+        raise ZoomApiError(400, 300, f"Invalid {kind} id.")
+    meeting_id = int(raw_id)
+    meeting = state.meetings.get(meeting_id)
+    if meeting is None or meeting.kind != kind:
+        raise ZoomApiError(
+            404, 3001, f"{kind.capitalize()} does not exist: {meeting_id}."
+        )
+    return meeting
+
+
+async def _json_object(request: web.Request) -> JsonObject:
+    try:
+        body = json.loads(await request.read())
+    except ValueError:
+        raise ZoomApiError(400, 300, MSG_BAD_JSON) from None
+    if not isinstance(body, dict):
+        raise ZoomApiError(400, 300, MSG_BAD_JSON)
+    return cast("JsonObject", body)
+
+
+@_rate_limited(LIGHT)
+async def _get_meeting(request: web.Request) -> web.StreamResponse:
+    meeting = _meeting_from_path(request)
+    state = request.app[STATE_KEY]
+    return web.json_response(meeting.details(state.user.email))
+
+
+@_rate_limited(LIGHT)
+async def _get_live_stream(request: web.Request) -> web.StreamResponse:
+    meeting = _meeting_from_path(request)
+    return web.json_response(dict(meeting.live_stream))
+
+
+@_rate_limited(LIGHT)
+async def _patch_live_stream(request: web.Request) -> web.StreamResponse:
+    meeting = _meeting_from_path(request)
+    body = await _json_object(request)
+    errors = _live_stream_errors(body)
+    if errors:
+        raise ZoomApiError(400, 300, MSG_VALIDATION, errors)
+    if meeting.streaming:
+        raise ZoomApiError(400, 3000, MSG_STREAMING_LOCKED)
+    for name in _LIVE_STREAM_LIMITS:
+        meeting.live_stream[name] = body[name]
+    if "resolution" in body:
+        meeting.live_stream["resolution"] = body["resolution"]
+    return web.Response(status=204)
+
+
+def _live_stream_errors(body: JsonObject) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = []
+    for name, max_length in _LIVE_STREAM_LIMITS.items():
+        value = body.get(name)
+        if value is None:
+            errors.append({"field": name, "message": f"{name} is required."})
+        elif not isinstance(value, str):
+            errors.append({"field": name, "message": f"{name} must be a string."})
+        elif len(value) > max_length:
+            errors.append(
+                {
+                    "field": name,
+                    "message": f"{name} must be at most {max_length} characters.",
+                }
+            )
+    if "resolution" in body and body["resolution"] not in RESOLUTIONS:
+        errors.append(
+            {"field": "resolution", "message": "resolution must be 720p or 1080p."}
+        )
+    return errors
+
+
+@_rate_limited(LIGHT)
+async def _patch_live_stream_status(request: web.Request) -> web.StreamResponse:
+    """Start or stop the stream.
+
+    Stopping is accepted whatever the meeting's state (Zoom's behaviour there is
+    undocumented); starting needs a meeting in progress and a configured target.
+    """
+    meeting = _meeting_from_path(request)
+    body = await _json_object(request)
+    action = body.get("action")
+    settings = body.get("settings")
+    errors: list[dict[str, str]] = []
+    # Zoom compares the action case-sensitively: "Start" fails validation.
+    if action not in ("start", "stop"):
+        errors.append({"field": "action", "message": "action must be start or stop."})
+    if settings is not None:
+        if isinstance(settings, dict):
+            errors.extend(_settings_errors(settings))
+        else:
+            errors.append(
+                {"field": "settings", "message": "settings must be an object."}
+            )
+    if errors:
+        raise ZoomApiError(400, 300, MSG_VALIDATION, errors)
+
+    if action == "stop":
+        meeting.streaming = False
+        return web.Response(status=204)
+
+    if not meeting.started:
+        if meeting.kind == "webinar":
+            raise ZoomApiError(400, 200, f"Webinar {meeting.id} has not started.")
+        raise ZoomApiError(400, 3000, f"Meeting {meeting.id} has not started.")
+    if not meeting.live_stream["stream_url"] or not meeting.live_stream["stream_key"]:
+        raise ZoomApiError(400, 3000, MSG_NOT_CONFIGURED)
+    meeting.streaming = True
+    meeting.last_start_settings = dict(settings) if settings is not None else None
+    return web.Response(status=204)
+
+
+def _settings_errors(settings: dict[str, Any]) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = []
+    if "active_speaker_name" in settings and not isinstance(
+        settings["active_speaker_name"], bool
+    ):
+        errors.append(
+            {
+                "field": "settings.active_speaker_name",
+                "message": "active_speaker_name must be a boolean.",
+            }
+        )
+    if "display_name" in settings:
+        name = settings["display_name"]
+        if not isinstance(name, str) or not 1 <= len(name) <= 50:
+            errors.append(
+                {
+                    "field": "settings.display_name",
+                    "message": "display_name must be 1 to 50 characters.",
+                }
+            )
+    if "layout" in settings and settings["layout"] not in _LAYOUTS:
+        errors.append(
+            {"field": "settings.layout", "message": "layout is not a valid value."}
+        )
+    if "close_caption" in settings and settings["close_caption"] not in _CLOSE_CAPTIONS:
+        errors.append(
+            {
+                "field": "settings.close_caption",
+                "message": "close_caption is not a valid value.",
+            }
+        )
+    return errors
+
+
+# -- control routes -----------------------------------------------------------------
+
+
+def _add_control_routes(app: web.Application) -> None:
+    router = app.router
+    router.add_get("/_simulator/state", _control_state)
+    router.add_post("/_simulator/meetings", _control_add_meetings)
+    router.add_post("/_simulator/meetings/{meeting_id}/start", _control_start)
+    router.add_post("/_simulator/meetings/{meeting_id}/end", _control_end)
+    router.add_delete("/_simulator/meetings/{meeting_id}", _control_delete)
+    router.add_get("/_simulator/requests", _control_requests)
+    router.add_delete("/_simulator/requests", _control_clear_requests)
+    router.add_post("/_simulator/fail", _control_fail)
+    router.add_delete("/_simulator/fail", _control_clear_faults)
+    router.add_post("/_simulator/delay", _control_delay)
+    router.add_delete("/_simulator/tokens", _control_revoke_tokens)
+    router.add_post("/_simulator/tokens/expire", _control_expire_tokens)
+
+
+async def _control_body(request: web.Request) -> JsonObject:
+    raw = await request.read()
+    if not raw:
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise ControlError(400, "Body must be a JSON object.") from None
+    if not isinstance(body, dict):
+        raise ControlError(400, "Body must be a JSON object.")
+    return cast("JsonObject", body)
+
+
+def _typed[T](body: JsonObject, name: str, kind: type[T], default: T) -> T:
+    value = body.get(name, default)
+    # bool is an int subclass, but a flag is never a valid count or status.
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise ControlError(400, f"{name} must be of type {kind.__name__}.")
+    return value
+
+
+def _control_meeting(request: web.Request) -> SimulatedMeeting:
+    state = request.app[STATE_KEY]
+    raw_id = request.match_info["meeting_id"]
+    if not raw_id.isdigit() or int(raw_id) not in state.meetings:
+        raise ControlError(404, f"No meeting or webinar {raw_id}.")
+    return state.meetings[int(raw_id)]
+
+
+async def _control_state(request: web.Request) -> web.StreamResponse:
+    return web.json_response(request.app[STATE_KEY].snapshot())
+
+
+async def _control_add_meetings(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    body = await _control_body(request)
+    kind = body.get("kind", "meeting")
+    if kind not in ("meeting", "webinar"):
+        raise ControlError(400, "kind must be meeting or webinar.")
+    count = _typed(body, "count", int, 1)
+    if not 1 <= count <= 100_000:
+        raise ControlError(400, "count must be between 1 and 100000.")
+    default_topic = "Simulated meeting" if kind == "meeting" else "Simulated webinar"
+    topic = _typed(body, "topic", str, default_topic)
+    meeting_type = body.get("type")
+    if meeting_type is not None and (
+        not isinstance(meeting_type, int) or isinstance(meeting_type, bool)
+    ):
+        raise ControlError(400, "type must be of type int.")
+    resolution = _typed(body, "resolution", str, "720p")
+    if resolution not in RESOLUTIONS:
+        raise ControlError(400, "resolution must be 720p or 1080p.")
+    options: dict[str, Any] = {
+        "kind": kind,
+        "meeting_type": meeting_type,
+        "started": _typed(body, "started", bool, False),
+        "stream_url": _typed(body, "stream_url", str, ""),
+        "stream_key": _typed(body, "stream_key", str, ""),
+        "page_url": _typed(body, "page_url", str, ""),
+        "resolution": resolution,
+    }
+    topics = [topic] if count == 1 else [f"{topic} {n}" for n in range(1, count + 1)]
+    created = [state.add_meeting(name, **options) for name in topics]
+    return web.json_response(
+        {"meetings": [meeting.snapshot() for meeting in created]}, status=201
+    )
+
+
+async def _control_start(request: web.Request) -> web.StreamResponse:
+    meeting = _control_meeting(request)
+    request.app[STATE_KEY].start_meeting(meeting.id)
+    return web.json_response(meeting.snapshot())
+
+
+async def _control_end(request: web.Request) -> web.StreamResponse:
+    meeting = _control_meeting(request)
+    request.app[STATE_KEY].end_meeting(meeting.id)
+    return web.json_response(meeting.snapshot())
+
+
+async def _control_delete(request: web.Request) -> web.StreamResponse:
+    meeting = _control_meeting(request)
+    request.app[STATE_KEY].delete_meeting(meeting.id)
+    return web.Response(status=204)
+
+
+async def _control_requests(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    return web.json_response(
+        {"requests": [recorded.as_json() for recorded in state.requests]}
+    )
+
+
+async def _control_clear_requests(request: web.Request) -> web.StreamResponse:
+    request.app[STATE_KEY].clear_log()
+    return web.Response(status=204)
+
+
+async def _control_fail(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    body = await _control_body(request)
+    if "status" not in body:
+        raise ControlError(400, "status is required.")
+    status = _typed(body, "status", int, 500)
+    if not 100 <= status <= 599:
+        raise ControlError(400, "status must be an HTTP status code.")
+    count = _typed(body, "count", int, 1)
+    if count < 1:
+        raise ControlError(400, "count must be at least 1.")
+    fault_body = body.get("body", "")
+    if not isinstance(fault_body, str | dict):
+        raise ControlError(400, "body must be a string or an object.")
+    headers = _typed(body, "headers", dict, {})
+    if not all(isinstance(value, str) for value in headers.values()):
+        raise ControlError(400, "headers must map names to strings.")
+    path_prefix = body.get("path_prefix")
+    method = body.get("method")
+    if not isinstance(path_prefix, str | None) or not isinstance(method, str | None):
+        raise ControlError(400, "path_prefix and method must be strings.")
+    state.fail_next(
+        count,
+        status,
+        cast("str | dict[str, Any]", fault_body),
+        headers=cast("dict[str, str]", headers),
+        path_prefix=path_prefix,
+        method=method,
+    )
+    return web.json_response(
+        {"pending_faults": sum(rule.remaining for rule in state.faults)}, status=201
+    )
+
+
+async def _control_clear_faults(request: web.Request) -> web.StreamResponse:
+    request.app[STATE_KEY].clear_faults()
+    return web.Response(status=204)
+
+
+async def _control_delay(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    body = await _control_body(request)
+    seconds = body.get("seconds")
+    if (
+        not isinstance(seconds, int | float)
+        or isinstance(seconds, bool)
+        or not 0 <= seconds <= 600
+    ):
+        raise ControlError(400, "seconds must be a number from 0 to 600.")
+    state.delay = float(seconds)
+    return web.json_response({"delay": state.delay})
+
+
+async def _control_revoke_tokens(request: web.Request) -> web.StreamResponse:
+    request.app[STATE_KEY].revoke_tokens()
+    return web.Response(status=204)
+
+
+async def _control_expire_tokens(request: web.Request) -> web.StreamResponse:
+    request.app[STATE_KEY].expire_tokens()
+    return web.Response(status=204)

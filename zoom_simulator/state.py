@@ -1,0 +1,543 @@
+"""In-memory model of one simulated Zoom account.
+
+Everything the HTTP layer in :mod:`zoom_simulator.app` serves lives here, so tests
+can arrange a scenario (meetings, tokens, faults) with plain method calls and then
+assert on what the client under test did through :attr:`SimulatorState.requests`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+import hashlib
+import secrets
+import time
+from typing import Any, Literal
+
+type MeetingKind = Literal["meeting", "webinar"]
+type JsonObject = dict[str, Any]
+
+DEFAULT_ACCOUNT_ID = "sim-account"
+DEFAULT_CLIENT_ID = "sim-client-id"
+DEFAULT_CLIENT_SECRET = "sim-client-secret"
+DEFAULT_USER_ID = "sim-user-1"
+DEFAULT_USER_EMAIL = "host@example.com"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+DEFAULT_TOKEN_EXPIRES_IN = 3599
+
+TOKEN_SCOPE = (
+    "meeting:read:admin meeting:write:admin user:read:admin "
+    "webinar:read:admin webinar:write:admin"
+)
+
+# Real IDs are 10-11 digits and routinely exceed 2**32; starting here makes any
+# float or 32-bit truncation in a client visible at once.
+FIRST_MEETING_ID = 85746065432
+
+# Zoom's meeting type numbers: 2 scheduled, 8 recurring with a fixed time;
+# webinars use 5 for a plain scheduled webinar.
+MEETING_TYPE_SCHEDULED = 2
+MEETING_TYPE_RECURRING = 8
+WEBINAR_TYPE_SCHEDULED = 5
+
+RESOLUTIONS = frozenset({"720p", "1080p"})
+
+# Daily quotas of a Free account (docs/zoom-api.md); only reported in headers unless
+# ``enforce_daily_limits`` is set, because long benchmarks would otherwise hit them.
+DEFAULT_DAILY_LIMITS: Mapping[str, int] = {"Light": 6000, "Medium": 2000}
+
+# Bounds memory when a benchmark pages through thousands of lists.
+_MAX_PAGE_CURSORS = 10_000
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso_utc(moment: datetime) -> str:
+    """Format a datetime the way Zoom does: ``2025-01-06T15:00:00Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _digest(meeting_id: int, salt: str) -> bytes:
+    # Derived rather than random so a seeded scenario is identical on every run.
+    return hashlib.sha256(f"{salt}:{meeting_id}".encode()).digest()
+
+
+def default_live_stream() -> dict[str, str]:
+    """Return the live-stream configuration of a meeting that has none yet."""
+    return {"stream_url": "", "stream_key": "", "page_url": "", "resolution": "720p"}
+
+
+@dataclass(slots=True)
+class SimulatedUser:
+    """The single user of the simulated account."""
+
+    id: str = DEFAULT_USER_ID
+    email: str = DEFAULT_USER_EMAIL
+    first_name: str = "Sim"
+    last_name: str = "Host"
+    account_id: str = DEFAULT_ACCOUNT_ID
+    type: int = 2
+    timezone: str = "UTC"
+
+    def as_json(self) -> JsonObject:
+        """Return the body of ``GET /users/{userId}``."""
+        return {
+            "id": self.id,
+            "email": self.email,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "display_name": f"{self.first_name} {self.last_name}",
+            "account_id": self.account_id,
+            "type": self.type,
+            "timezone": self.timezone,
+            "status": "active",
+        }
+
+    def matches(self, user_id: str) -> bool:
+        """Tell whether a ``{userId}`` path segment designates this user."""
+        return user_id in ("me", self.id) or user_id.lower() == self.email.lower()
+
+
+@dataclass(slots=True)
+class SimulatedMeeting:
+    """A meeting or webinar, with its live-stream configuration and state."""
+
+    id: int
+    uuid: str
+    topic: str
+    kind: MeetingKind
+    type: int
+    start_time: str
+    duration: int
+    timezone: str
+    join_url: str
+    host_id: str
+    created_at: str = ""
+    password: str = ""
+    started: bool = False
+    live_stream: dict[str, str] = field(default_factory=default_live_stream)
+    streaming: bool = False
+    last_start_settings: dict[str, Any] | None = None
+
+    def list_item(self) -> JsonObject:
+        """Return the entry of a meeting or webinar list (no ``status``, like Zoom)."""
+        return {
+            "id": self.id,
+            "uuid": self.uuid,
+            "topic": self.topic,
+            "type": self.type,
+            "start_time": self.start_time,
+            "duration": self.duration,
+            "timezone": self.timezone,
+            "join_url": self.join_url,
+            "host_id": self.host_id,
+            "created_at": self.created_at,
+        }
+
+    def details(self, host_email: str) -> JsonObject:
+        """Return the body of ``GET /meetings/{id}`` or ``GET /webinars/{id}``."""
+        body = self.list_item()
+        body.update(
+            host_email=host_email,
+            agenda="",
+            password=self.password,
+            settings={"host_video": False, "auto_recording": "none"},
+        )
+        # Zoom documents ``status`` for meetings only.
+        if self.kind == "meeting":
+            body["status"] = "started" if self.started else "waiting"
+        return body
+
+    def snapshot(self) -> JsonObject:
+        """Return everything, including simulator-only state, for control routes."""
+        body = self.list_item()
+        body.update(
+            kind=self.kind,
+            started=self.started,
+            streaming=self.streaming,
+            live_stream=dict(self.live_stream),
+            last_start_settings=self.last_start_settings,
+        )
+        return body
+
+
+@dataclass(slots=True, frozen=True)
+class RecordedRequest:
+    """One request received on a Zoom route (``/oauth`` or ``/v2``)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    json: object | None
+    headers: dict[str, str]
+
+    def header(self, name: str) -> str | None:
+        """Return a header by case-insensitive name, or None."""
+        wanted = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == wanted:
+                return value
+        return None
+
+    def as_json(self) -> JsonObject:
+        """Return a JSON-serialisable copy."""
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query": dict(self.query),
+            "json": self.json,
+            "headers": dict(self.headers),
+        }
+
+
+@dataclass(slots=True)
+class FaultRule:
+    """A canned answer for the next ``remaining`` requests that match."""
+
+    remaining: int
+    status: int
+    body: str | dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    path_prefix: str | None = None
+    method: str | None = None
+
+    def matches(self, method: str, path: str) -> bool:
+        """Tell whether a request is one this rule answers."""
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        return self.path_prefix is None or path.startswith(self.path_prefix)
+
+
+@dataclass(slots=True, frozen=True)
+class PageCursor:
+    """Where an opaque ``next_page_token`` resumes a listing."""
+
+    listing: str
+    offset: int
+
+
+@dataclass
+class SimulatorState:
+    """The whole simulated Zoom account: credentials, data, tokens, log and faults."""
+
+    account_id: str = DEFAULT_ACCOUNT_ID
+    client_id: str = DEFAULT_CLIENT_ID
+    client_secret: str = DEFAULT_CLIENT_SECRET
+    user: SimulatedUser = field(default_factory=SimulatedUser)
+    meetings: dict[int, SimulatedMeeting] = field(default_factory=dict)
+    # Both what the token endpoint reports and how long tokens really stay valid;
+    # set it to 0 to make every new token expire immediately.
+    token_expires_in: int = DEFAULT_TOKEN_EXPIRES_IN
+    # Real Zoom may return ``api_url`` with the token; None leaves it out.
+    token_api_url: str | None = None
+    tokens: dict[str, float] = field(default_factory=dict)
+    requests: list[RecordedRequest] = field(default_factory=list)
+    faults: list[FaultRule] = field(default_factory=list)
+    # Seconds every Zoom-route response waits before it is sent (timeout tests).
+    delay: float = 0.0
+    daily_limits: dict[str, int] = field(
+        default_factory=lambda: dict(DEFAULT_DAILY_LIMITS)
+    )
+    enforce_daily_limits: bool = False
+    daily_used: dict[str, int] = field(default_factory=dict)
+    page_cursors: dict[str, PageCursor] = field(default_factory=dict)
+    # Injectable so tests can move time without sleeping.
+    clock: Callable[[], float] = time.monotonic
+    wall_clock: Callable[[], datetime] = _utcnow
+    next_meeting_id: int = FIRST_MEETING_ID
+    _usage_day: str = ""
+
+    def __post_init__(self) -> None:
+        """Keep the user on the same account as the credentials."""
+        self.user.account_id = self.account_id
+
+    # -- meetings ---------------------------------------------------------------
+
+    def add_meeting(
+        self,
+        topic: str = "Simulated meeting",
+        *,
+        kind: MeetingKind = "meeting",
+        meeting_type: int | None = None,
+        meeting_id: int | None = None,
+        start_time: str | None = None,
+        duration: int = 60,
+        timezone: str = "UTC",
+        started: bool = False,
+        stream_url: str = "",
+        stream_key: str = "",
+        page_url: str = "",
+        resolution: str = "720p",
+    ) -> SimulatedMeeting:
+        """Create a meeting or webinar hosted by the account's user and return it."""
+        if meeting_id is None:
+            meeting_id = self.next_meeting_id
+        if meeting_id in self.meetings:
+            raise ValueError(f"Meeting {meeting_id} already exists")
+        self.next_meeting_id = max(self.next_meeting_id, meeting_id + 1)
+        if meeting_type is None:
+            meeting_type = (
+                MEETING_TYPE_SCHEDULED if kind == "meeting" else WEBINAR_TYPE_SCHEDULED
+            )
+        now = self.wall_clock()
+        if start_time is None:
+            start_time = iso_utc(now.replace(minute=0, second=0) + timedelta(hours=1))
+        password = base64.b32encode(_digest(meeting_id, "pwd")[:10]).decode().lower()
+        meeting = SimulatedMeeting(
+            id=meeting_id,
+            uuid=base64.b64encode(_digest(meeting_id, "uuid")[:16]).decode(),
+            topic=topic,
+            kind=kind,
+            type=meeting_type,
+            start_time=start_time,
+            duration=duration,
+            timezone=timezone,
+            join_url=f"https://zoom.us/{'j' if kind == 'meeting' else 'w'}/{meeting_id}?pwd={password}",
+            host_id=self.user.id,
+            created_at=iso_utc(now),
+            password=password[:8],
+            started=started,
+            live_stream={
+                "stream_url": stream_url,
+                "stream_key": stream_key,
+                "page_url": page_url,
+                "resolution": resolution,
+            },
+        )
+        self.meetings[meeting_id] = meeting
+        return meeting
+
+    def add_meetings(
+        self,
+        count: int,
+        *,
+        topic_prefix: str | None = None,
+        kind: MeetingKind = "meeting",
+        started: bool = False,
+    ) -> list[SimulatedMeeting]:
+        """Create ``count`` meetings (or webinars) named "<prefix> <n>", for bulk tests."""
+        prefix = topic_prefix or ("Meeting" if kind == "meeting" else "Webinar")
+        return [
+            self.add_meeting(f"{prefix} {number}", kind=kind, started=started)
+            for number in range(1, count + 1)
+        ]
+
+    def get_meeting(self, meeting_id: int) -> SimulatedMeeting:
+        """Return a meeting or webinar; raise KeyError when there is none."""
+        return self.meetings[meeting_id]
+
+    def start_meeting(self, meeting_id: int) -> SimulatedMeeting:
+        """Mark a meeting or webinar as in progress (the host joined)."""
+        meeting = self.meetings[meeting_id]
+        meeting.started = True
+        return meeting
+
+    def end_meeting(self, meeting_id: int) -> SimulatedMeeting:
+        """End a meeting or webinar; a live stream cannot outlive it."""
+        meeting = self.meetings[meeting_id]
+        meeting.started = False
+        meeting.streaming = False
+        return meeting
+
+    def delete_meeting(self, meeting_id: int) -> SimulatedMeeting:
+        """Remove a meeting or webinar and return it."""
+        return self.meetings.pop(meeting_id)
+
+    def listing(self, kind: MeetingKind) -> list[SimulatedMeeting]:
+        """Return the meetings or the webinars, in creation order."""
+        return [meeting for meeting in self.meetings.values() if meeting.kind == kind]
+
+    # -- tokens -----------------------------------------------------------------
+
+    def issue_token(self) -> str:
+        """Issue a new access token valid for ``token_expires_in`` seconds."""
+        now = self.clock()
+        # Drop expired tokens so long runs do not grow without bound.
+        self.tokens = {tok: exp for tok, exp in self.tokens.items() if exp > now}
+        token = f"sim-{secrets.token_urlsafe(24)}"
+        self.tokens[token] = now + self.token_expires_in
+        return token
+
+    def is_token_valid(self, token: str) -> bool:
+        """Tell whether a token was issued here and has not expired or been revoked."""
+        expires_at = self.tokens.get(token)
+        return expires_at is not None and self.clock() < expires_at
+
+    def expire_tokens(self) -> None:
+        """Make every issued token expired, as if its hour had passed."""
+        now = self.clock()
+        self.tokens = dict.fromkeys(self.tokens, now)
+
+    def revoke_tokens(self) -> None:
+        """Forget every issued token (an admin deactivated the app, say)."""
+        self.tokens.clear()
+
+    # -- request log --------------------------------------------------------------
+
+    def record(self, request: RecordedRequest) -> None:
+        """Append a request to the log."""
+        self.requests.append(request)
+
+    def clear_log(self) -> None:
+        """Empty the request log."""
+        self.requests.clear()
+
+    def requests_to(
+        self, path: str, method: str | None = None
+    ) -> list[RecordedRequest]:
+        """Return the logged requests for one exact path (and method, if given)."""
+        return [
+            req
+            for req in self.requests
+            if req.path == path and (method is None or req.method == method.upper())
+        ]
+
+    # -- fault injection ----------------------------------------------------------
+
+    def fail_next(
+        self,
+        count: int,
+        status: int,
+        body: str | dict[str, Any],
+        headers: dict[str, str] | None = None,
+        path_prefix: str | None = None,
+        method: str | None = None,
+    ) -> FaultRule:
+        """Answer the next ``count`` matching Zoom-route requests with this response.
+
+        A dict body is sent as JSON; a string as HTML when it looks like markup
+        (what a proxy in front of Zoom returns), else as plain text. Rules are
+        consulted in the order they were added.
+        """
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        rule = FaultRule(
+            remaining=count,
+            status=status,
+            body=body,
+            headers=dict(headers or {}),
+            path_prefix=path_prefix,
+            method=method,
+        )
+        self.faults.append(rule)
+        return rule
+
+    def take_fault(self, method: str, path: str) -> FaultRule | None:
+        """Consume one use of the first rule matching a request, if any."""
+        for rule in self.faults:
+            if rule.matches(method, path):
+                rule.remaining -= 1
+                if rule.remaining <= 0:
+                    self.faults.remove(rule)
+                return rule
+        return None
+
+    def clear_faults(self) -> None:
+        """Drop every pending fault."""
+        self.faults.clear()
+
+    # -- rate limits ----------------------------------------------------------------
+
+    def consume_quota(self, category: str) -> tuple[int, int]:
+        """Count one request against a category's daily quota.
+
+        Return ``(limit, remaining)``; ``remaining`` is -1 when the quota was
+        already exhausted before this request.
+        """
+        day = self.wall_clock().date().isoformat()
+        if day != self._usage_day:
+            self._usage_day = day
+            self.daily_used.clear()
+        limit = self.daily_limits.get(category, 0)
+        used = self.daily_used.get(category, 0)
+        if used >= limit:
+            return limit, -1
+        self.daily_used[category] = used + 1
+        return limit, limit - used - 1
+
+    def seconds_until_quota_reset(self) -> int:
+        """Seconds until the daily quotas reset (midnight UTC)."""
+        now = self.wall_clock().astimezone(UTC)
+        midnight = (now + timedelta(days=1)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        return max(1, int((midnight - now).total_seconds()))
+
+    # -- paging ---------------------------------------------------------------------
+
+    def new_page_token(self, listing: str, offset: int) -> str:
+        """Return an opaque token that resumes ``listing`` at ``offset``."""
+        if len(self.page_cursors) >= _MAX_PAGE_CURSORS:
+            del self.page_cursors[next(iter(self.page_cursors))]
+        token = secrets.token_urlsafe(16)
+        self.page_cursors[token] = PageCursor(listing, offset)
+        return token
+
+    # -- snapshots ------------------------------------------------------------------
+
+    def snapshot(self) -> JsonObject:
+        """Return the whole state as JSON for ``GET /_simulator/state``."""
+        return {
+            "account_id": self.account_id,
+            "user": self.user.as_json(),
+            "meetings": [meeting.snapshot() for meeting in self.meetings.values()],
+            "active_tokens": sum(
+                1 for token in self.tokens if self.is_token_valid(token)
+            ),
+            "pending_faults": sum(rule.remaining for rule in self.faults),
+            "delay": self.delay,
+            "requests_logged": len(self.requests),
+            "daily_used": dict(self.daily_used),
+        }
+
+
+def seed_demo(
+    state: SimulatorState,
+    *,
+    meetings: int = 3,
+    webinars: int = 1,
+    start_first: bool = True,
+) -> list[SimulatedMeeting]:
+    """Fill a state with readable demo meetings and webinars and return them.
+
+    The first meeting gets a live-stream target so a newcomer can start the stream
+    from Home Assistant right away; with ``start_first`` it is already in progress.
+    """
+    created = [
+        state.add_meeting(topic)
+        for topic in _topics(_DEMO_MEETING_TOPICS, meetings, "Demo meeting")
+    ]
+    created.extend(
+        state.add_meeting(topic, kind="webinar")
+        for topic in _topics(_DEMO_WEBINAR_TOPICS, webinars, "Demo webinar")
+    )
+    if meetings:
+        first = created[0]
+        first.live_stream.update(
+            stream_url="rtmp://127.0.0.1/live",
+            stream_key="demo-stream-key",
+            page_url="https://example.com/live",
+        )
+        first.started = start_first
+    return created
+
+
+_DEMO_MEETING_TOPICS = (
+    "Weekly team sync",
+    "Product launch",
+    "Community Q&A",
+    "Design review",
+    "Customer onboarding",
+)
+_DEMO_WEBINAR_TOPICS = ("Quarterly all-hands", "Release walkthrough")
+
+
+def _topics(readable: Iterable[str], count: int, fallback: str) -> list[str]:
+    names = list(readable)[:count]
+    names.extend(f"{fallback} {number}" for number in range(len(names) + 1, count + 1))
+    return names
