@@ -237,3 +237,21 @@ async def test_meeting_id_kept_as_64_bit_integer(
             0
         ].runtime_data.coordinator.data.meetings
     )
+
+
+async def test_renamed_meeting_renames_its_device(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A topic changed in Zoom becomes the device name at the next full refresh."""
+    zoom.meetings[MEETING_ID]["topic"] = "Weekly team sync (new time)"
+    await _poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    device = dr.async_get(hass).async_get_device(
+        identifiers={(DOMAIN, str(MEETING_ID))}
+    )
+    assert device is not None
+    assert device.name == "Weekly team sync (new time)"
+    # The entity id a user's automations use does not change.
+    assert state_of(hass, "switch.weekly_team_sync_live_stream") == STATE_OFF

@@ -408,3 +408,14 @@ async def test_unavailable_while_zoom_is_down(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert state_of(hass, SWITCH) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_turn_off_while_off_still_asks_zoom(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """The state is assumed, so off is always sent: the stream may run anyway."""
+    zoom.clear_calls()
+    await _switch(hass, SERVICE_TURN_OFF, SWITCH)
+    assert [(c.method, c.json) for c in zoom.calls] == [("PATCH", {"action": "stop"})]
+    assert state_of(hass, SWITCH) == STATE_OFF

@@ -88,7 +88,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             raise self._update_failed(err) from err
         self.update_interval = SCAN_INTERVAL
         if data.full_refresh:
-            self._async_remove_stale_devices(data.meetings)
+            self._async_sync_devices(data.meetings)
         return data
 
     def _update_failed(self, err: ZoomError) -> UpdateFailed:
@@ -124,15 +124,22 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         )
 
     @callback
-    def _async_remove_stale_devices(self, meetings: Mapping[int, Meeting]) -> None:
+    def _async_sync_devices(self, meetings: Mapping[int, Meeting]) -> None:
+        """Remove devices of meetings Zoom no longer lists; follow renamed topics."""
         registry = dr.async_get(self.hass)
-        current = {str(meeting_id) for meeting_id in meetings}
         for device in dr.async_entries_for_config_entry(
             registry, self.config_entry.entry_id
         ):
-            ids = {value for domain, value in device.identifiers if domain == DOMAIN}
-            if ids and not ids & current:
+            ids = [
+                int(value)
+                for domain, value in device.identifiers
+                if domain == DOMAIN and value.isdigit()
+            ]
+            meeting = next((meetings[i] for i in ids if i in meetings), None)
+            if meeting is None:
                 LOGGER.debug("Removing device %s: no longer in Zoom", device.name)
                 registry.async_update_device(
                     device.id, remove_config_entry_id=self.config_entry.entry_id
                 )
+            elif device.name != meeting.topic:
+                registry.async_update_device(device.id, name=meeting.topic)

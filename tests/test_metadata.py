@@ -1,0 +1,143 @@
+"""The integration's metadata agrees with its code: translations, actions, icons, manifest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import re
+from typing import Any
+
+import pytest
+import voluptuous as vol
+
+from custom_components.zoom_livestream.errors import translation_for
+from custom_components.zoom_livestream.services import (
+    SETTING_FIELDS,
+    UPDATE_SETTINGS_SCHEMA,
+)
+from custom_components.zoom_livestream.zoom import (
+    ZoomApiError,
+    ZoomAuthenticationError,
+    ZoomConnectionError,
+    ZoomError,
+    ZoomMeetingNotStartedError,
+    ZoomNotFoundError,
+    ZoomPermissionError,
+    ZoomRateLimitError,
+)
+from homeassistant.const import __version__ as HA_VERSION
+from homeassistant.util.yaml import load_yaml_dict
+
+ROOT = Path(__file__).parent.parent
+INTEGRATION = ROOT / "custom_components" / "zoom_livestream"
+
+
+def _json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+STRINGS = _json(INTEGRATION / "strings.json")
+EXCEPTIONS = STRINGS["exceptions"]
+
+
+def test_english_translation_is_the_strings_file() -> None:
+    """Custom integrations ship full English text; it must match strings.json."""
+    assert _json(INTEGRATION / "translations" / "en.json") == STRINGS
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ZoomError("x"),
+        ZoomConnectionError("x"),
+        ZoomAuthenticationError("x"),
+        ZoomRateLimitError("x", retry_after=None),
+        ZoomApiError(400, 1, "x"),
+        ZoomNotFoundError(404, 3001, "x"),
+        ZoomMeetingNotStartedError(400, 3000, "x"),
+        ZoomPermissionError(400, 4711, "x"),
+    ],
+)
+def test_every_zoom_error_has_both_translations(error: ZoomError) -> None:
+    """Each client error reads well from a toggle and from a failed poll."""
+    key, placeholders = translation_for(error, "Weekly team sync")
+    for translation_key in (key, f"update_{key}"):
+        message = EXCEPTIONS[translation_key]["message"]
+        # Every placeholder the message uses is supplied.
+        assert set(re.findall(r"{(\w+)}", message)) <= set(placeholders)
+
+
+def test_every_raised_translation_key_exists() -> None:
+    """Keys raised in the code (literal or through _invalid) are all translated."""
+    source = "\n".join(p.read_text() for p in INTEGRATION.glob("*.py"))
+    keys = set(re.findall(r'translation_key="(\w+)"', source))
+    keys |= set(re.findall(r'_invalid\(\s*"(\w+)"', source))
+    assert keys
+    assert keys <= set(EXCEPTIONS)
+
+
+def test_config_flow_strings_cover_its_reasons() -> None:
+    """Errors and abort reasons set in the flow have text."""
+    source = (INTEGRATION / "config_flow.py").read_text()
+    config = STRINGS["config"]
+    errors = set(
+        re.findall(r'"(invalid_auth|cannot_connect|unknown|invalid_url)"', source)
+    )
+    assert errors == {"invalid_auth", "cannot_connect", "unknown", "invalid_url"}
+    assert errors <= set(config["error"])
+    assert set(re.findall(r'reason="(\w+)"', source)) <= set(config["abort"])
+    assert {"already_configured", "reauth_successful", "reconfigure_successful"} <= set(
+        config["abort"]
+    )
+    for step in config["step"].values():
+        # Every field has a label and a description (the data_description rule).
+        assert set(step["data"]) == set(step["data_description"])
+
+
+def test_action_fields_agree() -> None:
+    """services.yaml, strings.json and the schema list the same fields."""
+    services = load_yaml_dict(INTEGRATION / "services.yaml")
+    yaml_fields = set(services["update_settings"]["fields"])
+    assert yaml_fields == set(SETTING_FIELDS)
+    assert yaml_fields == set(STRINGS["services"]["update_settings"]["fields"])
+    for field in yaml_fields:
+        value: Any = True if field == "active_speaker_name" else "x"
+        UPDATE_SETTINGS_SCHEMA({"entity_id": ["switch.a"], field: value})
+    with pytest.raises(vol.Invalid):
+        UPDATE_SETTINGS_SCHEMA({"entity_id": ["switch.a"], "bogus": "x"})
+    assert services["update_settings"]["target"]["entity"] == {
+        "integration": "zoom_livestream",
+        "domain": "switch",
+    }
+
+
+def test_icons_cover_entities_and_actions() -> None:
+    """Every translated entity and every action has an icon."""
+    icons = _json(INTEGRATION / "icons.json")
+    for platform, entities in STRINGS["entity"].items():
+        assert set(entities) == set(icons["entity"][platform])
+    assert set(STRINGS["services"]) == set(icons["services"])
+
+
+def test_manifest() -> None:
+    """Keys as hassfest wants them for a custom integration, sorted after domain and name."""
+    manifest = _json(INTEGRATION / "manifest.json")
+    keys = list(manifest)
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+    assert manifest["domain"] == "zoom_livestream"
+    assert manifest["config_flow"] is True
+    assert manifest["iot_class"] == "cloud_polling"
+    assert manifest["integration_type"] == "service"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])
+    for key in ("documentation", "issue_tracker", "codeowners"):
+        assert manifest[key]
+    # Everything the integration imports ships with Home Assistant.
+    assert manifest["requirements"] == []
+
+
+def test_hacs_minimum_is_the_tested_version() -> None:
+    """hacs.json names the Home Assistant release the tests run on."""
+    hacs = _json(ROOT / "hacs.json")
+    assert hacs["name"] == "Zoom Live Stream"
+    assert hacs["homeassistant"] == HA_VERSION
