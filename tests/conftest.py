@@ -314,7 +314,9 @@ def mock_config_entry() -> MockConfigEntry:
         domain=DOMAIN,
         title=USER_EMAIL,
         unique_id=USER_ID,
-        data=dict(ENTRY_DATA),
+        data={"auth_type": "server_to_server", **ENTRY_DATA},
+        version=1,
+        minor_version=2,
     )
 
 

@@ -185,6 +185,10 @@ def suggested_values(result: ConfigFlowResult) -> dict[str, Any]:
     }
 
 
+# Every entry records how it signs in.
+STORED = {"auth_type": "server_to_server"}
+
+
 def request_urls(zoom: ZoomMock) -> list[tuple[str, URL]]:
     """Return every request sent, as (method, URL)."""
     return [(call.method, call.url) for call in zoom.calls]
@@ -198,8 +202,14 @@ async def start_user_flow(
     if advanced:
         context["show_advanced_options"] = True
     result = await hass.config_entries.flow.async_init(DOMAIN, context=context)
-    assert result["type"] is FlowResultType.FORM
+    assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "user"
+    assert result["menu_options"] == ["server_to_server", "oauth"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "server_to_server"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "server_to_server"
     assert result["errors"] == {}
     return result
 
@@ -231,7 +241,7 @@ async def test_user_flow(hass: HomeAssistant, zoom: ZoomMock) -> None:
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == USER_EMAIL
-    assert result["data"] == ENTRY_DATA
+    assert result["data"] == {**STORED, **ENTRY_DATA}
     assert result["result"].unique_id == USER_ID
 
     token_call, user_call = zoom.calls
@@ -275,7 +285,7 @@ async def test_user_flow_errors(
         result["flow_id"], ENTRY_DATA
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "server_to_server"
     assert result["errors"] == {"base": error}
     # The form keeps what was typed.
     assert suggested_values(result) == ENTRY_DATA
@@ -286,7 +296,7 @@ async def test_user_flow_errors(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == USER_EMAIL
-    assert result["data"] == ENTRY_DATA
+    assert result["data"] == {**STORED, **ENTRY_DATA}
     assert result["result"].unique_id == USER_ID
 
 
@@ -319,7 +329,7 @@ async def test_user_flow_already_configured(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
-    assert mock_config_entry.data == ENTRY_DATA
+    assert mock_config_entry.data == {**STORED, **ENTRY_DATA}
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
@@ -334,7 +344,7 @@ async def test_user_flow_government_cloud(
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {**ENTRY_DATA, CONF_CLOUD: "government"}
+    assert result["data"] == {**STORED, **ENTRY_DATA, CONF_CLOUD: "government"}
     assert result["result"].unique_id == USER_ID
     assert request_urls(zoom) == [
         ("POST", token_url(GOV_OAUTH)),
@@ -433,7 +443,7 @@ async def test_user_flow_custom_urls(
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {**ENTRY_DATA, **stored}
+    assert result["data"] == {**STORED, **ENTRY_DATA, **stored}
     assert request_urls(zoom) == expected_requests
 
 
@@ -491,7 +501,7 @@ async def test_user_flow_rejects_urls(
         result["flow_id"], {**ENTRY_DATA, CONF_API_BASE_URL: f"{API}/"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {**ENTRY_DATA, CONF_API_BASE_URL: API}
+    assert result["data"] == {**STORED, **ENTRY_DATA, CONF_API_BASE_URL: API}
 
 
 # -- reauth --------------------------------------------------------------------------
@@ -531,7 +541,11 @@ async def test_reauth(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
-    assert mock_config_entry.data == {**ENTRY_DATA, CONF_CLIENT_SECRET: NEW_SECRET}
+    assert mock_config_entry.data == {
+        **STORED,
+        **ENTRY_DATA,
+        CONF_CLIENT_SECRET: NEW_SECRET,
+    }
     assert mock_config_entry.unique_id == USER_ID
     assert len(mock_setup_entry.mock_calls) == 1
     assert zoom.calls[0].headers["Authorization"] == basic_auth(CLIENT_ID, NEW_SECRET)
@@ -567,7 +581,8 @@ async def test_reauth_keeps_cloud_and_urls(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
-    assert entry.data == {**data, CONF_CLIENT_SECRET: NEW_SECRET}
+    # The reload migrates this 1.1 entry, which adds the auth type.
+    assert entry.data == {**STORED, **data, CONF_CLIENT_SECRET: NEW_SECRET}
     assert request_urls(zoom) == [
         ("POST", token_url(SIMULATOR_OAUTH)),
         ("GET", URL(f"{SIMULATOR_API}/users/me")),
@@ -592,7 +607,7 @@ async def test_reauth_wrong_account(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
-    assert mock_config_entry.data == ENTRY_DATA
+    assert mock_config_entry.data == {**STORED, **ENTRY_DATA}
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
@@ -622,7 +637,7 @@ async def test_reauth_errors(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reauth_confirm"
     assert result["errors"] == {"base": error}
-    assert mock_config_entry.data == ENTRY_DATA
+    assert mock_config_entry.data == {**STORED, **ENTRY_DATA}
 
     zoom.heal()
     result = await hass.config_entries.flow.async_configure(
@@ -631,7 +646,11 @@ async def test_reauth_errors(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
-    assert mock_config_entry.data == {**ENTRY_DATA, CONF_CLIENT_SECRET: NEW_SECRET}
+    assert mock_config_entry.data == {
+        **STORED,
+        **ENTRY_DATA,
+        CONF_CLIENT_SECRET: NEW_SECRET,
+    }
 
 
 # -- reconfigure ---------------------------------------------------------------------
@@ -677,7 +696,7 @@ async def test_reconfigure(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert mock_config_entry.data == new_data
+    assert mock_config_entry.data == {**STORED, **new_data}
     assert mock_config_entry.unique_id == USER_ID
     assert len(mock_setup_entry.mock_calls) == 1
     assert request_urls(zoom) == [
@@ -702,7 +721,7 @@ async def test_reconfigure_wrong_account(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
-    assert mock_config_entry.data == ENTRY_DATA
+    assert mock_config_entry.data == {**STORED, **ENTRY_DATA}
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
@@ -739,7 +758,7 @@ async def test_reconfigure_errors(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert mock_config_entry.data == user_input
+    assert mock_config_entry.data == {**STORED, **user_input}
 
 
 @pytest.fixture
@@ -777,6 +796,7 @@ async def test_reconfigure_keeps_urls_without_advanced_mode(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert custom_url_entry.data == {
+        **STORED,
         **ENTRY_DATA,
         CONF_CLIENT_SECRET: NEW_SECRET,
         CONF_API_BASE_URL: SIMULATOR_API,
@@ -809,7 +829,7 @@ async def test_reconfigure_advanced_clears_urls(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert custom_url_entry.data == ENTRY_DATA
+    assert custom_url_entry.data == {**STORED, **ENTRY_DATA}
     assert request_urls(zoom) == [
         ("POST", token_url(OAUTH)),
         ("GET", URL(f"{API}/users/me")),
@@ -856,6 +876,7 @@ async def test_reconfigure_advanced_changes_urls(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert custom_url_entry.data == {
+        **STORED,
         **ENTRY_DATA,
         CONF_API_BASE_URL: "http://localhost:8765/v2",
         CONF_OAUTH_BASE_URL: SIMULATOR_OAUTH,
@@ -881,4 +902,4 @@ async def test_reconfigure_advanced_wrong_account(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
-    assert mock_config_entry.data == ENTRY_DATA
+    assert mock_config_entry.data == {**STORED, **ENTRY_DATA}

@@ -89,9 +89,15 @@ def test_config_flow_strings_cover_its_reasons() -> None:
     assert {"already_configured", "reauth_successful", "reconfigure_successful"} <= set(
         config["abort"]
     )
-    for step in config["step"].values():
+    for step in [*config["step"].values(), *STRINGS["options"]["step"].values()]:
         # Every field has a label and a description (the data_description rule).
-        assert set(step["data"]) == set(step["data_description"])
+        assert set(step.get("data", {})) == set(step.get("data_description", {}))
+    # Each step the flow can show has text: the menu, its options and the forms.
+    step_ids = set(re.findall(r'step_id="(\w+)"', source))
+    step_ids |= {"user", "server_to_server", "oauth", "reauth_confirm", "reconfigure"}
+    assert step_ids - {"init"} <= set(config["step"])
+    assert set(STRINGS["options"]["step"]) == {"init"}
+    assert set(config["step"]["user"]["menu_options"]) == {"server_to_server", "oauth"}
 
 
 def test_action_fields_agree() -> None:

@@ -80,6 +80,9 @@ async def test_config_flow_against_the_simulator(
         DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
     )
     result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "server_to_server"}
+    )
+    result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {
             "account_id": state.account_id,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import config_validation as cv, device_registry as dr
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .connection import create_client
-from .const import DOMAIN
+from .connection import async_create_entry_client
+from .const import AUTH_TYPE_SERVER_TO_SERVER, CONF_AUTH_TYPE, DOMAIN, LOGGER
 from .coordinator import ZoomCoordinator
 from .data import ZoomConfigEntry, ZoomRuntimeData
 from .live_stream import LiveStreamController
@@ -29,7 +29,13 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool:
     """Connect to Zoom, read the meetings, and add their devices."""
-    client = create_client(async_get_clientsession(hass), entry.data)
+    try:
+        client = await async_create_entry_client(hass, entry)
+    except ValueError as err:
+        # The application credentials of a "Sign in with Zoom" entry were deleted.
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="oauth_credentials_missing"
+        ) from err
     coordinator = ZoomCoordinator(hass, entry, client)
     # Raises ConfigEntryAuthFailed (reauth) or ConfigEntryNotReady (retried).
     await coordinator.async_config_entry_first_refresh()
@@ -41,9 +47,37 @@ async def async_setup_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool
         coordinator.async_add_listener(controller.async_handle_coordinator_update)
     )
     entry.runtime_data = ZoomRuntimeData(
-        client=client, coordinator=coordinator, controller=controller
+        client=client,
+        coordinator=coordinator,
+        controller=controller,
+        options=dict(entry.options),
     )
+    entry.async_on_unload(entry.add_update_listener(_async_reload_on_new_options))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def _async_reload_on_new_options(
+    hass: HomeAssistant, entry: ZoomConfigEntry
+) -> None:
+    # Token refreshes update the entry too; only new options change what is polled.
+    if dict(entry.options) != entry.runtime_data.options:
+        await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool:
+    """Upgrade entries from older versions of the integration."""
+    if entry.version > 1:
+        # A newer version of the integration wrote this entry.
+        return False
+    if entry.minor_version < 2:
+        # 1.1 entries predate "Sign in with Zoom": they are all Server-to-Server.
+        hass.config_entries.async_update_entry(
+            entry,
+            data={CONF_AUTH_TYPE: AUTH_TYPE_SERVER_TO_SERVER, **entry.data},
+            minor_version=2,
+        )
+        LOGGER.debug("Migrated entry %s to version 1.2", entry.title)
     return True
 
 

@@ -1,16 +1,27 @@
-"""Config flow: Zoom Server-to-Server OAuth credentials, tested before saving."""
+"""Config flow: a Server-to-Server app's credentials, or "Sign in with Zoom"."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+import logging
 from typing import Any
 
 import voluptuous as vol
 
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
+from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2FlowHandler
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -19,20 +30,31 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .connection import create_client, is_allowed_base_url
+from .connection import create_client, create_oauth_client, is_allowed_base_url
 from .const import (
+    AUTH_TYPE_OAUTH,
+    AUTH_TYPE_SERVER_TO_SERVER,
     CONF_ACCOUNT_ID,
     CONF_API_BASE_URL,
+    CONF_AUTH_TYPE,
     CONF_CLOUD,
+    CONF_EXTRA_MEETINGS,
+    CONF_EXTRA_USERS,
+    CONF_INCLUDE_WEBINARS,
     CONF_OAUTH_BASE_URL,
     DOMAIN,
     LOGGER,
 )
+from .oauth import ZoomOAuth2Implementation
 from .zoom import (
     Cloud,
+    MeetingKind,
+    StaticTokenAuth,
     ZoomAuthenticationError,
+    ZoomClient,
     ZoomConnectionError,
     ZoomError,
+    ZoomNotFoundError,
     ZoomPermissionError,
     ZoomRateLimitError,
     ZoomUser,
@@ -49,38 +71,140 @@ CLOUD = SelectSelector(
     )
 )
 URL_FIELDS = (CONF_API_BASE_URL, CONF_OAUTH_BASE_URL)
+LIST = TextSelector(TextSelectorConfig(multiple=True))
+CLOUD_SCHEMA = vol.Schema({vol.Required(CONF_CLOUD, default=Cloud.GLOBAL.value): CLOUD})
 
 
-class ZoomLiveStreamConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Ask for the credentials of a Zoom Server-to-Server OAuth app."""
+class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
+    """Add a Zoom user: with a Server-to-Server app, or by signing in with Zoom."""
 
+    DOMAIN = DOMAIN
     VERSION = 1
+    MINOR_VERSION = 2
+
+    _cloud: Cloud = Cloud.GLOBAL
+
+    @property
+    def logger(self) -> logging.Logger:
+        """Log OAuth steps with the integration's logger."""
+        return LOGGER
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """Options: webinars, extra users, extra meetings."""
+        return ZoomOptionsFlow()
 
     async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Let the user choose how to sign in."""
+        return self.async_show_menu(
+            step_id="user", menu_options=[AUTH_TYPE_SERVER_TO_SERVER, AUTH_TYPE_OAUTH]
+        )
+
+    async def async_step_server_to_server(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the credentials, check them against Zoom, and add the account."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = _clean(user_input)
+            data = {CONF_AUTH_TYPE: AUTH_TYPE_SERVER_TO_SERVER, **_clean(user_input)}
             user, errors = await self._async_check(data)
             if user is not None:
                 await self.async_set_unique_id(user.id)
                 self._abort_if_unique_id_configured()
                 return self.async_create_entry(title=user.email or user.id, data=data)
         return self.async_show_form(
-            step_id="user",
+            step_id=AUTH_TYPE_SERVER_TO_SERVER,
             data_schema=self.add_suggested_values_to_schema(
                 self._schema(with_cloud=True), user_input or {CONF_CLOUD: Cloud.GLOBAL}
             ),
             errors=errors,
         )
 
+    async def async_step_oauth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the cloud, then sign in with Zoom in the browser."""
+        if user_input is None:
+            return self.async_show_form(
+                step_id=AUTH_TYPE_OAUTH, data_schema=CLOUD_SCHEMA
+            )
+        self._cloud = Cloud(user_input[CONF_CLOUD])
+        return await self.async_step_pick_implementation()
+
+    async def async_step_auth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Send the user to the chosen cloud's Zoom sign-in page."""
+        if isinstance(self.flow_impl, ZoomOAuth2Implementation):
+            self.flow_impl = self.flow_impl.for_cloud(self._cloud)
+        return await super().async_step_auth(user_input)
+
+    async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
+        """Signed in: find out who, then add or update the entry."""
+        data = {CONF_AUTH_TYPE: AUTH_TYPE_OAUTH, CONF_CLOUD: self._cloud.value, **data}
+        client = create_oauth_client(
+            async_get_clientsession(self.hass),
+            StaticTokenAuth(data["token"]["access_token"]),
+            data,
+        )
+        user, errors = await self._async_fetch_user(client)
+        if user is None:
+            return self.async_abort(reason=errors["base"])
+        await self.async_set_unique_id(user.id)
+        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+            self._abort_if_unique_id_mismatch(reason="wrong_account")
+            return self.async_update_reload_and_abort(
+                self._entry_to_update(), data=data
+            )
+        self._abort_if_unique_id_configured()
+        return self.async_create_entry(title=user.email or user.id, data=data)
+
+    def _entry_to_update(self) -> ConfigEntry:
+        if self.source == SOURCE_REAUTH:
+            return self._get_reauth_entry()
+        return self._get_reconfigure_entry()
+
+    def _is_oauth_entry(self) -> bool:
+        return self._entry_to_update().data.get(CONF_AUTH_TYPE) == AUTH_TYPE_OAUTH
+
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
         """Zoom refused the stored credentials: ask for new ones."""
+        if entry_data.get(CONF_AUTH_TYPE) == AUTH_TYPE_OAUTH:
+            self._cloud = Cloud(entry_data.get(CONF_CLOUD, Cloud.GLOBAL))
+            return await self.async_step_reauth_oauth()
         return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_oauth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Explain, then sign in with Zoom again."""
+        if user_input is None:
+            return self.async_show_form(
+                step_id="reauth_oauth",
+                description_placeholders={"title": self._get_reauth_entry().title},
+            )
+        return await self.async_step_pick_implementation()
+
+    async def async_step_reconfigure_oauth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the cloud, then sign in with Zoom as the same user."""
+        if user_input is None:
+            entry = self._get_reconfigure_entry()
+            return self.async_show_form(
+                step_id="reconfigure_oauth",
+                data_schema=self.add_suggested_values_to_schema(
+                    CLOUD_SCHEMA, entry.data
+                ),
+                description_placeholders={"title": entry.title},
+            )
+        self._cloud = Cloud(user_input[CONF_CLOUD])
+        return await self.async_step_pick_implementation()
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -94,6 +218,8 @@ class ZoomLiveStreamConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change the credentials or cloud of the same Zoom user."""
+        if self._is_oauth_entry():
+            return await self.async_step_reconfigure_oauth()
         return await self._async_step_update("reconfigure", user_input, with_cloud=True)
 
     async def _async_step_update(
@@ -151,7 +277,14 @@ class ZoomLiveStreamConfigFlow(ConfigFlow, domain=DOMAIN):
         }
         if errors:
             return None, errors
-        client = create_client(async_get_clientsession(self.hass), data)
+        return await self._async_fetch_user(
+            create_client(async_get_clientsession(self.hass), data)
+        )
+
+    async def _async_fetch_user(
+        self, client: ZoomClient
+    ) -> tuple[ZoomUser | None, dict[str, str]]:
+        """Ask Zoom who the credentials act for (`GET /users/me`)."""
         try:
             return await client.async_get_current_user(), {}
         except (ZoomAuthenticationError, ZoomPermissionError):
@@ -175,3 +308,87 @@ def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
         else:
             data[field] = data[field].rstrip("/")
     return data
+
+
+class ZoomOptionsFlow(OptionsFlow):
+    """Which meetings to expose beyond the signed-in user's own."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and check the options; saving them reloads the entry."""
+        entry = self.config_entry
+        server_to_server = entry.data.get(CONF_AUTH_TYPE) != AUTH_TYPE_OAUTH
+        errors: dict[str, str] = {}
+        placeholders = {"value": ""}
+        if user_input is not None:
+            options = {
+                CONF_INCLUDE_WEBINARS: user_input[CONF_INCLUDE_WEBINARS],
+                CONF_EXTRA_USERS: _unique_list(user_input.get(CONF_EXTRA_USERS, []))
+                if server_to_server
+                else [],
+                CONF_EXTRA_MEETINGS: _unique_list(
+                    value.replace(" ", "").replace("-", "")
+                    for value in user_input.get(CONF_EXTRA_MEETINGS, [])
+                ),
+            }
+            errors, placeholders["value"] = await self._async_check(options)
+            if not errors:
+                return self.async_create_entry(data=options)
+        fields: dict[vol.Marker, Any] = {
+            vol.Required(CONF_INCLUDE_WEBINARS, default=True): BooleanSelector()
+        }
+        if server_to_server:
+            fields[vol.Optional(CONF_EXTRA_USERS)] = LIST
+        fields[vol.Optional(CONF_EXTRA_MEETINGS)] = LIST
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(fields), user_input or dict(entry.options)
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def _async_check(self, options: dict[str, Any]) -> tuple[dict[str, str], str]:
+        """Return form errors and the offending value, asking Zoom when it must."""
+        for value in options[CONF_EXTRA_MEETINGS]:
+            if not value.isdigit() or not 0 < int(value) < 2**63:
+                return {CONF_EXTRA_MEETINGS: "invalid_meeting_id"}, value
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return {"base": "not_loaded"}, ""
+        client = self.config_entry.runtime_data.client
+        try:
+            for value in options[CONF_EXTRA_USERS]:
+                try:
+                    await client.async_get_user(value)
+                except ZoomNotFoundError:
+                    return {CONF_EXTRA_USERS: "user_not_found"}, value
+            for value in options[CONF_EXTRA_MEETINGS]:
+                if not await _async_meeting_exists(client, int(value)):
+                    return {CONF_EXTRA_MEETINGS: "meeting_not_found"}, value
+        except (ZoomConnectionError, ZoomRateLimitError):
+            return {"base": "cannot_connect"}, ""
+        except ZoomError:
+            LOGGER.exception("Unexpected answer from Zoom while checking options")
+            return {"base": "unknown"}, ""
+        return {}, ""
+
+
+async def _async_meeting_exists(client: ZoomClient, meeting_id: int) -> bool:
+    for kind in MeetingKind:
+        try:
+            await client.async_get_meeting(kind, meeting_id)
+        except ZoomNotFoundError:
+            continue
+        return True
+    return False
+
+
+def _unique_list(values: Any) -> list[str]:
+    """Strip, drop empty entries and repeats, keep the order."""
+    result: list[str] = []
+    for value in values:
+        if (text := str(value).strip()) and text not in result:
+            result.append(text)
+    return result

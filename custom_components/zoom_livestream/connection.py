@@ -1,4 +1,4 @@
-"""Build a Zoom client from a config entry's data."""
+"""Build a Zoom client from a config entry: Server-to-Server or user OAuth."""
 
 from __future__ import annotations
 
@@ -9,14 +9,32 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.config_entry_oauth2_flow import (
+    OAuth2Session,
+    async_get_config_entry_implementation,
+)
+
 from .const import (
+    AUTH_TYPE_OAUTH,
     CONF_ACCOUNT_ID,
     CONF_API_BASE_URL,
+    CONF_AUTH_TYPE,
     CONF_CLOUD,
     CONF_OAUTH_BASE_URL,
     REQUEST_TIMEOUT,
 )
-from .zoom import API_BASE_URLS, OAUTH_BASE_URLS, Cloud, ServerToServerAuth, ZoomClient
+from .oauth import OAuth2SessionAuth, ZoomOAuth2Implementation
+from .zoom import (
+    API_BASE_URLS,
+    OAUTH_BASE_URLS,
+    AbstractAuth,
+    Cloud,
+    ServerToServerAuth,
+    ZoomClient,
+)
 
 CONF_CLIENT_ID = "client_id"
 CONF_CLIENT_SECRET = "client_secret"
@@ -66,3 +84,32 @@ def create_client(
         use_token_api_url=not api_base,
         request_timeout=REQUEST_TIMEOUT,
     )
+
+
+def create_oauth_client(
+    session: aiohttp.ClientSession, auth: AbstractAuth, data: Mapping[str, Any]
+) -> ZoomClient:
+    """Return a client that takes its tokens from `auth` (user OAuth)."""
+    cloud = Cloud(data.get(CONF_CLOUD, Cloud.GLOBAL))
+    return ZoomClient(
+        session,
+        auth,
+        api_base=API_BASE_URLS[cloud],
+        request_timeout=REQUEST_TIMEOUT,
+    )
+
+
+async def async_create_entry_client(
+    hass: HomeAssistant, entry: ConfigEntry
+) -> ZoomClient:
+    """Return the client for a config entry, whichever way it signs in."""
+    session = async_get_clientsession(hass)
+    if entry.data.get(CONF_AUTH_TYPE) != AUTH_TYPE_OAUTH:
+        return create_client(session, entry.data)
+    implementation = await async_get_config_entry_implementation(hass, entry)
+    if isinstance(implementation, ZoomOAuth2Implementation):
+        implementation = implementation.for_cloud(
+            Cloud(entry.data.get(CONF_CLOUD, Cloud.GLOBAL))
+        )
+    auth = OAuth2SessionAuth(OAuth2Session(hass, entry, implementation))
+    return create_oauth_client(session, auth, entry.data)

@@ -37,3 +37,11 @@ MAX_DISPLAY_NAME_LENGTH: Final = 50
 
 LIVE_STREAM_KEY: Final = "live_stream"
 IN_PROGRESS_KEY: Final = "in_progress"
+
+CONF_AUTH_TYPE: Final = "auth_type"
+AUTH_TYPE_SERVER_TO_SERVER: Final = "server_to_server"
+AUTH_TYPE_OAUTH: Final = "oauth"
+
+CONF_INCLUDE_WEBINARS: Final = "include_webinars"
+CONF_EXTRA_USERS: Final = "extra_users"
+CONF_EXTRA_MEETINGS: Final = "extra_meetings"

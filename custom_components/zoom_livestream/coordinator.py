@@ -13,7 +13,15 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .const import DOMAIN, LIST_REFRESH_INTERVAL, LOGGER, SCAN_INTERVAL
+from .const import (
+    CONF_EXTRA_MEETINGS,
+    CONF_EXTRA_USERS,
+    CONF_INCLUDE_WEBINARS,
+    DOMAIN,
+    LIST_REFRESH_INTERVAL,
+    LOGGER,
+    SCAN_INTERVAL,
+)
 from .errors import translation_for
 from .zoom import (
     Meeting,
@@ -22,6 +30,7 @@ from .zoom import (
     ZoomAuthenticationError,
     ZoomClient,
     ZoomError,
+    ZoomNotFoundError,
     ZoomRateLimitError,
 )
 
@@ -71,6 +80,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self.client = client
         self._listed: dict[int, Meeting] = {}
         self._listed_at: float | None = None
+        self._extra_kinds: dict[int, MeetingKind] = {}
 
     async def _async_update_data(self) -> ZoomData:
         try:
@@ -100,28 +110,63 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         )
 
     async def _async_fetch(self) -> ZoomData:
+        options = self.config_entry.options
+        users = ["me", *options.get(CONF_EXTRA_USERS, [])]
         now = time.monotonic()
         full_refresh = (
             self._listed_at is None
             or now - self._listed_at >= LIST_REFRESH_INTERVAL.total_seconds()
         )
         if full_refresh:
-            scheduled = await self.client.async_list_meetings(
-                list_type=MeetingListType.SCHEDULED
-            )
-            webinars = await self.client.async_list_webinars()
-            self._listed = {item.id: item for item in (*scheduled, *webinars)}
+            listed: dict[int, Meeting] = {}
+            for user in users:
+                scheduled = await self.client.async_list_meetings(
+                    user, MeetingListType.SCHEDULED
+                )
+                listed.update((item.id, item) for item in scheduled)
+                if options.get(CONF_INCLUDE_WEBINARS, True):
+                    webinars = await self.client.async_list_webinars(user)
+                    listed.update((item.id, item) for item in webinars)
+            self._listed = listed
             self._listed_at = now
         live_checked_at = time.monotonic()
-        live = await self.client.async_list_meetings(list_type=MeetingListType.LIVE)
+        live: dict[int, Meeting] = {}
+        for user in users:
+            live_now = await self.client.async_list_meetings(user, MeetingListType.LIVE)
+            live.update((item.id, item) for item in live_now)
+        extra = await self._async_fetch_extra_meetings(
+            options.get(CONF_EXTRA_MEETINGS, [])
+        )
+        live.update((item.id, item) for item in extra if item.status == "started")
         # Instant and personal-room meetings can be live without being scheduled.
-        meetings = {**self._listed, **{item.id: item for item in live}}
+        meetings = {**self._listed, **{item.id: item for item in extra}, **live}
         return ZoomData(
             meetings=meetings,
-            live_meeting_ids=frozenset(item.id for item in live),
+            live_meeting_ids=frozenset(live),
             live_checked_at=live_checked_at,
             full_refresh=full_refresh,
         )
+
+    async def _async_fetch_extra_meetings(self, ids: list[str]) -> list[Meeting]:
+        """Read the meetings the user added by ID: one request each, every poll."""
+        found: list[Meeting] = []
+        for meeting_id in (int(value) for value in ids):
+            kind = self._extra_kinds.get(meeting_id, MeetingKind.MEETING)
+            try:
+                found.append(await self.client.async_get_meeting(kind, meeting_id))
+            except ZoomNotFoundError:
+                if kind is MeetingKind.MEETING:
+                    # Not a meeting: it may be a webinar. Remember the answer.
+                    try:
+                        webinar = await self.client.async_get_meeting(
+                            MeetingKind.WEBINAR, meeting_id
+                        )
+                    except ZoomNotFoundError:
+                        LOGGER.debug("Extra meeting %s does not exist", meeting_id)
+                        continue
+                    self._extra_kinds[meeting_id] = MeetingKind.WEBINAR
+                    found.append(webinar)
+        return found
 
     @callback
     def _async_sync_devices(self, meetings: Mapping[int, Meeting]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 
@@ -20,6 +20,8 @@ class ZoomRuntimeData:
     client: ZoomClient
     coordinator: ZoomCoordinator
     controller: LiveStreamController
+    # The options this setup polls with; a change reloads the entry.
+    options: dict[str, Any]
 
 
 type ZoomConfigEntry = ConfigEntry[ZoomRuntimeData]

@@ -1,6 +1,6 @@
 """A small asynchronous Zoom API client; it knows nothing of Home Assistant."""
 
-from .auth import AbstractAuth, ServerToServerAuth
+from .auth import AbstractAuth, ServerToServerAuth, StaticTokenAuth
 from .client import ZoomClient
 from .exceptions import (
     ZoomApiError,
@@ -42,6 +42,7 @@ __all__ = [
     "MeetingListType",
     "Resolution",
     "ServerToServerAuth",
+    "StaticTokenAuth",
     "ZoomApiError",
     "ZoomAuthenticationError",
     "ZoomClient",

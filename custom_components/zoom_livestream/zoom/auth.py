@@ -39,6 +39,21 @@ class AbstractAuth(ABC):
         return None
 
 
+class StaticTokenAuth(AbstractAuth):
+    """A token obtained elsewhere (an OAuth flow), used as it is."""
+
+    def __init__(self, token: str) -> None:
+        """Use `token` for every request."""
+        self._token = token
+
+    async def async_get_access_token(self) -> str:
+        """Return the token."""
+        return self._token
+
+    def invalidate(self, token: str) -> None:
+        """Nothing to renew: a refused token fails the next request too."""
+
+
 class ServerToServerAuth(AbstractAuth):
     """Server-to-Server OAuth: account credentials, no refresh token.
 

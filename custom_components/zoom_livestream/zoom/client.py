@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -74,6 +75,18 @@ class ZoomClient:
         """Return the user the credentials act for (`GET /users/me`)."""
         return ZoomUser.from_json(await self._async_request("GET", "/users/me"))
 
+    async def async_get_user(self, user_id: str) -> ZoomUser:
+        """Return a user of the account by ID or email (`GET /users/{userId}`)."""
+        return ZoomUser.from_json(
+            await self._async_request("GET", f"/users/{quote(user_id, safe='@')}")
+        )
+
+    async def async_get_meeting(self, kind: MeetingKind, meeting_id: int) -> Meeting:
+        """Return one meeting or webinar with its details (meetings carry `status`)."""
+        return Meeting.from_json(
+            await self._async_request("GET", f"/{kind.path}/{meeting_id}"), kind
+        )
+
     async def async_list_meetings(
         self,
         user_id: str = "me",
@@ -81,13 +94,15 @@ class ZoomClient:
     ) -> list[Meeting]:
         """Return every meeting of a type, following all pages."""
         return await self._async_list_all(
-            f"/users/{user_id}/meetings", MeetingKind.MEETING, {"type": list_type.value}
+            f"/users/{quote(user_id, safe='@')}/meetings",
+            MeetingKind.MEETING,
+            {"type": list_type.value},
         )
 
     async def async_list_webinars(self, user_id: str = "me") -> list[Meeting]:
         """Return every webinar of the user, following all pages."""
         return await self._async_list_all(
-            f"/users/{user_id}/webinars", MeetingKind.WEBINAR, {}
+            f"/users/{quote(user_id, safe='@')}/webinars", MeetingKind.WEBINAR, {}
         )
 
     async def async_get_live_stream(

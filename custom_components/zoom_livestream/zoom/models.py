@@ -147,6 +147,8 @@ class Meeting:
     duration: int | None = None
     timezone: str = ""
     host_id: str = ""
+    # Only meeting details carry it: "waiting" or "started".
+    status: str = ""
 
     @classmethod
     def from_json(cls, data: Any, kind: MeetingKind) -> Meeting:
@@ -168,6 +170,7 @@ class Meeting:
             duration=_optional_int(obj, "duration"),
             timezone=_str(obj, "timezone"),
             host_id=_str(obj, "host_id"),
+            status=_str(obj, "status"),
         )
 
 
