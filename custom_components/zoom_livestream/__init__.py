@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.components import cloud, webhook
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -9,10 +10,18 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .connection import async_create_entry_client
-from .const import AUTH_TYPE_SERVER_TO_SERVER, CONF_AUTH_TYPE, DOMAIN, LOGGER
+from .const import (
+    AUTH_TYPE_SERVER_TO_SERVER,
+    CONF_ACCOUNT_ID,
+    CONF_AUTH_TYPE,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    LOGGER,
+)
 from .coordinator import ZoomCoordinator
 from .data import ZoomConfigEntry, ZoomRuntimeData
 from .live_stream import LiveStreamController
+from .push import ZoomWebhookReceiver, async_setup_webhook
 from .services import async_setup_services
 from .store import DisplaySettingsStore
 
@@ -46,11 +55,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool
     entry.async_on_unload(
         coordinator.async_add_listener(controller.async_handle_coordinator_update)
     )
+    if CONF_WEBHOOK_ID not in entry.data:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
+        )
+    receiver = ZoomWebhookReceiver(
+        hass,
+        entry,
+        coordinator,
+        controller,
+        account_id=entry.data.get(CONF_ACCOUNT_ID, ""),
+    )
     entry.runtime_data = ZoomRuntimeData(
         client=client,
         coordinator=coordinator,
         controller=controller,
         options=dict(entry.options),
+        webhook_url=await async_setup_webhook(hass, entry, receiver),
     )
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_new_options))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -87,8 +108,13 @@ async def async_unload_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> boo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> None:
-    """Delete the stored display settings with the entry."""
+    """Delete the stored display settings and the cloudhook with the entry."""
     await DisplaySettingsStore(hass, entry.entry_id).async_remove()
+    if CONF_WEBHOOK_ID in entry.data and "cloud" in hass.config.components:
+        try:
+            await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
+        except (cloud.CloudNotAvailable, ValueError):
+            LOGGER.debug("No cloudhook to delete for %s", entry.title)
 
 
 async def async_remove_config_entry_device(

@@ -42,6 +42,7 @@ from .const import (
     CONF_EXTRA_USERS,
     CONF_INCLUDE_WEBINARS,
     CONF_OAUTH_BASE_URL,
+    CONF_WEBHOOK_SECRET,
     DOMAIN,
     LOGGER,
 )
@@ -153,6 +154,7 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         user, errors = await self._async_fetch_user(client)
         if user is None:
             return self.async_abort(reason=errors["base"])
+        data[CONF_ACCOUNT_ID] = user.account_id
         await self.async_set_unique_id(user.id)
         if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
             self._abort_if_unique_id_mismatch(reason="wrong_account")
@@ -332,6 +334,12 @@ class ZoomOptionsFlow(OptionsFlow):
                     for value in user_input.get(CONF_EXTRA_MEETINGS, [])
                 ),
             }
+            # An empty field keeps the stored secret: the form never shows it.
+            if secret := (
+                str(user_input.get(CONF_WEBHOOK_SECRET, "")).strip()
+                or entry.options.get(CONF_WEBHOOK_SECRET)
+            ):
+                options[CONF_WEBHOOK_SECRET] = secret
             errors, placeholders["value"] = await self._async_check(options)
             if not errors:
                 return self.async_create_entry(data=options)
@@ -341,6 +349,12 @@ class ZoomOptionsFlow(OptionsFlow):
         if server_to_server:
             fields[vol.Optional(CONF_EXTRA_USERS)] = LIST
         fields[vol.Optional(CONF_EXTRA_MEETINGS)] = LIST
+        fields[vol.Optional(CONF_WEBHOOK_SECRET)] = PASSWORD
+        placeholders["webhook_url"] = (
+            entry.runtime_data.webhook_url
+            if entry.state is ConfigEntryState.LOADED and entry.runtime_data.webhook_url
+            else "(none: set an external URL under Settings → System → Network, or use Home Assistant Cloud)"
+        )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(

@@ -45,3 +45,7 @@ AUTH_TYPE_OAUTH: Final = "oauth"
 CONF_INCLUDE_WEBINARS: Final = "include_webinars"
 CONF_EXTRA_USERS: Final = "extra_users"
 CONF_EXTRA_MEETINGS: Final = "extra_meetings"
+
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_WEBHOOK_SECRET: Final = "webhook_secret"
+EVENT_ZOOM: Final = f"{DOMAIN}_event"

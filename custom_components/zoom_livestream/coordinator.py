@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 import time
 
@@ -45,11 +45,13 @@ class ZoomData:
     # moment is not contradicted by the meeting missing from that list.
     live_checked_at: float = 0.0
     full_refresh: bool = field(default=False, compare=False)
+    # Webinars have no live list: only webhook events tell whether one runs.
+    live_webinars: Mapping[int, bool] = field(default_factory=dict)
 
     def in_progress(self, meeting: Meeting) -> bool | None:
         """Return whether the meeting runs now; None when Zoom cannot tell (webinars)."""
         if meeting.kind is MeetingKind.WEBINAR:
-            return None
+            return self.live_webinars.get(meeting.id)
         return meeting.id in self.live_meeting_ids
 
 
@@ -81,6 +83,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self._listed: dict[int, Meeting] = {}
         self._listed_at: float | None = None
         self._extra_kinds: dict[int, MeetingKind] = {}
+        self._live_webinars: dict[int, bool] = {}
 
     async def _async_update_data(self) -> ZoomData:
         try:
@@ -145,7 +148,28 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             live_meeting_ids=frozenset(live),
             live_checked_at=live_checked_at,
             full_refresh=full_refresh,
+            live_webinars=dict(self._live_webinars),
         )
+
+    @callback
+    def async_set_pushed_in_progress(
+        self, kind: MeetingKind, meeting_id: int, running: bool
+    ) -> None:
+        """Apply a started/ended event at once, without waiting for a poll."""
+        data = self.data
+        if kind is MeetingKind.WEBINAR:
+            self._live_webinars[meeting_id] = running
+            new = replace(data, live_webinars=dict(self._live_webinars))
+        elif running:
+            new = replace(data, live_meeting_ids=data.live_meeting_ids | {meeting_id})
+        else:
+            # As fresh as a poll sent now: streams started before it have ended.
+            new = replace(
+                data,
+                live_meeting_ids=data.live_meeting_ids - {meeting_id},
+                live_checked_at=time.monotonic(),
+            )
+        self.async_set_updated_data(new)
 
     async def _async_fetch_extra_meetings(self, ids: list[str]) -> list[Meeting]:
         """Read the meetings the user added by ID: one request each, every poll."""

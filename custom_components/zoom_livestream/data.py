@@ -22,6 +22,8 @@ class ZoomRuntimeData:
     controller: LiveStreamController
     # The options this setup polls with; a change reloads the entry.
     options: dict[str, Any]
+    # Where Zoom should send events; None without an external URL or Cloud.
+    webhook_url: str | None = None
 
 
 type ZoomConfigEntry = ConfigEntry[ZoomRuntimeData]

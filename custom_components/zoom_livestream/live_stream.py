@@ -100,6 +100,11 @@ class LiveStreamController:
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._listeners: defaultdict[int, list[CALLBACK_TYPE]] = defaultdict(list)
 
+    @callback
+    def async_set_pushed_streaming(self, meeting_id: int, streaming: bool) -> None:
+        """Apply a live-streaming event: Zoom says the stream started or stopped."""
+        self._set_streaming(meeting_id, streaming)
+
     def is_streaming(self, meeting_id: int) -> bool:
         """Return whether the last successful command started the stream."""
         return meeting_id in self._streaming
@@ -133,6 +138,14 @@ class LiveStreamController:
             await self._client.async_start_live_stream(
                 meeting.kind, meeting.id, self._store.get(meeting.id)
             )
+            if (
+                meeting.kind is MeetingKind.WEBINAR
+                and self._coordinator.data.live_webinars.get(meeting.id) is False
+            ):
+                # Zoom only starts streams of running webinars: the "ended" was stale.
+                self._coordinator.async_set_pushed_in_progress(
+                    meeting.kind, meeting.id, True
+                )
             self._set_streaming(meeting.id, True)
 
     async def async_stop(self, meeting: Meeting) -> None:
@@ -182,6 +195,10 @@ class LiveStreamController:
                 meeting.kind is MeetingKind.MEETING
                 and meeting_id not in data.live_meeting_ids
                 and started_at < data.live_checked_at
+            )
+            or (
+                meeting.kind is MeetingKind.WEBINAR
+                and data.live_webinars.get(meeting_id) is False
             )
         ]
         for meeting_id in ended:

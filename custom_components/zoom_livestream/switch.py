@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .const import LIVE_STREAM_KEY
+from .const import CONF_WEBHOOK_SECRET, LIVE_STREAM_KEY
 from .coordinator import ZoomCoordinator
 from .data import ZoomConfigEntry
 from .entity import ZoomMeetingEntity, async_add_meeting_entities
@@ -41,9 +41,6 @@ async def async_setup_entry(
 class ZoomLiveStreamSwitch(ZoomMeetingEntity, SwitchEntity, RestoreEntity):
     """On while the meeting streams, as far as the last command tells."""
 
-    # Without webhooks Zoom cannot be asked whether a stream runs.
-    _attr_assumed_state = True
-
     def __init__(
         self,
         coordinator: ZoomCoordinator,
@@ -70,6 +67,11 @@ class ZoomLiveStreamSwitch(ZoomMeetingEntity, SwitchEntity, RestoreEntity):
     @callback
     def _handle_stream_change(self) -> None:
         self.async_write_ha_state()
+
+    @property
+    def assumed_state(self) -> bool:
+        """Without webhooks the state is only what the last command did."""
+        return not self.coordinator.config_entry.options.get(CONF_WEBHOOK_SECRET)
 
     @property
     def is_on(self) -> bool:

@@ -27,8 +27,26 @@ from .models import (
     ZoomUser,
     parse_meeting_id,
 )
+from .webhooks import (
+    URL_VALIDATION_EVENT,
+    ZoomEvent,
+    ZoomWebhookError,
+    parse_event,
+    parse_timestamp,
+    sign,
+    signature_is_valid,
+    url_validation_response,
+)
 
 __all__ = [
+    "URL_VALIDATION_EVENT",
+    "ZoomEvent",
+    "ZoomWebhookError",
+    "parse_event",
+    "parse_timestamp",
+    "sign",
+    "signature_is_valid",
+    "url_validation_response",
     "API_BASE_URLS",
     "OAUTH_BASE_URLS",
     "WEB_BASE_URLS",

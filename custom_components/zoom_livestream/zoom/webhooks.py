@@ -1,0 +1,92 @@
+"""Zoom event subscriptions: signatures, URL validation and event parsing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from .models import MeetingKind, parse_meeting_id
+
+URL_VALIDATION_EVENT = "endpoint.url_validation"
+
+
+class ZoomWebhookError(Exception):
+    """A delivery that must be rejected; the message is safe to log."""
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """Return Zoom's `x-zm-signature` for a delivery: v0=hex(HMAC-SHA256)."""
+    message = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signature_is_valid(
+    secret: str, timestamp: str, body: bytes, signature: str
+) -> bool:
+    """Compare in constant time, so the signature cannot be guessed byte by byte."""
+    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+def url_validation_response(secret: str, plain_token: str) -> dict[str, str]:
+    """Answer Zoom's endpoint check: the plain token and its HMAC."""
+    encrypted = hmac.new(
+        secret.encode(), plain_token.encode(), hashlib.sha256
+    ).hexdigest()
+    return {"plainToken": plain_token, "encryptedToken": encrypted}
+
+
+def parse_timestamp(value: str) -> float:
+    """Read `x-zm-request-timestamp` (epoch seconds, or milliseconds) as seconds."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise ZoomWebhookError("the timestamp is not a number") from None
+    return number / 1000 if number > 1e11 else number
+
+
+@dataclass(frozen=True, slots=True)
+class ZoomEvent:
+    """One verified delivery, without its payload's secrets."""
+
+    event: str
+    account_id: str
+    meeting_id: int | None
+    kind: MeetingKind | None
+    plain_token: str | None = None
+
+
+def parse_event(body: bytes) -> ZoomEvent:
+    """Parse a delivery's JSON; keep only what the integration uses."""
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise ZoomWebhookError("the body is not JSON") from None
+    if not isinstance(data, dict) or not isinstance(event := data.get("event"), str):
+        raise ZoomWebhookError("the body has no event")
+    payload = data.get("payload")
+    if not isinstance(payload, dict):
+        raise ZoomWebhookError("the body has no payload")
+    if event == URL_VALIDATION_EVENT:
+        plain_token = payload.get("plainToken")
+        if not isinstance(plain_token, str) or not plain_token:
+            raise ZoomWebhookError("the URL validation has no plainToken")
+        return ZoomEvent(event, "", None, None, plain_token)
+    account_id = payload.get("account_id")
+    obj = payload.get("object")
+    meeting_id: int | None = None
+    kind: MeetingKind | None = None
+    if isinstance(obj, dict) and "id" in obj:
+        try:
+            # A string in started/ended events, a number in the live-streaming ones.
+            meeting_id = parse_meeting_id(obj["id"])
+        except ValueError:
+            raise ZoomWebhookError("the meeting ID is not a number") from None
+        kind = (
+            MeetingKind.WEBINAR if event.startswith("webinar.") else MeetingKind.MEETING
+        )
+    return ZoomEvent(
+        event, account_id if isinstance(account_id, str) else "", meeting_id, kind
+    )
