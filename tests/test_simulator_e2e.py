@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from datetime import timedelta
 
+import aiohttp
 from aiohttp.test_utils import TestServer
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_fire_time_changed,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.zoom_livestream.const import (
     CONF_API_BASE_URL,
@@ -200,3 +203,69 @@ async def test_expired_token_is_renewed_against_the_simulator(
         ("PATCH", f"/v2/meetings/{next(iter(state.meetings))}/livestream/status"),
     ]
     assert state_of(hass, SWITCH) == STATE_ON
+
+
+async def test_simulator_pushes_signed_events(
+    hass: HomeAssistant,
+    simulator: tuple[SimulatorState, str],
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Events the simulator signs reach the webhook and change state without a poll."""
+    state, base = simulator
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=state.user.email,
+        unique_id=state.user.id,
+        data={
+            "auth_type": "server_to_server",
+            "account_id": state.account_id,
+            "client_id": state.client_id,
+            "client_secret": state.client_secret,
+            "cloud": "global",
+            CONF_API_BASE_URL: f"{base}/v2",
+            CONF_OAUTH_BASE_URL: f"{base}/oauth",
+        },
+        options={"webhook_secret": "zm-secret"},
+        version=1,
+        minor_version=2,
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+    state.webhook_url = str(client.make_url(f"/api/webhook/{entry.data['webhook_id']}"))
+    state.webhook_secret = "zm-secret"
+    sync = next(m for m in state.meetings.values() if m.topic == "Weekly team sync")
+    launch = next(m for m in state.meetings.values() if m.topic == "Product launch")
+    events = async_capture_events(hass, "zoom_livestream_event")
+
+    # Pushed state: the switch is no longer assumed.
+    switch = hass.states.get(SWITCH)
+    assert switch is not None
+    assert not switch.attributes.get("assumed_state")
+
+    await hass.services.async_call(
+        Platform.SWITCH, "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True
+    )
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            f"{base}/_simulator/meetings/{launch.id}/start"
+        ) as response:
+            assert response.status == 200
+        await hass.async_block_till_done()
+        assert state_of(hass, "binary_sensor.product_launch_in_progress") == STATE_ON
+
+        async with session.post(
+            f"{base}/_simulator/meetings/{sync.id}/end"
+        ) as response:
+            assert response.status == 200
+        await hass.async_block_till_done()
+    # No poll ran: the events alone ended the stream and the meeting.
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_OFF
+    assert [(e.data["type"], e.data["meeting_id"]) for e in events] == [
+        ("meeting.live_streaming_started", sync.id),
+        ("meeting.started", launch.id),
+        ("meeting.live_streaming_stopped", sync.id),
+        ("meeting.ended", sync.id),
+    ]

@@ -65,6 +65,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
     parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
     parser.add_argument(
+        "--webhook-url",
+        help="push signed Zoom events here (a Home Assistant webhook URL)",
+    )
+    parser.add_argument(
+        "--webhook-secret",
+        help="the secret token events are signed with (the Zoom app's Secret Token)",
+    )
+    parser.add_argument(
         "--token-expires-in",
         type=int,
         default=DEFAULT_TOKEN_EXPIRES_IN,
@@ -92,6 +100,8 @@ def build_state(args: argparse.Namespace) -> SimulatorState:
         client_id=args.client_id,
         client_secret=args.client_secret,
         token_expires_in=args.token_expires_in,
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret,
     )
     seed_demo(
         state,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 import functools
 import hmac
 import json
+import logging
 from typing import Any, cast
 
+import aiohttp
 from aiohttp import BasicAuth, hdrs, web
 
+from .events import signed_delivery
 from .state import (
     RESOLUTIONS,
     TOKEN_SCOPE,
@@ -94,8 +97,9 @@ class ControlError(Exception):
 
 def create_app(state: SimulatorState) -> web.Application:
     """Build the simulator application around ``state``."""
-    app = web.Application(middlewares=[_zoom_middleware])
+    app = web.Application(middlewares=[_deliver_events_middleware, _zoom_middleware])
     app[STATE_KEY] = state
+    app.cleanup_ctx.append(_event_session)
     app.router.add_post("/oauth/token", _token)
     app.router.add_get("/v2/users/{user_id}", _get_user)
     app.router.add_get("/v2/users/{user_id}/meetings", _list_meetings)
@@ -112,6 +116,49 @@ def create_app(state: SimulatorState) -> web.Application:
 
 
 # -- middleware -----------------------------------------------------------------
+
+
+LOGGER = logging.getLogger(__name__)
+EVENT_SESSION_KEY = web.AppKey("event_session", aiohttp.ClientSession)
+
+
+@web.middleware
+async def _deliver_events_middleware(
+    request: web.Request,
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+) -> web.StreamResponse:
+    """Push the events a request caused, signed, once it has been answered."""
+    response = await handler(request)
+    state = request.app[STATE_KEY]
+    if state.pending_events and state.webhook_url and state.webhook_secret:
+        events, state.pending_events = state.pending_events, []
+        session = request.app[EVENT_SESSION_KEY]
+        for event in events:
+            body, headers = signed_delivery(state.webhook_secret, event)
+            try:
+                async with session.post(
+                    state.webhook_url,
+                    data=body,
+                    headers=headers,
+                    timeout=aiohttp.ClientTimeout(total=3),
+                ) as delivery:
+                    LOGGER.info(
+                        "Delivered %s: HTTP %s", event["event"], delivery.status
+                    )
+            except (aiohttp.ClientError, TimeoutError) as err:
+                LOGGER.warning(
+                    "Could not deliver %s: %s", event["event"], type(err).__name__
+                )
+    else:
+        state.pending_events.clear()
+    return response
+
+
+async def _event_session(app: web.Application) -> AsyncIterator[None]:
+    """Own the session events are pushed with, for the app's lifetime."""
+    app[EVENT_SESSION_KEY] = aiohttp.ClientSession()
+    yield
+    await app[EVENT_SESSION_KEY].close()
 
 
 @web.middleware
@@ -453,7 +500,10 @@ async def _patch_live_stream_status(request: web.Request) -> web.StreamResponse:
     if errors:
         raise ZoomApiError(400, 300, MSG_VALIDATION, errors)
 
+    state = request.app[STATE_KEY]
     if action == "stop":
+        if meeting.streaming and meeting.kind == "meeting":
+            state.emit("meeting.live_streaming_stopped", meeting)
         meeting.streaming = False
         return web.Response(status=204)
 
@@ -465,6 +515,9 @@ async def _patch_live_stream_status(request: web.Request) -> web.StreamResponse:
         raise ZoomApiError(400, 3000, MSG_NOT_CONFIGURED)
     meeting.streaming = True
     meeting.last_start_settings = dict(settings) if settings is not None else None
+    # Zoom documents no live-streaming events for webinars.
+    if meeting.kind == "meeting":
+        state.emit("meeting.live_streaming_started", meeting)
     return web.Response(status=204)
 
 
@@ -519,6 +572,7 @@ def _add_control_routes(app: web.Application) -> None:
     router.add_post("/_simulator/delay", _control_delay)
     router.add_delete("/_simulator/tokens", _control_revoke_tokens)
     router.add_post("/_simulator/tokens/expire", _control_expire_tokens)
+    router.add_post("/_simulator/webhook", _control_webhook)
 
 
 async def _control_body(request: web.Request) -> JsonObject:
@@ -680,3 +734,14 @@ async def _control_revoke_tokens(request: web.Request) -> web.StreamResponse:
 async def _control_expire_tokens(request: web.Request) -> web.StreamResponse:
     request.app[STATE_KEY].expire_tokens()
     return web.Response(status=204)
+
+
+async def _control_webhook(request: web.Request) -> web.StreamResponse:
+    """Set (or, with empty values, clear) where signed events are pushed."""
+    body = await _control_body(request)
+    state = request.app[STATE_KEY]
+    url = _typed(body, "url", str, "")
+    secret = _typed(body, "secret", str, "")
+    state.webhook_url = url or None
+    state.webhook_secret = secret or None
+    return web.json_response({"url": state.webhook_url, "secret_set": bool(secret)})

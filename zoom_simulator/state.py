@@ -16,6 +16,8 @@ import secrets
 import time
 from typing import Any, Literal
 
+from .events import meeting_event
+
 type MeetingKind = Literal["meeting", "webinar"]
 type JsonObject = dict[str, Any]
 
@@ -250,6 +252,11 @@ class SimulatorState:
     clock: Callable[[], float] = time.monotonic
     wall_clock: Callable[[], datetime] = _utcnow
     next_meeting_id: int = FIRST_MEETING_ID
+    # Where to push signed events (a Home Assistant webhook URL), and the app's
+    # secret token; events wait in `pending_events` until the app delivers them.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    pending_events: list[JsonObject] = field(default_factory=list)
     _usage_day: str = ""
 
     def __post_init__(self) -> None:
@@ -331,17 +338,28 @@ class SimulatorState:
         """Return a meeting or webinar; raise KeyError when there is none."""
         return self.meetings[meeting_id]
 
+    def emit(self, name: str, meeting: SimulatedMeeting) -> None:
+        """Queue a Zoom event about ``meeting`` when a webhook is configured."""
+        if self.webhook_url and self.webhook_secret:
+            self.pending_events.append(
+                meeting_event(name, self.account_id, meeting, operator=self.user.email)
+            )
+
     def start_meeting(self, meeting_id: int) -> SimulatedMeeting:
         """Mark a meeting or webinar as in progress (the host joined)."""
         meeting = self.meetings[meeting_id]
         meeting.started = True
+        self.emit(f"{meeting.kind}.started", meeting)
         return meeting
 
     def end_meeting(self, meeting_id: int) -> SimulatedMeeting:
         """End a meeting or webinar; a live stream cannot outlive it."""
         meeting = self.meetings[meeting_id]
+        if meeting.streaming and meeting.kind == "meeting":
+            self.emit("meeting.live_streaming_stopped", meeting)
         meeting.started = False
         meeting.streaming = False
+        self.emit(f"{meeting.kind}.ended", meeting)
         return meeting
 
     def delete_meeting(self, meeting_id: int) -> SimulatedMeeting:
