@@ -31,6 +31,8 @@ async def test_setup_and_unload(
         ("Product launch", "Zoom", "Meeting"),
         ("Quarterly all-hands", "Zoom", "Webinar"),
         ("Weekly team sync", "Zoom", "Meeting"),
+        # The account's own device holds its diagnostic sensors.
+        (USER_EMAIL, "Zoom", "Account"),
     ]
     # The join URL holds the meeting password: the device links the web portal instead.
     assert {d.configuration_url for d in devices} >= {

@@ -25,7 +25,7 @@ from .push import ZoomWebhookReceiver, async_setup_webhook
 from .services import async_setup_services
 from .store import DisplaySettingsStore
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SWITCH]
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 

@@ -13,6 +13,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
+from . import issues
 from .const import (
     CONF_EXTRA_MEETINGS,
     CONF_EXTRA_USERS,
@@ -31,6 +32,7 @@ from .zoom import (
     ZoomClient,
     ZoomError,
     ZoomNotFoundError,
+    ZoomPermissionError,
     ZoomRateLimitError,
 )
 
@@ -84,6 +86,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self._listed_at: float | None = None
         self._extra_kinds: dict[int, MeetingKind] = {}
         self._live_webinars: dict[int, bool] = {}
+        self.last_error: str | None = None
 
     async def _async_update_data(self) -> ZoomData:
         try:
@@ -98,13 +101,26 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             self.update_interval = max(SCAN_INTERVAL, timedelta(seconds=wait))
             raise self._update_failed(err) from err
         except ZoomError as err:
+            if isinstance(err, ZoomPermissionError):
+                issues.async_raise_for_permission_error(
+                    self.hass, self.config_entry, err
+                )
             raise self._update_failed(err) from err
         self.update_interval = SCAN_INTERVAL
+        issues.async_clear(self.hass, self.config_entry, issues.ISSUE_MISSING_SCOPES)
         if data.full_refresh:
             self._async_sync_devices(data.meetings)
         return data
 
+    @callback
+    def async_record_error(self, err: ZoomError) -> None:
+        """Remember the last error Zoom gave, for the diagnostic sensor."""
+        self.last_error = str(err)[:255]
+        if self.data is not None:
+            self.async_update_listeners()
+
     def _update_failed(self, err: ZoomError) -> UpdateFailed:
+        self.async_record_error(err)
         key, placeholders = translation_for(err, self.config_entry.title)
         return UpdateFailed(
             translation_domain=DOMAIN,
@@ -204,6 +220,9 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                 for domain, value in device.identifiers
                 if domain == DOMAIN and value.isdigit()
             ]
+            if not ids:
+                # The account's own device (diagnostic sensors) is not a meeting.
+                continue
             meeting = next((meetings[i] for i in ids if i in meetings), None)
             if meeting is None:
                 LOGGER.debug("Removing device %s: no longer in Zoom", device.name)

@@ -12,6 +12,7 @@ from homeassistant.components import cloud, webhook
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 
+from . import issues
 from .const import CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, EVENT_ZOOM, LOGGER
 from .coordinator import ZoomCoordinator
 from .data import ZoomConfigEntry
@@ -114,6 +115,10 @@ class ZoomWebhookReceiver:
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large"
             )
         if (secret := self.secret) is None:
+            # Zoom is sending events, so push is set up there but not here.
+            issues.async_raise(
+                self._hass, self._entry, issues.ISSUE_WEBHOOK_SECRET_MISSING
+            )
             raise WebhookRejectedError(
                 HTTPStatus.UNAUTHORIZED, "no secret token is set in the options"
             )
@@ -175,6 +180,8 @@ async def async_setup_webhook(
 ) -> str | None:
     """Register the entry's webhook; return the URL to paste into Zoom, if any."""
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+    if receiver.secret is not None:
+        issues.async_clear(hass, entry, issues.ISSUE_WEBHOOK_SECRET_MISSING)
     webhook.async_register(
         hass,
         DOMAIN,

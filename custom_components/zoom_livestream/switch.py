@@ -10,13 +10,14 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
+from . import issues
 from .const import CONF_WEBHOOK_SECRET, LIVE_STREAM_KEY
 from .coordinator import ZoomCoordinator
 from .data import ZoomConfigEntry
 from .entity import ZoomMeetingEntity, async_add_meeting_entities
 from .errors import raise_for_zoom_error
 from .live_stream import LiveStreamController
-from .zoom import Meeting, ZoomAuthenticationError, ZoomError
+from .zoom import Meeting, ZoomAuthenticationError, ZoomError, ZoomPermissionError
 
 # Toggles of different meetings run in parallel; the controller serialises each meeting.
 PARALLEL_UPDATES = 0
@@ -84,6 +85,12 @@ class ZoomLiveStreamSwitch(ZoomMeetingEntity, SwitchEntity, RestoreEntity):
             await self._controller.async_start(self.meeting)
         except ZoomError as err:
             self._handle_error(err)
+        issues.async_clear(
+            self.hass,
+            self.coordinator.config_entry,
+            issues.ISSUE_STREAMING_NOT_ALLOWED,
+            issues.ISSUE_MISSING_SCOPES,
+        )
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Stop the live stream."""
@@ -93,6 +100,10 @@ class ZoomLiveStreamSwitch(ZoomMeetingEntity, SwitchEntity, RestoreEntity):
             self._handle_error(err)
 
     def _handle_error(self, err: ZoomError) -> None:
+        entry = self.coordinator.config_entry
+        self.coordinator.async_record_error(err)
         if isinstance(err, ZoomAuthenticationError):
-            self.coordinator.config_entry.async_start_reauth(self.hass)
+            entry.async_start_reauth(self.hass)
+        elif isinstance(err, ZoomPermissionError):
+            issues.async_raise_for_permission_error(self.hass, entry, err)
         raise_for_zoom_error(err, self.meeting.topic)

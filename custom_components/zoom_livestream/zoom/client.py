@@ -27,6 +27,7 @@ from .models import (
     MeetingKind,
     MeetingListType,
     MeetingPage,
+    RateLimitInfo,
     ZoomUser,
 )
 from .responses import parse_retry_after, read_json_body
@@ -61,6 +62,7 @@ class ZoomClient:
         self._api_base = api_base.rstrip("/")
         self._use_token_api_url = use_token_api_url
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        self.rate_limit: RateLimitInfo | None = None
 
     @property
     def api_base(self) -> str:
@@ -240,6 +242,8 @@ class ZoomClient:
             ) as response:
                 body = await read_json_body(response)
                 _LOGGER.debug("%s %s answered HTTP %s", method, path, response.status)
+                if (limits := RateLimitInfo.from_headers(response.headers)) is not None:
+                    self.rate_limit = limits
                 return response.status, body, response.headers
         except TimeoutError as err:
             raise ZoomConnectionError(f"Timed out: {method} {path}") from err

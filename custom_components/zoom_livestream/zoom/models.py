@@ -232,3 +232,34 @@ class LiveStreamStartSettings:
         if self.display_name is not None:
             settings["display_name"] = self.display_name
         return settings
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitInfo:
+    """Zoom's X-RateLimit-* headers of the last answer that carried them."""
+
+    category: str
+    type: str
+    limit: int | None
+    remaining: int | None
+
+    @classmethod
+    def from_headers(cls, headers: Any) -> RateLimitInfo | None:
+        """Read the headers; None when Zoom sent none."""
+        remaining = headers.get("X-RateLimit-Remaining")
+        category = headers.get("X-RateLimit-Category")
+        if remaining is None and category is None:
+            return None
+
+        def number(value: Any) -> int | None:
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                return None
+
+        return cls(
+            category=category or "",
+            type=headers.get("X-RateLimit-Type") or "",
+            limit=number(headers.get("X-RateLimit-Limit")),
+            remaining=number(remaining),
+        )

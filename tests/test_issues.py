@@ -1,0 +1,145 @@
+"""Repair issues appear when the user must act in Zoom, and go away when fixed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from http import HTTPStatus
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+
+from .conftest import MEETING_ID, ZoomMock
+
+STATUS = f"/meetings/{MEETING_ID}/livestream/status"
+SCOPES_MESSAGE = "Invalid access token, does not contain scopes:[meeting:read:admin, webinar:read:admin]."
+
+
+async def _poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def _turn_on(hass: HomeAssistant) -> None:
+    await hass.services.async_call(
+        Platform.SWITCH,
+        "turn_on",
+        {"entity_id": "switch.weekly_team_sync_live_stream"},
+        blocking=True,
+    )
+
+
+async def test_missing_scopes_issue_lists_them_and_clears(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Zoom code 4711 while polling names the missing scopes until a poll works."""
+    zoom.fail(
+        "GET",
+        "/users/me/meetings",
+        HTTPStatus.BAD_REQUEST,
+        {"code": 4711, "message": SCOPES_MESSAGE},
+    )
+    await _poll(hass, freezer)
+    issue = issue_registry.async_get_issue(
+        DOMAIN, f"missing_scopes_{init_integration.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "title": init_integration.title,
+        "scopes": "meeting:read:admin, webinar:read:admin",
+    }
+    assert issue.is_fixable is False
+    zoom.heal()
+    await _poll(hass, freezer)
+    assert (
+        issue_registry.async_get_issue(
+            DOMAIN, f"missing_scopes_{init_integration.entry_id}"
+        )
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {
+            "code": 200,
+            "message": "Custom live streaming is not enabled for this account.",
+        },
+        {"code": 3000, "message": "Not allowed to start live streaming."},
+    ],
+)
+async def test_streaming_not_allowed_issue_clears_after_a_start(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    body: dict[str, object],
+) -> None:
+    """A plan or host setting that forbids streaming raises an issue until a start works."""
+    zoom.fail("PATCH", STATUS, HTTPStatus.BAD_REQUEST, body)
+    with pytest.raises(HomeAssistantError):
+        await _turn_on(hass)
+    issue_id = f"streaming_not_allowed_{init_integration.entry_id}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["message"] == body["message"]
+    zoom.heal()
+    await _turn_on(hass)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_meeting_not_started_raises_no_issue(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A meeting that has not started is not something to repair."""
+    zoom.fail(
+        "PATCH",
+        STATUS,
+        HTTPStatus.BAD_REQUEST,
+        {"code": 3000, "message": f"Meeting {MEETING_ID} has not started."},
+    )
+    with pytest.raises(HomeAssistantError):
+        await _turn_on(hass)
+    assert not [i for i in issue_registry.issues.values() if i.domain == DOMAIN]
+
+
+async def test_missing_scopes_on_start(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A start refused for lack of a scope names it too."""
+    zoom.fail(
+        "PATCH",
+        STATUS,
+        HTTPStatus.BAD_REQUEST,
+        {"code": 4711, "message": "does not contain scopes:[meeting:write:admin]"},
+    )
+    with pytest.raises(HomeAssistantError):
+        await _turn_on(hass)
+    issue = issue_registry.async_get_issue(
+        DOMAIN, f"missing_scopes_{init_integration.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["scopes"] == "meeting:write:admin"
