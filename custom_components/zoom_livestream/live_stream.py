@@ -105,6 +105,10 @@ class LiveStreamController:
         """Apply a live-streaming event: Zoom says the stream started or stopped."""
         self._set_streaming(meeting_id, streaming)
 
+    def stored_display_settings(self, meeting_id: int) -> dict[str, str | bool]:
+        """Return the display settings sent with the next start (for diagnostics)."""
+        return self._store.get(meeting_id).to_json()
+
     def is_streaming(self, meeting_id: int) -> bool:
         """Return whether the last successful command started the stream."""
         return meeting_id in self._streaming
