@@ -1,0 +1,136 @@
+"""quality_scale.yaml lists every rule, done or honestly exempt, and the claims hold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import re
+import struct
+from typing import Any
+
+import pytest
+
+from homeassistant.util.yaml import load_yaml_dict
+
+ROOT = Path(__file__).parent.parent
+INTEGRATION = ROOT / "custom_components" / "zoom_livestream"
+
+RULES = {
+    "bronze": [
+        "action-setup", "appropriate-polling", "brands", "common-modules",
+        "config-flow-test-coverage", "config-flow", "dependency-transparency",
+        "docs-actions", "docs-high-level-description", "docs-installation-instructions",
+        "docs-removal-instructions", "entity-event-setup", "entity-unique-id",
+        "has-entity-name", "runtime-data", "test-before-configure", "test-before-setup",
+        "unique-config-entry",
+    ],
+    "silver": [
+        "action-exceptions", "config-entry-unloading", "docs-configuration-parameters",
+        "docs-installation-parameters", "entity-unavailable", "integration-owner",
+        "log-when-unavailable", "parallel-updates", "reauthentication-flow",
+        "test-coverage",
+    ],
+    "gold": [
+        "devices", "diagnostics", "discovery-update-info", "discovery",
+        "docs-data-update", "docs-examples", "docs-known-limitations",
+        "docs-supported-devices", "docs-supported-functions", "docs-troubleshooting",
+        "docs-use-cases", "dynamic-devices", "entity-category", "entity-device-class",
+        "entity-disabled-by-default", "entity-translations", "exception-translations",
+        "icon-translations", "reconfiguration-flow", "repair-issues", "stale-devices",
+    ],
+    "platinum": ["async-dependency", "inject-websession", "strict-typing"],
+}  # fmt: skip
+ALL_RULES = [rule for rules in RULES.values() for rule in rules]
+
+# README headings the docs rules ask for.
+DOCS_SECTIONS = {
+    "docs-data-update": "Data updates",
+    "docs-examples": "Examples",
+    "docs-known-limitations": "Known limitations",
+    "docs-troubleshooting": "Troubleshooting",
+    "docs-removal-instructions": "Removal",
+    "docs-actions": "Actions",
+    "docs-use-cases": "Use cases",
+    "docs-supported-functions": "Entities",
+    "docs-supported-devices": "Supported",
+    "docs-installation-instructions": "Installation",
+    "docs-configuration-parameters": "Configuration",
+}
+
+
+def _status(value: Any) -> tuple[str, str | None]:
+    if isinstance(value, str):
+        return value, None
+    return value["status"], value.get("comment")
+
+
+@pytest.fixture(scope="module")
+def rules() -> dict[str, Any]:
+    """Return the rules as written in quality_scale.yaml."""
+    rules: dict[str, Any] = load_yaml_dict(INTEGRATION / "quality_scale.yaml")["rules"]
+    return rules
+
+
+def test_every_rule_is_listed_and_decided(rules: dict[str, Any]) -> None:
+    """No rule is missing, unknown or left as todo; every exemption says why."""
+    assert sorted(rules) == sorted(ALL_RULES)
+    for rule, value in rules.items():
+        status, comment = _status(value)
+        assert status in ("done", "exempt"), f"{rule} is {status}"
+        if status == "exempt":
+            assert comment, f"{rule} is exempt without a reason"
+
+
+def test_exemptions_are_only_discovery(rules: dict[str, Any]) -> None:
+    """A cloud service may skip discovery, nothing else."""
+    exempt = {rule for rule, value in rules.items() if _status(value)[0] == "exempt"}
+    assert exempt == {"discovery", "discovery-update-info"}
+
+
+def test_docs_rules_have_their_readme_sections() -> None:
+    """Each docs rule marked done has its section in the README."""
+    headings = re.findall(r"^#+ (.+)$", (ROOT / "README.md").read_text(), re.MULTILINE)
+    for rule, section in DOCS_SECTIONS.items():
+        assert any(section.lower() in heading.lower() for heading in headings), rule
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_brands() -> None:
+    """Icon 256 and 512 (and a logo) ship with the integration."""
+    brand = INTEGRATION / "brand"
+    assert _png_size(brand / "icon.png") == (256, 256)
+    assert _png_size(brand / "icon@2x.png") == (512, 512)
+    assert (brand / "logo.png").is_file()
+
+
+def test_runtime_data_and_no_hass_data() -> None:
+    """Entries keep their state in runtime_data, never in hass.data."""
+    source = "\n".join(p.read_text() for p in INTEGRATION.rglob("*.py"))
+    assert "hass.data[" not in source
+    assert "runtime_data" in source
+
+
+def test_integration_owner_and_dependency_transparency() -> None:
+    """A code owner, and no requirement the manifest hides."""
+    manifest = json.loads((INTEGRATION / "manifest.json").read_text())
+    assert manifest["codeowners"]
+    assert manifest["requirements"] == []
+
+
+def test_parallel_updates_declared_on_every_platform() -> None:
+    """Each entity platform says how many updates may run at once."""
+    for platform in ("switch", "binary_sensor", "sensor"):
+        assert "PARALLEL_UPDATES" in (INTEGRATION / f"{platform}.py").read_text()
+
+
+def test_zoom_client_stays_independent() -> None:
+    """The client imports nothing from Home Assistant and takes its session injected."""
+    for path in (INTEGRATION / "zoom").glob("*.py"):
+        assert "homeassistant" not in path.read_text(), path.name
+    assert "async_get_clientsession" in (INTEGRATION / "connection.py").read_text()
