@@ -23,7 +23,9 @@ def draw_symbol(size: int, *, background: bool) -> Image.Image:
     image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     if background:
-        draw.rounded_rectangle((0, 0, big - 1, big - 1), radius=big // 5, fill=BACKGROUND)
+        draw.rounded_rectangle(
+            (0, 0, big - 1, big - 1), radius=big // 5, fill=BACKGROUND
+        )
     colour = ACCENT if background else BACKGROUND
     centre = big // 2
     dot = big // 11
