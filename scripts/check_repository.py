@@ -180,11 +180,12 @@ def check_icons(
             icon = icons.get("entity", {}).get(platform, {}).get(key, {})
             if not str(icon.get("default", "")).startswith("mdi:"):
                 problems.append(f"icons.json: {platform}.{key} has no default mdi icon")
-    for name in strings.get("services", {}):
-        if not str(
-            icons.get("services", {}).get(name, {}).get("service", "")
-        ).startswith("mdi:"):
-            problems.append(f"icons.json: action {name} has no icon")
+    service_icons = icons.get("services", {})
+    problems.extend(
+        f"icons.json: action {name} has no icon"
+        for name in strings.get("services", {})
+        if not str(service_icons.get(name, {}).get("service", "")).startswith("mdi:")
+    )
 
 
 def check(root: Path) -> list[str]:
