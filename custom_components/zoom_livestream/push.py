@@ -64,7 +64,7 @@ class ZoomWebhookReceiver:
         controller: LiveStreamController,
         *,
         account_id: str,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         """Accept deliveries for `account_id`, signed with the entry's secret."""
         self._hass = hass
@@ -72,7 +72,8 @@ class ZoomWebhookReceiver:
         self._coordinator = coordinator
         self._controller = controller
         self._account_id = account_id
-        self._clock = clock
+        # Looked up at each call (not bound at import) so tests can move time.
+        self._clock = clock or (lambda: time.time())
         # Signatures seen within the skew window: a repeat is a replay.
         self._seen: dict[str, float] = {}
 

@@ -70,7 +70,7 @@ class ServerToServerAuth(AbstractAuth):
         client_secret: str,
         oauth_base: str,
         request_timeout: float = 10.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         """Keep the credentials; nothing is requested until a token is needed."""
         self._session = session
@@ -78,7 +78,8 @@ class ServerToServerAuth(AbstractAuth):
         self._basic_auth = aiohttp.BasicAuth(client_id, client_secret).encode()
         self._token_url = f"{oauth_base.rstrip('/')}/token"
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
-        self._clock = clock
+        # Looked up at each call (not bound at import) so tests can move time.
+        self._clock = clock or (lambda: time.monotonic())
         self._token: AccessToken | None = None
         self._lock = asyncio.Lock()
 

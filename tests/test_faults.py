@@ -1,0 +1,295 @@
+"""Faults: Zoom or the network failing in every way, and nothing lost afterwards.
+
+Each test ends with the same check: the stored display settings and the
+options survive, and no secret reached a log line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import timedelta
+from http import HTTPStatus
+import logging
+from typing import Any
+
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+
+from .conftest import (
+    CLIENT_SECRET,
+    ENTRY_DATA,
+    MEETING_ID,
+    USER_EMAIL,
+    USER_ID,
+    ZoomMock,
+    state_of,
+)
+
+SWITCH = "switch.weekly_team_sync_live_stream"
+SENSOR = "binary_sensor.weekly_team_sync_in_progress"
+STATUS = f"/meetings/{MEETING_ID}/livestream/status"
+LIVE_LIST = "/users/me/meetings"
+OPTIONS = {"include_webinars": True, "extra_users": [], "extra_meetings": []}
+HTML = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+SECRETS = (CLIENT_SECRET, "access-token-", "stream-key-kept-secret")
+
+
+@pytest.fixture
+async def entry(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    caplog: pytest.LogCaptureFixture,
+    hass_storage: dict[str, Any],
+) -> AsyncGenerator[MockConfigEntry]:
+    """Set up an entry with options and stored display settings; check nothing is lost."""
+    caplog.set_level(logging.DEBUG)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=USER_EMAIL,
+        unique_id=USER_ID,
+        data={"auth_type": "server_to_server", **ENTRY_DATA},
+        options=dict(OPTIONS),
+        version=1,
+        minor_version=2,
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        DOMAIN,
+        "update_settings",
+        {
+            "entity_id": SWITCH,
+            "display_name": "HA Live",
+            "stream_key": "stream-key-kept-secret",
+        },
+        blocking=True,
+    )
+    stored = hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]
+    zoom.clear_calls()
+    yield entry
+    # Nothing is lost, whatever happened.
+    assert hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"] == stored
+    assert dict(entry.options) == OPTIONS
+    for secret in SECRETS:
+        assert secret not in caplog.text, f"{secret} was logged"
+
+
+async def _poll(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 0
+) -> None:
+    freezer.tick(
+        timedelta(seconds=seconds) if seconds else SCAN_INTERVAL + timedelta(seconds=1)
+    )
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def _toggle(hass: HomeAssistant, service: str = "turn_on") -> None:
+    await hass.services.async_call(
+        Platform.SWITCH, service, {"entity_id": SWITCH}, blocking=True
+    )
+
+
+async def test_token_expired_between_calls(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    entry: MockConfigEntry,
+) -> None:
+    """An hour later the token is renewed before the toggle, not after a 401."""
+    freezer.tick(timedelta(seconds=3600))
+    await _toggle(hass)
+    assert [(c.method, c.url.path) for c in zoom.calls] == [
+        ("POST", "/oauth/token"),
+        ("PATCH", f"/v2{STATUS}"),
+    ]
+    assert zoom.calls[1].headers["Authorization"] == "Bearer access-token-2"
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+async def test_token_endpoint_down(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    entry: MockConfigEntry,
+) -> None:
+    """No new token: the toggle explains, nothing changes, and the next one works."""
+    freezer.tick(timedelta(seconds=3600))
+    zoom.fail("POST", "token", HTTPStatus.SERVICE_UNAVAILABLE, text=HTML)
+    with pytest.raises(HomeAssistantError) as err:
+        await _toggle(hass)
+    assert err.value.translation_key == "cannot_connect"
+    assert state_of(hass, SWITCH) == STATE_OFF
+    zoom.heal()
+    await _toggle(hass)
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": HTTPStatus.INTERNAL_SERVER_ERROR, "text": HTML},
+        {"status": HTTPStatus.BAD_GATEWAY, "text": HTML},
+        {"status": HTTPStatus.SERVICE_UNAVAILABLE, "text": HTML},
+        {"exc": TimeoutError()},
+        {"exc": aiohttp.ClientOSError(104, "Connection reset by peer")},
+        {"exc": aiohttp.ServerDisconnectedError()},
+    ],
+    ids=["500", "502", "503", "timeout", "reset", "disconnected"],
+)
+async def test_toggle_faults(
+    hass: HomeAssistant, zoom: ZoomMock, entry: MockConfigEntry, fault: dict[str, Any]
+) -> None:
+    """Server errors and network faults: a clear error, one attempt, state unchanged."""
+    zoom.fail("PATCH", STATUS, **fault)
+    with pytest.raises(HomeAssistantError) as err:
+        await _toggle(hass)
+    assert err.value.translation_key == "cannot_connect"
+    assert len(zoom.calls) == 1
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": HTTPStatus.INTERNAL_SERVER_ERROR, "text": HTML},
+        {"status": HTTPStatus.BAD_GATEWAY, "text": HTML},
+        {"status": HTTPStatus.SERVICE_UNAVAILABLE, "text": HTML},
+        {"exc": TimeoutError()},
+        {"exc": aiohttp.ClientOSError(104, "Connection reset by peer")},
+    ],
+    ids=["500", "502", "503", "timeout", "reset"],
+)
+async def test_poll_faults_recover_without_reload(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    fault: dict[str, Any],
+) -> None:
+    """Unreachable while running: unavailable, one line each way, back by itself."""
+    await _toggle(hass)
+    zoom.fail("GET", LIVE_LIST, **fault)
+    for _ in range(3):
+        await _poll(hass, freezer)
+    assert state_of(hass, SWITCH) == STATE_UNAVAILABLE
+    assert state_of(hass, SENSOR) == STATE_UNAVAILABLE
+    zoom.heal()
+    await _poll(hass, freezer)
+    assert state_of(hass, SENSOR) == STATE_ON
+    # The stream state survives the outage: the meeting is still live.
+    assert state_of(hass, SWITCH) == STATE_ON
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    recovered = [r for r in caplog.records if "recovered" in r.getMessage()]
+    assert len(errors) == 1
+    assert len(recovered) == 1
+    assert entry.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [
+        ({"Retry-After": "300"}, 300),
+        ({"Retry-After": "Thu, 01 Jan 2099 00:00:00 GMT"}, None),
+        ({}, 120),
+    ],
+    ids=["seconds", "http-date", "missing"],
+)
+async def test_rate_limited_poll_backs_off(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    entry: MockConfigEntry,
+    headers: dict[str, str],
+    wait: int | None,
+) -> None:
+    """429 while polling: wait as Retry-After says (or 2 minutes), then poll again."""
+    zoom.fail(
+        "GET",
+        LIVE_LIST,
+        HTTPStatus.TOO_MANY_REQUESTS,
+        {"code": 429, "message": "Too many requests."},
+        headers=headers,
+        times=1,
+    )
+    await _poll(hass, freezer)
+    coordinator = entry.runtime_data.coordinator
+    assert coordinator.update_interval is not None
+    if wait is None:
+        # A date far away: back off far, never hammer.
+        assert coordinator.update_interval > timedelta(days=365)
+        return
+    assert coordinator.update_interval == timedelta(seconds=wait)
+    zoom.clear_calls()
+    await _poll(hass, freezer, wait - 10)
+    assert zoom.calls == []
+    await _poll(hass, freezer, 20)
+    assert len(zoom.calls) == 1
+    assert coordinator.update_interval == SCAN_INTERVAL
+
+
+async def test_rate_limited_toggle_is_not_retried(
+    hass: HomeAssistant, zoom: ZoomMock, entry: MockConfigEntry
+) -> None:
+    """429 on a toggle: one request, a message with the wait, no automatic retry."""
+    zoom.fail(
+        "PATCH",
+        STATUS,
+        HTTPStatus.TOO_MANY_REQUESTS,
+        {"code": 429, "message": "Retry after 30 seconds."},
+        headers={"Retry-After": "30"},
+    )
+    with pytest.raises(HomeAssistantError, match="Try again in 30 seconds"):
+        await _toggle(hass)
+    await hass.async_block_till_done()
+    assert len(zoom.calls) == 1
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+
+async def test_unreachable_at_startup_then_back(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Setup is retried by Home Assistant and succeeds once Zoom answers."""
+    caplog.set_level(logging.DEBUG)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=USER_EMAIL,
+        unique_id=USER_ID,
+        data={"auth_type": "server_to_server", **ENTRY_DATA},
+        options=dict(OPTIONS),
+        version=1,
+        minor_version=2,
+    )
+    entry.add_to_hass(hass)
+    zoom.fail(
+        "POST", "token", exc=aiohttp.ClientConnectorError(None, OSError(111, "refused"))
+    )  # type: ignore[arg-type]
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    zoom.heal()
+    freezer.tick(timedelta(seconds=90))
+    async_fire_time_changed(hass)
+    # The retry runs as a background task.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, SENSOR) == STATE_ON
+    assert dict(entry.options) == OPTIONS
+    assert CLIENT_SECRET not in caplog.text
