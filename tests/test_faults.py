@@ -278,9 +278,7 @@ async def test_unreachable_at_startup_then_back(
         minor_version=2,
     )
     entry.add_to_hass(hass)
-    zoom.fail(
-        "POST", "token", exc=aiohttp.ClientConnectorError(None, OSError(111, "refused"))
-    )  # type: ignore[arg-type]
+    zoom.fail("POST", "token", exc=aiohttp.ClientConnectionError("Connection refused"))
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_RETRY
