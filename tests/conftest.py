@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http import HTTPStatus
 import json
 import re
 from typing import Any
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMocker,
@@ -20,7 +25,12 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
 from syrupy.assertion import SnapshotAssertion
 from yarl import URL
 
-from custom_components.zoom_livestream.const import CONF_ACCOUNT_ID, CONF_CLOUD, DOMAIN
+from custom_components.zoom_livestream.const import (
+    CONF_ACCOUNT_ID,
+    CONF_CLOUD,
+    DOMAIN,
+    SCAN_INTERVAL,
+)
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import HomeAssistant
 
@@ -294,6 +304,30 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
+async def async_poll(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    delta: timedelta = SCAN_INTERVAL,
+) -> None:
+    """Move time past `delta` (one poll by default) and let the refresh finish."""
+    freezer.tick(delta + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+def make_entry(options: dict[str, Any] | None = None, **data: Any) -> MockConfigEntry:
+    """Return a current (1.2) Server-to-Server entry, with extra data or options."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=USER_EMAIL,
+        unique_id=USER_ID,
+        data={"auth_type": "server_to_server", **ENTRY_DATA, **data},
+        options=options or {},
+        version=1,
+        minor_version=2,
+    )
+
+
 def state_of(hass: HomeAssistant, entity_id: str) -> str:
     """Return the entity's state, failing the test when it does not exist."""
     state = hass.states.get(entity_id)
@@ -310,14 +344,7 @@ def zoom(aioclient_mock: AiohttpClientMocker) -> ZoomMock:
 @pytest.fixture
 def mock_config_entry() -> MockConfigEntry:
     """Return a configured Zoom account."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=USER_EMAIL,
-        unique_id=USER_ID,
-        data={"auth_type": "server_to_server", **ENTRY_DATA},
-        version=1,
-        minor_version=2,
-    )
+    return make_entry()
 
 
 type SetupIntegration = Callable[[], Awaitable[MockConfigEntry]]

@@ -8,16 +8,9 @@ import logging
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.zoom_livestream.const import (
-    DOMAIN,
-    LIST_REFRESH_INTERVAL,
-    SCAN_INTERVAL,
-)
+from custom_components.zoom_livestream.const import DOMAIN, LIST_REFRESH_INTERVAL
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -27,19 +20,10 @@ from .conftest import (
     OTHER_MEETING_ID,
     SetupIntegration,
     ZoomMock,
+    async_poll,
     meeting_json,
     state_of,
 )
-
-
-async def _poll(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    delta: timedelta = SCAN_INTERVAL,
-) -> None:
-    freezer.tick(delta + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
 
 
 async def test_requests_per_poll(
@@ -55,12 +39,12 @@ async def test_requests_per_poll(
         ("GET", "/users/me/meetings", "live"),
     ]
     zoom.clear_calls()
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [(c.path, c.url.query.get("type")) for c in zoom.calls] == [
         ("/users/me/meetings", "live")
     ]
     zoom.clear_calls()
-    await _poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
     assert len(zoom.calls) == 3
 
 
@@ -90,7 +74,7 @@ async def test_new_meetings_appear_without_reload(
 ) -> None:
     """A meeting created in Zoom gets its device at the next full refresh."""
     zoom.meetings[12345678901] = meeting_json(12345678901, "Board meeting")
-    await _poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
     assert state_of(hass, "switch.board_meeting_live_stream") == STATE_OFF
 
 
@@ -103,7 +87,7 @@ async def test_instant_live_meeting_appears_at_next_poll(
     """An unscheduled meeting that goes live shows up within one poll."""
     zoom.meetings[55555555555] = meeting_json(55555555555, "Instant meeting", 1)
     zoom.live.add(55555555555)
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert state_of(hass, "binary_sensor.instant_meeting_in_progress") == STATE_ON
 
 
@@ -116,7 +100,7 @@ async def test_deleted_meetings_devices_are_removed(
 ) -> None:
     """A meeting deleted in Zoom loses its device and entities."""
     del zoom.meetings[OTHER_MEETING_ID]
-    await _poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
     assert (
         dr.async_get(hass).async_get_device(
             identifiers={(DOMAIN, str(OTHER_MEETING_ID))}
@@ -128,7 +112,7 @@ async def test_deleted_meetings_devices_are_removed(
 
     # If it comes back (restored in Zoom), it is added again.
     zoom.meetings[OTHER_MEETING_ID] = meeting_json(OTHER_MEETING_ID, "Product launch")
-    await _poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
     assert state_of(hass, "switch.product_launch_live_stream") == STATE_OFF
 
 
@@ -143,7 +127,7 @@ async def test_in_progress_follows_the_live_list(
     assert state_of(hass, "binary_sensor.product_launch_in_progress") == STATE_OFF
     assert state_of(hass, "binary_sensor.quarterly_all_hands_in_progress") == "unknown"
     zoom.live = {OTHER_MEETING_ID}
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_OFF
     assert state_of(hass, "binary_sensor.product_launch_in_progress") == STATE_ON
 
@@ -161,7 +145,7 @@ async def test_outage_logged_once_each_way(
         "GET", "/users/me/meetings", HTTPStatus.BAD_GATEWAY, text="<html>502</html>"
     )
     for _ in range(3):
-        await _poll(hass, freezer)
+        await async_poll(hass, freezer)
     assert (
         state_of(hass, "binary_sensor.weekly_team_sync_in_progress")
         == STATE_UNAVAILABLE
@@ -170,8 +154,8 @@ async def test_outage_logged_once_each_way(
     assert len(lost) == 1
     assert "Cannot reach Zoom" in lost[0].getMessage()
     zoom.heal()
-    await _poll(hass, freezer)
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
     assert sum("recovered" in r.getMessage() for r in caplog.records) == 1
 
@@ -191,14 +175,14 @@ async def test_rate_limited_poll_backs_off(
         headers={"Retry-After": "300"},
         times=1,
     )
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
     zoom.clear_calls()
-    await _poll(hass, freezer)  # 61 s later: still backing off
+    await async_poll(hass, freezer)  # 61 s later: still backing off
     assert zoom.calls == []
-    await _poll(hass, freezer, timedelta(seconds=240))
+    await async_poll(hass, freezer, timedelta(seconds=240))
     assert len(zoom.calls) == 1
     zoom.clear_calls()
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert len(zoom.calls) == 1
 
 
@@ -216,7 +200,7 @@ async def test_auth_failure_while_polling_starts_reauth(
         {"code": 124, "message": "Invalid access token."},
     )
     zoom.fail("POST", "token", HTTPStatus.UNAUTHORIZED, {"error": "invalid_client"})
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
@@ -247,7 +231,7 @@ async def test_renamed_meeting_renames_its_device(
 ) -> None:
     """A topic changed in Zoom becomes the device name at the next full refresh."""
     zoom.meetings[MEETING_ID]["topic"] = "Weekly team sync (new time)"
-    await _poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
     device = dr.async_get(hass).async_get_device(
         identifiers={(DOMAIN, str(MEETING_ID))}
     )

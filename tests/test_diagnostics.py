@@ -20,25 +20,19 @@ from .conftest import (
     ACCOUNT_ID,
     CLIENT_ID,
     CLIENT_SECRET,
-    ENTRY_DATA,
     MEETING_ID,
     USER_EMAIL,
     USER_ID,
     ZoomMock,
+    make_entry,
 )
 
 WEBHOOK_SECRET = "zm-webhook-secret"
 
 
 async def _setup(hass: HomeAssistant) -> MockConfigEntry:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=USER_EMAIL,
-        unique_id=USER_ID,
-        data={"auth_type": "server_to_server", **ENTRY_DATA},
-        options={"include_webinars": True, "webhook_secret": WEBHOOK_SECRET},
-        version=1,
-        minor_version=2,
+    entry = make_entry(
+        options={"include_webinars": True, "webhook_secret": WEBHOOK_SECRET}
     )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)

@@ -28,11 +28,10 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .conftest import (
     CLIENT_SECRET,
-    ENTRY_DATA,
     MEETING_ID,
-    USER_EMAIL,
-    USER_ID,
     ZoomMock,
+    async_poll,
+    make_entry,
     state_of,
 )
 
@@ -55,15 +54,7 @@ async def entry(
 ) -> AsyncGenerator[MockConfigEntry]:
     """Set up an entry with options and stored display settings; check nothing is lost."""
     caplog.set_level(logging.DEBUG)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=USER_EMAIL,
-        unique_id=USER_ID,
-        data={"auth_type": "server_to_server", **ENTRY_DATA},
-        options=dict(OPTIONS),
-        version=1,
-        minor_version=2,
-    )
+    entry = make_entry(options=dict(OPTIONS))
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -85,16 +76,6 @@ async def entry(
     assert dict(entry.options) == OPTIONS
     for secret in SECRETS:
         assert secret not in caplog.text, f"{secret} was logged"
-
-
-async def _poll(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 0
-) -> None:
-    freezer.tick(
-        timedelta(seconds=seconds) if seconds else SCAN_INTERVAL + timedelta(seconds=1)
-    )
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
 
 
 async def _toggle(hass: HomeAssistant, service: str = "turn_on") -> None:
@@ -185,11 +166,11 @@ async def test_poll_faults_recover_without_reload(
     await _toggle(hass)
     zoom.fail("GET", LIVE_LIST, **fault)
     for _ in range(3):
-        await _poll(hass, freezer)
+        await async_poll(hass, freezer)
     assert state_of(hass, SWITCH) == STATE_UNAVAILABLE
     assert state_of(hass, SENSOR) == STATE_UNAVAILABLE
     zoom.heal()
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert state_of(hass, SENSOR) == STATE_ON
     # The stream state survives the outage: the meeting is still live.
     assert state_of(hass, SWITCH) == STATE_ON
@@ -226,7 +207,7 @@ async def test_rate_limited_poll_backs_off(
         headers=headers,
         times=1,
     )
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
     coordinator = entry.runtime_data.coordinator
     assert coordinator.update_interval is not None
     if wait is None:
@@ -235,9 +216,9 @@ async def test_rate_limited_poll_backs_off(
         return
     assert coordinator.update_interval == timedelta(seconds=wait)
     zoom.clear_calls()
-    await _poll(hass, freezer, wait - 10)
+    await async_poll(hass, freezer, timedelta(seconds=wait - 11))
     assert zoom.calls == []
-    await _poll(hass, freezer, 20)
+    await async_poll(hass, freezer, timedelta(seconds=19))
     assert len(zoom.calls) == 1
     assert coordinator.update_interval == SCAN_INTERVAL
 
@@ -268,15 +249,7 @@ async def test_unreachable_at_startup_then_back(
 ) -> None:
     """Setup is retried by Home Assistant and succeeds once Zoom answers."""
     caplog.set_level(logging.DEBUG)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=USER_EMAIL,
-        unique_id=USER_ID,
-        data={"auth_type": "server_to_server", **ENTRY_DATA},
-        options=dict(OPTIONS),
-        version=1,
-        minor_version=2,
-    )
+    entry = make_entry(options=dict(OPTIONS))
     entry.add_to_hass(hass)
     zoom.fail("POST", "token", exc=aiohttp.ClientConnectionError("Connection refused"))
     await hass.config_entries.async_setup(entry.entry_id)

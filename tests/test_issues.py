@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from http import HTTPStatus
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
+from custom_components.zoom_livestream.const import DOMAIN
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 
-from .conftest import MEETING_ID, ZoomMock
+from .conftest import MEETING_ID, ZoomMock, async_poll
 
 STATUS = f"/meetings/{MEETING_ID}/livestream/status"
 SCOPES_MESSAGE = "Invalid access token, does not contain scopes:[meeting:read:admin, webinar:read:admin]."
-
-
-async def _poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
 
 
 async def _turn_on(hass: HomeAssistant) -> None:
@@ -53,7 +43,7 @@ async def test_missing_scopes_issue_lists_them_and_clears(
         HTTPStatus.BAD_REQUEST,
         {"code": 4711, "message": SCOPES_MESSAGE},
     )
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
     issue = issue_registry.async_get_issue(
         DOMAIN, f"missing_scopes_{init_integration.entry_id}"
     )
@@ -64,7 +54,7 @@ async def test_missing_scopes_issue_lists_them_and_clears(
     }
     assert issue.is_fixable is False
     zoom.heal()
-    await _poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert (
         issue_registry.async_get_issue(
             DOMAIN, f"missing_scopes_{init_integration.entry_id}"

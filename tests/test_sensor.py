@@ -12,13 +12,12 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.zoom_livestream.const import SCAN_INTERVAL
 from homeassistant.const import STATE_UNKNOWN, EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import MEETING_ID, USER_ID, ZoomMock, state_of
+from .conftest import MEETING_ID, USER_ID, ZoomMock, async_poll, state_of
 
 REMAINING = "sensor.host_example_com_api_requests_left"
 LAST_ERROR = "sensor.host_example_com_last_zoom_error"
@@ -72,9 +71,7 @@ async def test_requests_left_follows_zoom_headers(
             "X-RateLimit-Remaining": "1234",
         },
     )
-    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await async_poll(hass, freezer)
     assert state_of(hass, REMAINING) == "1234"
 
 
@@ -90,14 +87,10 @@ async def test_last_error_from_polls_and_toggles(
     zoom.fail(
         "GET", "/users/me/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="<html/>"
     )
-    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await async_poll(hass, freezer)
     assert state_of(hass, LAST_ERROR) == "Zoom answered HTTP 503"
     zoom.heal()
-    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await async_poll(hass, freezer)
     # The last error stays visible after Zoom recovers.
     assert state_of(hass, LAST_ERROR) == "Zoom answered HTTP 503"
 

@@ -40,6 +40,7 @@ from .conftest import (
     WEBINAR_ID,
     SetupIntegration,
     ZoomMock,
+    async_poll,
     state_of,
 )
 
@@ -327,9 +328,7 @@ async def test_goes_off_when_the_meeting_ends(
     """When a later poll no longer lists the meeting as live, the stream is off."""
     await _switch(hass, SERVICE_TURN_ON, SWITCH)
     zoom.live.discard(MEETING_ID)
-    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await async_poll(hass, freezer)
     assert state_of(hass, SWITCH) == STATE_OFF
     assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_OFF
 
@@ -399,14 +398,10 @@ async def test_unavailable_while_zoom_is_down(
         HTTPStatus.SERVICE_UNAVAILABLE,
         text="<html>down</html>",
     )
-    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await async_poll(hass, freezer)
     assert state_of(hass, SWITCH) == STATE_UNAVAILABLE
     zoom.heal()
-    freezer.tick(SCAN_INTERVAL + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await async_poll(hass, freezer)
     assert state_of(hass, SWITCH) == STATE_OFF
 
 
