@@ -414,3 +414,39 @@ async def test_turn_off_while_off_still_asks_zoom(
     await _switch(hass, SERVICE_TURN_OFF, SWITCH)
     assert [(c.method, c.json) for c in zoom.calls] == [("PATCH", {"action": "stop"})]
     assert state_of(hass, SWITCH) == STATE_OFF
+
+
+async def test_unchanged_poll_writes_no_state(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A poll that learns nothing new leaves every entity's state alone (cheap at scale)."""
+    before = hass.states.get(SWITCH)
+    assert before is not None
+    # Home Assistant updates last_reported in place on a write of the same state.
+    reported = before.last_reported
+    await async_poll(hass, freezer)
+    after = hass.states.get(SWITCH)
+    assert after is not None
+    assert after.last_reported == reported
+
+
+async def test_stream_ends_when_two_polls_miss_the_meeting(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Started between two polls that both miss the meeting: the second one ends it.
+
+    Both polls' data are equal, so this needs the controller to see every poll,
+    not only polls that changed something.
+    """
+    zoom.live.discard(MEETING_ID)
+    await async_poll(hass, freezer)
+    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    assert state_of(hass, SWITCH) == STATE_ON
+    await async_poll(hass, freezer)
+    assert state_of(hass, SWITCH) == STATE_OFF

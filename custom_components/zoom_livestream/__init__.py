@@ -52,9 +52,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool
     store = DisplaySettingsStore(hass, entry.entry_id)
     await store.async_load()
     controller = LiveStreamController(coordinator, client, store)
-    entry.async_on_unload(
-        coordinator.async_add_listener(controller.async_handle_coordinator_update)
-    )
+    coordinator.poll_listeners.append(controller.async_handle_poll)
     if CONF_WEBHOOK_ID not in entry.data:
         hass.config_entries.async_update_entry(
             entry, data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()}

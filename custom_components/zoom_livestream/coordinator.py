@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 import time
@@ -44,8 +44,9 @@ class ZoomData:
     meetings: Mapping[int, Meeting]
     live_meeting_ids: frozenset[int]
     # When the live list was requested (monotonic): a stream started after this
-    # moment is not contradicted by the meeting missing from that list.
-    live_checked_at: float = 0.0
+    # moment is not contradicted by the meeting missing from that list. Not part
+    # of equality: an unchanged poll must not rewrite every entity's state.
+    live_checked_at: float = field(default=0.0, compare=False)
     full_refresh: bool = field(default=False, compare=False)
     # Webinars have no live list: only webhook events tell whether one runs.
     live_webinars: Mapping[int, bool] = field(default_factory=dict)
@@ -87,6 +88,9 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self._extra_kinds: dict[int, MeetingKind] = {}
         self._live_webinars: dict[int, bool] = {}
         self.last_error: str | None = None
+        # Called with every poll's result, even one equal to the last: the
+        # stream controller must see each poll to end streams of ended meetings.
+        self.poll_listeners: list[Callable[[ZoomData], None]] = []
 
     async def _async_update_data(self) -> ZoomData:
         try:
@@ -108,6 +112,8 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             raise self._update_failed(err) from err
         self.update_interval = SCAN_INTERVAL
         issues.async_clear(self.hass, self.config_entry, issues.ISSUE_MISSING_SCOPES)
+        for poll_listener in self.poll_listeners:
+            poll_listener(data)
         if data.full_refresh:
             self._async_sync_devices(data.meetings)
         return data
@@ -185,6 +191,8 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                 live_meeting_ids=data.live_meeting_ids - {meeting_id},
                 live_checked_at=time.monotonic(),
             )
+        for poll_listener in self.poll_listeners:
+            poll_listener(new)
         self.async_set_updated_data(new)
 
     async def _async_fetch_extra_meetings(self, ids: list[str]) -> list[Meeting]:

@@ -10,7 +10,7 @@ import time
 
 from homeassistant.core import CALLBACK_TYPE, callback
 
-from .coordinator import ZoomCoordinator
+from .coordinator import ZoomCoordinator, ZoomData
 from .store import DisplaySettingsStore, StoredDisplaySettings
 from .zoom import LiveStreamConfig, Meeting, MeetingKind, Resolution, ZoomClient
 
@@ -188,9 +188,8 @@ class LiveStreamController:
                 await self._store.async_update(meeting.id, changes)
 
     @callback
-    def async_handle_coordinator_update(self) -> None:
+    def async_handle_poll(self, data: ZoomData) -> None:
         """End the stream state of meetings that ended or were deleted."""
-        data = self._coordinator.data
         ended = [
             meeting_id
             for meeting_id, started_at in self._streaming.items()

@@ -78,7 +78,7 @@ class ZoomOAuth2Implementation(AuthImplementation):
                     "Zoom refused the %s token request: HTTP %s %s",
                     data.get("grant_type"),
                     response.status,
-                    body.get("reason") or body.get("error")
+                    (body.get("reason") or body.get("error") or "")
                     if isinstance(body, dict)
                     else "",
                 )
