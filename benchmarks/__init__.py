@@ -1,0 +1,1 @@
+"""Benchmarks of the integration against the local Zoom simulator (run by scripts/bench)."""
