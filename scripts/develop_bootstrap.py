@@ -20,6 +20,8 @@ CLIENT_ID = f"{HASS}/"
 USERNAME = "dev"
 PASSWORD = "dev"
 DOMAIN = "zoom_livestream"
+# Signs the simulator's events; also saved in the entry's options.
+WEBHOOK_SECRET = "dev-webhook-secret"
 # The simulator's default credentials (zoom_simulator.state).
 SIMULATOR_CREDENTIALS = {
     "account_id": "sim-account",
@@ -130,6 +132,13 @@ async def add_entry(session: aiohttp.ClientSession, token: str, simulator: str) 
     ) as response:
         response.raise_for_status()
         flow_id = (await response.json())["flow_id"]
+    # The first step is a menu: choose the Server-to-Server form.
+    async with session.post(
+        f"{HASS}/api/config/config_entries/flow/{flow_id}",
+        json={"next_step_id": "server_to_server"},
+        headers=headers,
+    ) as response:
+        response.raise_for_status()
     async with session.post(
         f"{HASS}/api/config/config_entries/flow/{flow_id}",
         json={
@@ -144,6 +153,36 @@ async def add_entry(session: aiohttp.ClientSession, token: str, simulator: str) 
     if result.get("type") != "create_entry":
         sys.exit(f"develop: adding the integration failed: {result.get('errors')}")
     print(f"develop: added Zoom Live Stream for {result['title']}.")
+    await enable_push(session, headers, result["result"]["entry_id"], simulator)
+
+
+async def enable_push(
+    session: aiohttp.ClientSession,
+    headers: dict[str, str],
+    entry_id: str,
+    simulator: str,
+) -> None:
+    """Save a webhook secret in the options and let the simulator push signed events."""
+    async with session.post(
+        f"{HASS}/api/config/config_entries/options/flow",
+        json={"handler": entry_id},
+        headers=headers,
+    ) as response:
+        response.raise_for_status()
+        form = await response.json()
+    webhook_url = form["description_placeholders"]["webhook_url"]
+    async with session.post(
+        f"{HASS}/api/config/config_entries/options/flow/{form['flow_id']}",
+        json={"include_webinars": True, "webhook_secret": WEBHOOK_SECRET},
+        headers=headers,
+    ) as response:
+        response.raise_for_status()
+    async with session.post(
+        f"{simulator}/_simulator/webhook",
+        json={"url": webhook_url, "secret": WEBHOOK_SECRET},
+    ) as response:
+        response.raise_for_status()
+    print(f"develop: the simulator pushes signed Zoom events to {webhook_url}.")
 
 
 async def main() -> None:

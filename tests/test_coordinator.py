@@ -11,6 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.zoom_livestream.const import DOMAIN, LIST_REFRESH_INTERVAL
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -239,3 +240,22 @@ async def test_renamed_meeting_renames_its_device(
     assert device.name == "Weekly team sync (new time)"
     # The entity id a user's automations use does not change.
     assert state_of(hass, "switch.weekly_team_sync_live_stream") == STATE_OFF
+
+
+async def test_account_without_webinar_add_on_still_polls(
+    hass: HomeAssistant, zoom: ZoomMock, setup_integration: SetupIntegration
+) -> None:
+    """Zoom refusing the webinar list (no add-on) means no webinars, not an outage."""
+    zoom.fail(
+        "GET",
+        "/users/me/webinars",
+        HTTPStatus.BAD_REQUEST,
+        {
+            "code": 200,
+            "message": "Webinar plan is missing. You must subscribe to the webinar plan.",
+        },
+    )
+    entry = await setup_integration()
+    assert entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, "switch.weekly_team_sync_live_stream") == STATE_OFF
+    assert hass.states.get("switch.quarterly_all_hands_live_stream") is None

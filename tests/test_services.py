@@ -13,6 +13,7 @@ from custom_components.zoom_livestream.const import DOMAIN, SERVICE_UPDATE_SETTI
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 
 from .conftest import CLIENT_SECRET, MEETING_ID, OTHER_MEETING_ID, WEBINAR_ID, ZoomMock
 
@@ -299,3 +300,26 @@ async def test_secrets_never_reach_the_log(
         "yt-key-1234",
     ):
         assert secret not in caplog.text
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_device_target_uses_its_switch_only(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """A meeting's device holds a sensor too; targeting the device changes the switch."""
+    device = dr.async_get(hass).async_get_device(
+        identifiers={(DOMAIN, str(MEETING_ID))}
+    )
+    assert device is not None
+    await hass.services.async_call(
+        DOMAIN,
+        SERVICE_UPDATE_SETTINGS,
+        {"device_id": device.id, "display_name": "By device"},
+        blocking=True,
+    )
+    zoom.clear_calls()
+    await _turn_on(hass, SWITCH)
+    assert zoom.api_calls[0].json == {
+        "action": "start",
+        "settings": {"display_name": "By device"},
+    }

@@ -150,8 +150,10 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                 )
                 listed.update((item.id, item) for item in scheduled)
                 if options.get(CONF_INCLUDE_WEBINARS, True):
-                    webinars = await self.client.async_list_webinars(user)
-                    listed.update((item.id, item) for item in webinars)
+                    listed.update(
+                        (item.id, item)
+                        for item in await self._async_list_webinars(user)
+                    )
             self._listed = listed
             self._listed_at = now
         live_checked_at = time.monotonic()
@@ -194,6 +196,15 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         for poll_listener in self.poll_listeners:
             poll_listener(new)
         self.async_set_updated_data(new)
+
+    async def _async_list_webinars(self, user: str) -> list[Meeting]:
+        """List webinars; an account without the Webinar add-on simply has none."""
+        try:
+            return await self.client.async_list_webinars(user)
+        except ZoomPermissionError as err:
+            # Zoom answers code 200 "plan is missing": that is no reason to fail.
+            LOGGER.debug("No webinars for %s: %s", user, err.message)
+            return []
 
     async def _async_fetch_extra_meetings(self, ids: list[str]) -> list[Meeting]:
         """Read the meetings the user added by ID: one request each, every poll."""

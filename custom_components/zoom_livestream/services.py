@@ -13,7 +13,7 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
-from homeassistant.helpers.service import async_extract_entity_ids
+from homeassistant.helpers.service import async_extract_referenced_entity_ids
 
 from .const import (
     ATTR_ACTIVE_SPEAKER_NAME,
@@ -118,20 +118,30 @@ def parse_settings_update(data: dict[str, Any]) -> SettingsUpdate:
     )
 
 
-async def _async_resolve_targets(
+def _is_live_stream_switch(entity: er.RegistryEntry | None) -> bool:
+    return (
+        entity is not None
+        and entity.platform == DOMAIN
+        and entity.domain == Platform.SWITCH
+        and entity.unique_id.endswith(f"_{LIVE_STREAM_KEY}")
+    )
+
+
+def _resolve_targets(
     hass: HomeAssistant, call: ServiceCall
 ) -> list[tuple[ZoomConfigEntry, Meeting]]:
     registry = er.async_get(hass)
-    targets: list[tuple[ZoomConfigEntry, Meeting]] = []
-    for entity_id in sorted(await async_extract_entity_ids(hass, call)):
-        entity = registry.async_get(entity_id)
-        if (
-            entity is None
-            or entity.platform != DOMAIN
-            or entity.domain != Platform.SWITCH
-            or not entity.unique_id.endswith(f"_{LIVE_STREAM_KEY}")
-        ):
+    selected = async_extract_referenced_entity_ids(hass, call)
+    for entity_id in selected.referenced:
+        # Named explicitly: a wrong entity is the user's mistake, say so.
+        if not _is_live_stream_switch(registry.async_get(entity_id)):
             raise _invalid("not_a_live_stream_switch", entity_id=entity_id)
+    targets: list[tuple[ZoomConfigEntry, Meeting]] = []
+    # A device or area also holds sensors; only its live-stream switches count.
+    for entity_id in sorted(selected.referenced | selected.indirectly_referenced):
+        entity = registry.async_get(entity_id)
+        if entity is None or not _is_live_stream_switch(entity):
+            continue
         entry: ZoomConfigEntry | None = (
             hass.config_entries.async_get_entry(entity.config_entry_id)
             if entity.config_entry_id
@@ -168,7 +178,7 @@ async def _async_update_one(
 
 async def _async_update_settings(call: ServiceCall) -> None:
     update = parse_settings_update(dict(call.data))
-    targets = await _async_resolve_targets(call.hass, call)
+    targets = _resolve_targets(call.hass, call)
     results = await asyncio.gather(
         *(_async_update_one(entry, meeting, update) for entry, meeting in targets),
         return_exceptions=True,
