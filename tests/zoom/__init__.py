@@ -1,0 +1,1 @@
+"""Unit tests of the Zoom API client package, mocked at the HTTP boundary."""

@@ -1,0 +1,113 @@
+"""Tests of the HTTP helpers: Retry-After parsing and tolerant JSON bodies."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+import time
+from typing import Any
+
+import aiohttp
+from aioresponses import aioresponses
+import pytest
+
+from custom_components.zoom_livestream.zoom.responses import (
+    MAX_BODY_BYTES,
+    parse_retry_after,
+    read_json_body,
+)
+
+# 2015-10-21 07:28:00 UTC, the moment the dates below name.
+MOMENT = datetime(2015, 10, 21, 7, 28, tzinfo=UTC).timestamp()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("120", 120.0),
+        ("0", 0.0),
+        (" 5 ", 5.0),
+        ("1.5", 1.5),
+        ("-3", 0.0),
+        ("nan", None),
+        ("inf", None),
+        ("-inf", None),
+        ("1e400", None),
+        (None, None),
+        ("", None),
+        ("   ", None),
+        ("soon", None),
+        ("Wed, 99 Foo 2015 99:99:99 GMT", None),
+    ],
+)
+def test_parse_retry_after_seconds_and_junk(
+    value: str | None, expected: float | None
+) -> None:
+    """Seconds are read as seconds, never negative; junk and NaN/inf give None."""
+    assert parse_retry_after(value, now=MOMENT) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # HTTP dates (RFC 9110), with a zone and with the "unknown zone" -0000.
+        ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),
+        ("Wed, 21 Oct 2015 07:28:30 -0000", 30.0),
+        ("Wed, 21 Oct 2015 09:28:30 +0200", 30.0),
+        # A date in the past means "now".
+        ("Wed, 21 Oct 2015 07:27:00 GMT", 0.0),
+        # ISO 8601 dates, aware or naive (taken as UTC).
+        ("2015-10-21T07:28:45Z", 45.0),
+        ("2015-10-21T09:28:45+02:00", 45.0),
+        ("2015-10-21T07:28:45", 45.0),
+        ("2015-10-21T07:00:00Z", 0.0),
+    ],
+)
+def test_parse_retry_after_dates(value: str, expected: float) -> None:
+    """A date is turned into the seconds left until it, measured from `now`."""
+    assert parse_retry_after(value, now=MOMENT) == pytest.approx(expected)
+
+
+def test_parse_retry_after_date_uses_the_wall_clock() -> None:
+    """Without `now`, a date is measured from the current time."""
+    in_two_minutes = datetime.fromtimestamp(time.time() + 120, tz=UTC).isoformat()
+
+    retry_after = parse_retry_after(in_two_minutes)
+
+    assert retry_after is not None
+    assert 100.0 < retry_after <= 120.0
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"", None),
+        (b"  \r\n ", None),
+        (
+            b'{"code": 3001, "message": "Meeting does not exist."}',
+            {"code": 3001, "message": "Meeting does not exist."},
+        ),
+        (b"[1, 2]", [1, 2]),
+        (b"null", None),
+        (b"<html><body>502 Bad Gateway</body></html>", None),
+        (b'{"message": "caf\xe9"}', None),
+        (b'{"message": "' + b"x" * MAX_BODY_BYTES + b'"}', None),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "object",
+        "array",
+        "null",
+        "html",
+        "invalid-utf8",
+        "too-large",
+    ],
+)
+async def test_read_json_body(
+    session: aiohttp.ClientSession, mock_zoom: aioresponses, body: bytes, expected: Any
+) -> None:
+    """JSON is decoded; empty, HTML, undecodable or oversized bodies give None."""
+    mock_zoom.get("https://api.zoom.us/v2/anything", body=body)
+
+    async with session.get("https://api.zoom.us/v2/anything") as response:
+        assert await read_json_body(response) == expected

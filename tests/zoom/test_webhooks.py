@@ -1,0 +1,187 @@
+"""Tests of Zoom event subscriptions: signatures, URL validation and parsing."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+import pytest
+
+from custom_components.zoom_livestream.zoom import (
+    URL_VALIDATION_EVENT,
+    MeetingKind,
+    ZoomEvent,
+    ZoomWebhookError,
+    parse_event,
+    parse_timestamp,
+    sign,
+    signature_is_valid,
+    url_validation_response,
+)
+
+SECRET = "webhook-secret-token"
+TIMESTAMP = "1714557600"
+BODY = b'{"event": "meeting.started", "payload": {}}'
+
+
+def zoom_signature(secret: str, timestamp: str, body: bytes) -> str:
+    """Zoom's documented formula: v0= + hex(HMAC-SHA256(secret, v0:ts:body))."""
+    message = f"v0:{timestamp}:".encode() + body
+    return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def test_sign_matches_zoom() -> None:
+    """The signature is the one Zoom sends in x-zm-signature."""
+    assert sign(SECRET, TIMESTAMP, BODY) == zoom_signature(SECRET, TIMESTAMP, BODY)
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "body", "secret", "valid"),
+    [
+        (TIMESTAMP, BODY, SECRET, True),
+        ("1714557601", BODY, SECRET, False),
+        (TIMESTAMP, BODY + b" ", SECRET, False),
+        (TIMESTAMP, BODY, "another-secret", False),
+    ],
+)
+def test_signature_is_valid(
+    timestamp: str, body: bytes, secret: str, valid: bool
+) -> None:
+    """Only the signature of this secret, timestamp and exact body is accepted."""
+    signature = zoom_signature(secret, timestamp, body)
+
+    assert signature_is_valid(SECRET, TIMESTAMP, BODY, signature) is valid
+
+
+def test_signature_of_another_form_is_refused() -> None:
+    """A signature without the v0= prefix, or empty, is refused."""
+    signature = zoom_signature(SECRET, TIMESTAMP, BODY)
+
+    assert not signature_is_valid(SECRET, TIMESTAMP, BODY, signature[3:])
+    assert not signature_is_valid(SECRET, TIMESTAMP, BODY, "")
+
+
+def test_url_validation_response() -> None:
+    """The endpoint check is answered with the plain token and its HMAC."""
+    assert url_validation_response(SECRET, "qgg8vlvZRS6UYooatFL8Aw") == {
+        "plainToken": "qgg8vlvZRS6UYooatFL8Aw",
+        "encryptedToken": hmac.new(
+            SECRET.encode(), b"qgg8vlvZRS6UYooatFL8Aw", hashlib.sha256
+        ).hexdigest(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("1714557600", 1714557600.0),
+        ("1714557600123", 1714557600.123),
+        ("1714557600.5", 1714557600.5),
+    ],
+)
+def test_parse_timestamp(value: str, seconds: float) -> None:
+    """The timestamp is read in seconds, or in milliseconds when that large."""
+    assert parse_timestamp(value) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("value", ["", "yesterday", "0x10"])
+def test_parse_timestamp_refuses_junk(value: str) -> None:
+    """A timestamp that is not a number is rejected."""
+    with pytest.raises(ZoomWebhookError, match="not a number"):
+        parse_timestamp(value)
+
+
+def _body(data: Any) -> bytes:
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            {
+                "event": "meeting.started",
+                "event_ts": 1714557600000,
+                "payload": {
+                    "account_id": "acc-123",
+                    "object": {"id": "9876543210123", "topic": "Town hall"},
+                },
+            },
+            ZoomEvent("meeting.started", "acc-123", 9876543210123, MeetingKind.MEETING),
+        ),
+        (
+            {
+                "event": "meeting.live_streaming_started",
+                "payload": {
+                    "account_id": "acc-123",
+                    "object": {
+                        "id": 9876543210123,
+                        "live_streaming": {"stream_key": "key-1"},
+                    },
+                },
+            },
+            ZoomEvent(
+                "meeting.live_streaming_started",
+                "acc-123",
+                9876543210123,
+                MeetingKind.MEETING,
+            ),
+        ),
+        (
+            {"event": "webinar.ended", "payload": {"object": {"id": "91234567890"}}},
+            ZoomEvent("webinar.ended", "", 91234567890, MeetingKind.WEBINAR),
+        ),
+        (
+            {"event": "user.updated", "payload": {"account_id": 7, "object": {}}},
+            ZoomEvent("user.updated", "", None, None),
+        ),
+        (
+            {"event": "app.deauthorized", "payload": {"account_id": "acc-123"}},
+            ZoomEvent("app.deauthorized", "acc-123", None, None),
+        ),
+        (
+            {"event": URL_VALIDATION_EVENT, "payload": {"plainToken": "plain-1"}},
+            ZoomEvent(URL_VALIDATION_EVENT, "", None, None, "plain-1"),
+        ),
+    ],
+)
+def test_parse_event(data: dict[str, Any], expected: ZoomEvent) -> None:
+    """Deliveries keep the event, account and meeting ID (string or number)."""
+    event = parse_event(_body(data))
+
+    assert event == expected
+    assert "key-1" not in repr(event)
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        (b"", "not JSON"),
+        (b"<xml/>", "not JSON"),
+        (b'{"event": "\xff"}', "not JSON"),
+        (_body([]), "no event"),
+        (_body({"payload": {}}), "no event"),
+        (_body({"event": 5, "payload": {}}), "no event"),
+        (_body({"event": "meeting.started"}), "no payload"),
+        (_body({"event": "meeting.started", "payload": []}), "no payload"),
+        (_body({"event": URL_VALIDATION_EVENT, "payload": {}}), "no plainToken"),
+        (
+            _body({"event": URL_VALIDATION_EVENT, "payload": {"plainToken": ""}}),
+            "no plainToken",
+        ),
+        (
+            _body({"event": "meeting.ended", "payload": {"object": {"id": "abc"}}}),
+            "meeting ID is not a number",
+        ),
+        (
+            _body({"event": "meeting.ended", "payload": {"object": {"id": None}}}),
+            "meeting ID is not a number",
+        ),
+    ],
+)
+def test_parse_event_rejects(body: bytes, match: str) -> None:
+    """Deliveries of the wrong shape are rejected with a loggable reason."""
+    with pytest.raises(ZoomWebhookError, match=match):
+        parse_event(body)
