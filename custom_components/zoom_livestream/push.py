@@ -74,7 +74,7 @@ class ZoomWebhookReceiver:
         self._account_id = account_id
         # Looked up at each call (not bound at import) so tests can move time.
         self._clock = clock or (lambda: time.time())
-        # Signatures seen within the skew window: a repeat is a replay.
+        # Signatures of fresh deliveries, with their timestamps: a repeat is a replay.
         self._seen: dict[str, float] = {}
 
     @property
@@ -110,7 +110,12 @@ class ZoomWebhookReceiver:
             raise WebhookRejectedError(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large"
             )
-        body = await request.content.read(MAX_BODY_BYTES + 1)
+        # read(n) returns what has arrived so far: keep reading until the end.
+        body = b""
+        while len(body) <= MAX_BODY_BYTES and (
+            chunk := await request.content.read(MAX_BODY_BYTES + 1 - len(body))
+        ):
+            body += chunk
         if len(body) > MAX_BODY_BYTES:
             raise WebhookRejectedError(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large"
@@ -136,12 +141,14 @@ class ZoomWebhookReceiver:
             raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "stale timestamp")
         if not signature_is_valid(secret, timestamp, body, signature):
             raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "wrong signature")
+        # Remember each signature for as long as its timestamp stays fresh (a
+        # delivery dated ahead stays fresh for longer than the skew after receipt).
         self._seen = {
-            sig: at for sig, at in self._seen.items() if now - at <= MAX_CLOCK_SKEW
+            sig: at for sig, at in self._seen.items() if abs(now - at) <= MAX_CLOCK_SKEW
         }
         if signature in self._seen:
             raise WebhookRejectedError(HTTPStatus.CONFLICT, "replayed delivery")
-        self._seen[signature] = now
+        self._seen[signature] = sent_at
         try:
             event = parse_event(body)
         except ZoomWebhookError as err:

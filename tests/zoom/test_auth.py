@@ -320,6 +320,11 @@ async def test_token_response_without_token(
         ([3600], 3599.0),
         (7200, 7200.0),
         (1800.5, 1800.5),
+        # Never-expiring or already-expired tokens would mean a request per call.
+        (0, 3599.0),
+        (-5, 3599.0),
+        (float("nan"), 3599.0),
+        (float("inf"), 3599.0),
     ],
 )
 async def test_token_lifetime(

@@ -719,6 +719,24 @@ async def test_missing_scopes(
     assert exc_info.value.missing_scopes == missing_scopes
 
 
+async def test_missing_scopes_on_401_are_not_retried(
+    client: ZoomClient, mock_zoom: aioresponses
+) -> None:
+    """A 401 for missing scopes names them; a new token would not help, so none is asked."""
+    url = f"{API}/meetings/{MEETING_ID}/livestream/status"
+    message = "Invalid access token, does not contain scopes:[meeting:write:admin]."
+    mock_zoom.patch(url, status=401, payload={"code": 4711, "message": message})
+
+    with pytest.raises(ZoomPermissionError) as exc_info:
+        await client.async_stop_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    assert exc_info.value.missing_scopes == ("meeting:write:admin",)
+    # One PATCH, no token renewal, no retry.
+    assert [(key[0], len(calls)) for key, calls in mock_zoom.requests.items()] == [
+        ("PATCH", 1)
+    ]
+
+
 @pytest.mark.parametrize(
     ("headers", "retry_after"),
     [

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Callable
 from http import HTTPStatus
 import logging
+import math
 import time
 from typing import Any
 
@@ -165,7 +166,14 @@ def _parse_token(body: Any, requested_at: float) -> AccessToken:
     if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
         raise ZoomConnectionError("Zoom's token response has no access token")
     expires_in = body.get("expires_in")
-    if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
+    # Python's JSON accepts NaN and Infinity; a token that never or already
+    # expired would mean a token request on every call.
+    if (
+        isinstance(expires_in, bool)
+        or not isinstance(expires_in, int | float)
+        or not math.isfinite(expires_in)
+        or expires_in <= 0
+    ):
         expires_in = 3599
     api_url = body.get("api_url")
     return AccessToken(

@@ -199,7 +199,8 @@ class ZoomClient:
         status, body, headers = await self._async_send(
             method, path, token, params, json
         )
-        if status == HTTPStatus.UNAUTHORIZED:
+        # A 401 for missing scopes (4711) is not cured by a new token.
+        if status == HTTPStatus.UNAUTHORIZED and _error_details(body)[0] != _SCOPE_CODE:
             self._auth.invalidate(token)
             token = await self._auth.async_get_access_token()
             status, body, headers = await self._async_send(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import hashlib
 import hmac
 import json
+import math
 from typing import Any
 
 from .models import MeetingKind, parse_meeting_id
@@ -27,7 +28,10 @@ def signature_is_valid(
     secret: str, timestamp: str, body: bytes, signature: str
 ) -> bool:
     """Compare in constant time, so the signature cannot be guessed byte by byte."""
-    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+    # compare_digest raises TypeError on non-ASCII text: that is a wrong signature.
+    return signature.isascii() and hmac.compare_digest(
+        sign(secret, timestamp, body), signature
+    )
 
 
 def url_validation_response(secret: str, plain_token: str) -> dict[str, str]:
@@ -44,6 +48,9 @@ def parse_timestamp(value: str) -> float:
         number = float(value)
     except ValueError:
         raise ZoomWebhookError("the timestamp is not a number") from None
+    if not math.isfinite(number):
+        # "nan" would pass every freshness check, so a copy could be replayed forever.
+        raise ZoomWebhookError("the timestamp is not a finite number")
     return number / 1000 if number > 1e11 else number
 
 
