@@ -7,14 +7,16 @@ from http import HTTPStatus
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.zoom_livestream.const import DOMAIN
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 
-from .conftest import MEETING_ID, ZoomMock, async_poll
+from .conftest import MEETING_ID, ZoomMock, async_poll, make_entry
 
 STATUS = f"/meetings/{MEETING_ID}/livestream/status"
 SCOPES_MESSAGE = "Invalid access token, does not contain scopes:[meeting:read:admin, webinar:read:admin]."
@@ -133,3 +135,33 @@ async def test_missing_scopes_on_start(
     assert issue is not None
     assert issue.translation_placeholders is not None
     assert issue.translation_placeholders["scopes"] == "meeting:write:admin"
+
+
+async def test_webhook_secret_missing_issue(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    issue_registry: ir.IssueRegistry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Events arriving without a secret raise an issue; saving a secret clears it."""
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+    response = await client.post(
+        f"/api/webhook/{entry.data['webhook_id']}",
+        data=b'{"event": "meeting.started", "payload": {}}',
+        headers={"x-zm-request-timestamp": "1", "x-zm-signature": "v0=00"},
+    )
+    assert response.status == 401
+    issue_id = f"webhook_secret_missing_{entry.entry_id}"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+    # The user enters the secret in the options: the entry reloads, the issue goes.
+    hass.config_entries.async_update_entry(
+        entry, options={"webhook_secret": "zm-secret"}
+    )
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
