@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -93,6 +94,9 @@ class OAuth2SessionAuth(AbstractAuth):
         """Use the entry's stored token, refreshing it when it expires."""
         self._session = oauth_session
         self._refused: str | None = None
+        # Zoom spends a refresh token on use: a request arriving during a forced
+        # refresh must wait for the new token, not refresh again with the old one.
+        self._lock = asyncio.Lock()
 
     @property
     def api_url(self) -> str | None:
@@ -103,10 +107,11 @@ class OAuth2SessionAuth(AbstractAuth):
     async def async_get_access_token(self) -> str:
         """Return a valid access token; a refused refresh means sign in again."""
         try:
-            if self._refused is not None and self._refused == self._token_value():
-                await self._async_force_refresh()
-            else:
-                await self._session.async_ensure_token_valid()
+            async with self._lock:
+                if self._refused is not None and self._refused == self._token_value():
+                    await self._async_force_refresh()
+                else:
+                    await self._session.async_ensure_token_valid()
         except aiohttp.ClientResponseError as err:
             if HTTPStatus.BAD_REQUEST <= err.status < HTTPStatus.INTERNAL_SERVER_ERROR:
                 raise ZoomAuthenticationError(

@@ -1,0 +1,647 @@
+"""The options flow, and polling with the options it stores."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+import logging
+from typing import Any
+
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.zoom_livestream.const import DOMAIN, LIST_REFRESH_INTERVAL
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
+
+from .conftest import (
+    ACCOUNT_ID,
+    MEETING_ID,
+    USER_EMAIL,
+    USER_ID,
+    WEBINAR_ID,
+    SetupIntegration,
+    ZoomMock,
+    async_poll,
+    make_entry,
+    meeting_json,
+    state_of,
+)
+
+OTHER_USER = "jane@example.com"
+EXTRA_ID = 11122233344
+WEBINAR_SWITCH = "switch.quarterly_all_hands_live_stream"
+NOT_FOUND_MEETING = {"code": 3001, "message": "Meeting does not exist: 1."}
+NOT_FOUND_USER = {"code": 1001, "message": "User does not exist: x."}
+
+
+def meeting_details(
+    meeting_id: int, topic: str, status: str = "waiting", meeting_type: int = 2
+) -> dict[str, Any]:
+    """Return `GET /meetings/{id}` as Zoom sends it (with `status`)."""
+    return {**meeting_json(meeting_id, topic, meeting_type), "status": status}
+
+
+def user_json(email: str = OTHER_USER) -> dict[str, Any]:
+    """Return `GET /users/{id}` for another user of the account."""
+    return {"id": "user-jane", "email": email, "account_id": ACCOUNT_ID, "type": 2}
+
+
+def requests(zoom: ZoomMock) -> list[tuple[str, str, str | None]]:
+    """Return (method, path, list type) of the API requests made so far."""
+    return [(c.method, c.path, c.url.query.get("type")) for c in zoom.api_calls]
+
+
+def oauth_entry() -> MockConfigEntry:
+    """Return a "Sign in with Zoom" entry (never set up in these tests)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=USER_EMAIL,
+        unique_id=USER_ID,
+        data={
+            "auth_type": "oauth",
+            "cloud": "global",
+            "auth_implementation": DOMAIN,
+            "token": {"access_token": "a", "refresh_token": "r", "expires_at": 0},
+        },
+        version=1,
+        minor_version=2,
+    )
+
+
+async def async_submit(
+    hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
+) -> ConfigFlowResult:
+    """Open the options, check the form, and submit `user_input`."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], user_input
+    )
+
+
+# -- the form ----------------------------------------------------------------------
+
+
+async def test_form_of_a_server_to_server_entry(
+    hass: HomeAssistant, zoom: ZoomMock, setup_integration: SetupIntegration
+) -> None:
+    """All fields, webinars on by default, and the webhook URL to give Zoom."""
+    hass.config.external_url = "https://ha.example.com"
+    entry = await setup_integration()
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {}
+    schema = result["data_schema"]
+    assert schema is not None
+    assert [str(key) for key in schema.schema] == [
+        "include_webinars",
+        "extra_users",
+        "extra_meetings",
+        "webhook_secret",
+    ]
+    assert schema({}) == {"include_webinars": True}
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert placeholders["value"] == ""
+    assert placeholders["webhook_url"] == (
+        f"https://ha.example.com/api/webhook/{entry.data['webhook_id']}"
+    )
+
+
+async def test_form_shows_the_stored_options(
+    hass: HomeAssistant, zoom: ZoomMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """The form is filled with the stored options; no URL without an external URL."""
+    entry = make_entry(
+        {"include_webinars": False, "extra_users": [OTHER_USER], "extra_meetings": []}
+    )
+    zoom.fail("GET", f"/users/{OTHER_USER}/meetings", HTTPStatus.OK, {"meetings": []})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    schema = result["data_schema"]
+    assert schema is not None
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in schema.schema
+        if key.description and "suggested_value" in key.description
+    }
+    assert suggested == {
+        "include_webinars": False,
+        "extra_users": [OTHER_USER],
+        "extra_meetings": [],
+    }
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert placeholders["webhook_url"].startswith("(none")
+
+
+async def test_form_of_an_oauth_entry_has_no_other_users(hass: HomeAssistant) -> None:
+    """A user's own sign-in may only read that user's meetings: no other users."""
+    entry = oauth_entry()
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    schema = result["data_schema"]
+    assert schema is not None
+    assert [str(key) for key in schema.schema] == [
+        "include_webinars",
+        "extra_meetings",
+        "webhook_secret",
+    ]
+    # Not loaded: nothing can be checked, whatever was entered.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"include_webinars": True}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "not_loaded"}
+    assert entry.options == {}
+
+
+# -- saving ------------------------------------------------------------------------
+
+
+async def test_saving_cleans_the_options_and_reloads(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Saved options are cleaned, and the reloaded entry polls with them."""
+    entry = init_integration
+    assert state_of(hass, WEBINAR_SWITCH) == STATE_OFF
+    coordinator = entry.runtime_data.coordinator
+    zoom.fail("GET", f"/users/{OTHER_USER}", HTTPStatus.OK, user_json())
+    zoom.fail("GET", f"/users/{OTHER_USER}/meetings", HTTPStatus.OK, {"meetings": []})
+    zoom.fail(
+        "GET",
+        f"/meetings/{EXTRA_ID}",
+        HTTPStatus.OK,
+        meeting_details(EXTRA_ID, "Partner town hall"),
+    )
+    zoom.clear_calls()
+
+    result = await async_submit(
+        hass,
+        entry,
+        {
+            "include_webinars": False,
+            "extra_users": [f" {OTHER_USER} ", OTHER_USER, ""],
+            "extra_meetings": ["111 2223 3344", "111-222-33344", " "],
+        },
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    options = {
+        "include_webinars": False,
+        "extra_users": [OTHER_USER],
+        "extra_meetings": [str(EXTRA_ID)],
+    }
+    assert result["data"] == options
+    assert entry.options == options
+    # Reloaded: a new poller, which no longer asks for webinars.
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.coordinator is not coordinator
+    assert entry.runtime_data.options == options
+    assert requests(zoom) == [
+        # The checks of the options flow.
+        ("GET", f"/users/{OTHER_USER}", None),
+        ("GET", f"/meetings/{EXTRA_ID}", None),
+        # The first poll of the reloaded entry.
+        ("GET", "/users/me/meetings", "scheduled"),
+        ("GET", f"/users/{OTHER_USER}/meetings", "scheduled"),
+        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/users/{OTHER_USER}/meetings", "live"),
+        ("GET", f"/meetings/{EXTRA_ID}", None),
+    ]
+    assert hass.states.get(WEBINAR_SWITCH) is None
+    assert (
+        dr.async_get(hass).async_get_device(identifiers={(DOMAIN, str(WEBINAR_ID))})
+        is None
+    )
+    assert state_of(hass, "switch.partner_town_hall_live_stream") == STATE_OFF
+
+    zoom.clear_calls()
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    assert not [c for c in zoom.api_calls if c.path.endswith("/webinars")]
+    assert len(zoom.api_calls) == 5
+
+
+async def test_webhook_secret_is_kept_or_replaced(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """An empty secret field keeps the stored secret; a new one replaces it."""
+    entry = make_entry({"include_webinars": True, "webhook_secret": "old-secret"})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    result = await async_submit(hass, entry, {"include_webinars": True})
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "include_webinars": True,
+        "extra_users": [],
+        "extra_meetings": [],
+        "webhook_secret": "old-secret",
+    }
+
+    result = await async_submit(
+        hass, entry, {"include_webinars": True, "webhook_secret": " new-secret "}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["webhook_secret"] == "new-secret"
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_webinar_id_is_accepted(
+    hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
+) -> None:
+    """An ID that is no meeting but a webinar is accepted."""
+    zoom.fail("GET", f"/meetings/{EXTRA_ID}", HTTPStatus.NOT_FOUND, NOT_FOUND_MEETING)
+    zoom.fail(
+        "GET",
+        f"/webinars/{EXTRA_ID}",
+        HTTPStatus.OK,
+        meeting_json(EXTRA_ID, "Partner webinar", 5),
+    )
+    zoom.clear_calls()
+    result = await async_submit(
+        hass,
+        init_integration,
+        {"include_webinars": True, "extra_meetings": [str(EXTRA_ID)]},
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["extra_meetings"] == [str(EXTRA_ID)]
+    assert requests(zoom)[:2] == [
+        ("GET", f"/meetings/{EXTRA_ID}", None),
+        ("GET", f"/webinars/{EXTRA_ID}", None),
+    ]
+    assert state_of(hass, "binary_sensor.partner_webinar_in_progress") == STATE_UNKNOWN
+
+
+# -- errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "12.5", str(2**63)])
+async def test_invalid_meeting_id(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    value: str,
+) -> None:
+    """A meeting ID that is not a positive 64-bit number is refused unasked."""
+    zoom.clear_calls()
+    result = await async_submit(
+        hass,
+        init_integration,
+        {"include_webinars": True, "extra_meetings": [str(MEETING_ID), value]},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"extra_meetings": "invalid_meeting_id"}
+    assert result["description_placeholders"] is not None
+    assert result["description_placeholders"]["value"] == value
+    assert zoom.calls == []
+    assert init_integration.options == {}
+
+
+@pytest.mark.parametrize(
+    ("fails", "user_input", "errors", "value"),
+    [
+        (
+            [
+                ("/meetings/123", HTTPStatus.NOT_FOUND, NOT_FOUND_MEETING),
+                ("/webinars/123", HTTPStatus.NOT_FOUND, NOT_FOUND_MEETING),
+            ],
+            {"extra_meetings": ["123"]},
+            {"extra_meetings": "meeting_not_found"},
+            "123",
+        ),
+        (
+            [(f"/users/{OTHER_USER}", HTTPStatus.NOT_FOUND, NOT_FOUND_USER)],
+            {"extra_users": [OTHER_USER]},
+            {"extra_users": "user_not_found"},
+            OTHER_USER,
+        ),
+        (
+            [("/meetings/123", HTTPStatus.SERVICE_UNAVAILABLE, None)],
+            {"extra_meetings": ["123"]},
+            {"base": "cannot_connect"},
+            "",
+        ),
+        (
+            [(f"/users/{OTHER_USER}", HTTPStatus.TOO_MANY_REQUESTS, None)],
+            {"extra_users": [OTHER_USER]},
+            {"base": "cannot_connect"},
+            "",
+        ),
+        (
+            [
+                (
+                    "/meetings/123",
+                    HTTPStatus.BAD_REQUEST,
+                    {"code": 9999, "message": "Something odd."},
+                )
+            ],
+            {"extra_meetings": ["123"]},
+            {"base": "unknown"},
+            "",
+        ),
+    ],
+    ids=[
+        "meeting_not_found",
+        "user_not_found",
+        "cannot_connect",
+        "rate_limited",
+        "unknown",
+    ],
+)
+async def test_errors_then_success(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    fails: list[tuple[str, HTTPStatus, dict[str, Any] | None]],
+    user_input: dict[str, Any],
+    errors: dict[str, str],
+    value: str,
+) -> None:
+    """Zoom's refusals show on the form; nothing is stored until they are fixed."""
+    for path, status, body in fails:
+        zoom.fail("GET", path, status, body)
+    result = await async_submit(
+        hass, init_integration, {"include_webinars": True, **user_input}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert result["description_placeholders"] is not None
+    assert result["description_placeholders"]["value"] == value
+    assert init_integration.options == {}
+
+    # Without the offending value the same flow saves.
+    zoom.heal()
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"include_webinars": False}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options == {
+        "include_webinars": False,
+        "extra_users": [],
+        "extra_meetings": [],
+    }
+
+
+async def test_connection_error_while_checking(
+    hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
+) -> None:
+    """Zoom unreachable during the check: cannot_connect."""
+    zoom.fail("GET", "/meetings/123", exc=aiohttp.ClientConnectionError())
+    result = await async_submit(
+        hass, init_integration, {"include_webinars": True, "extra_meetings": ["123"]}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_unexpected_answer_is_logged(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An unexpected refusal is logged with its details for the user to report."""
+    zoom.fail(
+        "GET",
+        f"/users/{OTHER_USER}",
+        HTTPStatus.BAD_REQUEST,
+        {"code": 9999, "message": "Something odd."},
+    )
+    with caplog.at_level(logging.ERROR):
+        result = await async_submit(
+            hass,
+            init_integration,
+            {"include_webinars": True, "extra_users": [OTHER_USER]},
+        )
+    assert result["errors"] == {"base": "unknown"}
+    assert "Unexpected answer from Zoom while checking options" in caplog.text
+
+
+async def test_not_loaded(
+    hass: HomeAssistant, zoom: ZoomMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """An entry that is not loaded has no client to check the options with."""
+    mock_config_entry.add_to_hass(hass)
+    result = await async_submit(
+        hass, mock_config_entry, {"include_webinars": True, "extra_meetings": ["123"]}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "not_loaded"}
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert placeholders["webhook_url"].startswith("(none")
+    assert zoom.calls == []
+
+
+# -- polling with options ------------------------------------------------------------
+
+
+async def test_extra_users_are_polled(
+    freezer: FrozenDateTimeFactory, hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Each other user costs a scheduled, a webinar and a live list request."""
+    jane_meeting = {**meeting_json(EXTRA_ID, "Jane's meeting"), "host_id": "user-jane"}
+    zoom.fail(
+        "GET",
+        f"/users/{OTHER_USER}/meetings",
+        HTTPStatus.OK,
+        {"meetings": [jane_meeting]},
+    )
+    entry = make_entry({"include_webinars": True, "extra_users": [OTHER_USER]})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert requests(zoom) == [
+        ("GET", "/users/me/meetings", "scheduled"),
+        ("GET", "/users/me/webinars", None),
+        ("GET", f"/users/{OTHER_USER}/meetings", "scheduled"),
+        ("GET", f"/users/{OTHER_USER}/webinars", None),
+        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/users/{OTHER_USER}/meetings", "live"),
+    ]
+    assert state_of(hass, "switch.jane_s_meeting_live_stream") == STATE_OFF
+    # The canned answer lists the meeting as live too.
+    assert state_of(hass, "binary_sensor.jane_s_meeting_in_progress") == STATE_ON
+
+    zoom.clear_calls()
+    await async_poll(hass, freezer)
+    assert requests(zoom) == [
+        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/users/{OTHER_USER}/meetings", "live"),
+    ]
+
+
+async def test_extra_meetings_are_read_every_poll(
+    freezer: FrozenDateTimeFactory, hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """An extra meeting is read by ID each poll; its status tells if it runs."""
+    zoom.fail(
+        "GET",
+        f"/meetings/{EXTRA_ID}",
+        HTTPStatus.OK,
+        meeting_details(EXTRA_ID, "Partner town hall", "started"),
+    )
+    entry = make_entry({"include_webinars": True, "extra_meetings": [str(EXTRA_ID)]})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert state_of(hass, "binary_sensor.partner_town_hall_in_progress") == STATE_ON
+    assert state_of(hass, "switch.partner_town_hall_live_stream") == STATE_OFF
+    assert EXTRA_ID in entry.runtime_data.coordinator.data.live_meeting_ids
+
+    zoom.heal()
+    zoom.fail(
+        "GET",
+        f"/meetings/{EXTRA_ID}",
+        HTTPStatus.OK,
+        meeting_details(EXTRA_ID, "Partner town hall", "waiting"),
+    )
+    zoom.clear_calls()
+    await async_poll(hass, freezer)
+    assert requests(zoom) == [
+        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/meetings/{EXTRA_ID}", None),
+    ]
+    assert state_of(hass, "binary_sensor.partner_town_hall_in_progress") == STATE_OFF
+    # Not listed, but still a device after a full refresh.
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    assert state_of(hass, "switch.partner_town_hall_live_stream") == STATE_OFF
+
+
+async def test_extra_webinar_is_remembered(
+    freezer: FrozenDateTimeFactory, hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """An extra ID that is a webinar is asked as a meeting once, then as a webinar."""
+    zoom.fail("GET", f"/meetings/{EXTRA_ID}", HTTPStatus.NOT_FOUND, NOT_FOUND_MEETING)
+    zoom.fail(
+        "GET",
+        f"/webinars/{EXTRA_ID}",
+        HTTPStatus.OK,
+        meeting_json(EXTRA_ID, "Partner webinar", 5),
+    )
+    entry = make_entry({"include_webinars": True, "extra_meetings": [str(EXTRA_ID)]})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert requests(zoom)[-2:] == [
+        ("GET", f"/meetings/{EXTRA_ID}", None),
+        ("GET", f"/webinars/{EXTRA_ID}", None),
+    ]
+    assert state_of(hass, "switch.partner_webinar_live_stream") == STATE_OFF
+    assert state_of(hass, "binary_sensor.partner_webinar_in_progress") == STATE_UNKNOWN
+
+    zoom.clear_calls()
+    await async_poll(hass, freezer)
+    assert requests(zoom) == [
+        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/webinars/{EXTRA_ID}", None),
+    ]
+
+
+async def test_missing_extra_meeting_is_skipped(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An extra ID Zoom no longer knows is skipped; the poll still succeeds."""
+    zoom.fail("GET", f"/meetings/{EXTRA_ID}", HTTPStatus.NOT_FOUND, NOT_FOUND_MEETING)
+    zoom.fail("GET", f"/webinars/{EXTRA_ID}", HTTPStatus.NOT_FOUND, NOT_FOUND_MEETING)
+    entry = make_entry({"include_webinars": True, "extra_meetings": [str(EXTRA_ID)]})
+    entry.add_to_hass(hass)
+    with caplog.at_level(logging.DEBUG):
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert f"Extra meeting {EXTRA_ID} does not exist" in caplog.text
+    assert EXTRA_ID not in entry.runtime_data.coordinator.data.meetings
+    assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
+
+    # Still unknown as either kind: asked both ways again, and the poll succeeds.
+    zoom.clear_calls()
+    await async_poll(hass, freezer)
+    assert requests(zoom) == [
+        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/meetings/{EXTRA_ID}", None),
+        ("GET", f"/webinars/{EXTRA_ID}", None),
+    ]
+    assert entry.runtime_data.coordinator.last_update_success
+    assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
+
+
+# -- what reloads --------------------------------------------------------------------
+
+
+async def test_new_data_does_not_reload_but_new_options_do(
+    hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
+) -> None:
+    """A stored token (entry data) changes nothing; changed options reload."""
+    entry = init_integration
+    runtime_data = entry.runtime_data
+    zoom.clear_calls()
+
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, "token": {"access_token": "rotated"}}
+    )
+    await hass.async_block_till_done()
+    assert entry.runtime_data is runtime_data
+    assert zoom.calls == []
+
+    hass.config_entries.async_update_entry(entry, options={"include_webinars": False})
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not runtime_data
+    assert entry.runtime_data.options == {"include_webinars": False}
+    assert ("GET", "/users/me/webinars", None) not in requests(zoom)
+    assert ("GET", "/users/me/meetings", "scheduled") in requests(zoom)
+
+
+async def test_deleted_extra_webinar_is_skipped(
+    freezer: FrozenDateTimeFactory, hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """A remembered webinar Zoom deleted is skipped; it is not asked as a meeting."""
+    zoom.fail("GET", f"/meetings/{EXTRA_ID}", HTTPStatus.NOT_FOUND, NOT_FOUND_MEETING)
+    zoom.fail(
+        "GET",
+        f"/webinars/{EXTRA_ID}",
+        HTTPStatus.OK,
+        meeting_json(EXTRA_ID, "Partner webinar", 5),
+        times=1,
+    )
+    zoom.fail("GET", f"/webinars/{EXTRA_ID}", HTTPStatus.NOT_FOUND, NOT_FOUND_MEETING)
+    entry = make_entry({"include_webinars": True, "extra_meetings": [str(EXTRA_ID)]})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert EXTRA_ID in entry.runtime_data.coordinator.data.meetings
+
+    zoom.clear_calls()
+    await async_poll(hass, freezer)
+    assert requests(zoom) == [
+        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/webinars/{EXTRA_ID}", None),
+    ]
+    assert entry.runtime_data.coordinator.last_update_success
+    assert EXTRA_ID not in entry.runtime_data.coordinator.data.meetings
+    assert state_of(hass, "switch.partner_webinar_live_stream") == STATE_UNAVAILABLE
