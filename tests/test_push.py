@@ -1,0 +1,1194 @@
+"""Zoom's event subscriptions: real signed HTTP deliveries through the webhook."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+import hashlib
+import hmac
+from http import HTTPStatus
+import json
+import logging
+import math
+import time
+from typing import Any
+from unittest.mock import AsyncMock, patch
+
+from aiohttp import ClientResponse, web
+from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.zoom_livestream.const import (
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
+    DOMAIN,
+    EVENT_ZOOM,
+)
+from homeassistant.components import cloud
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import (
+    ATTR_ASSUMED_STATE,
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNKNOWN,
+    Platform,
+)
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
+
+from .conftest import (
+    ACCOUNT_ID,
+    MEETING_ID,
+    OTHER_MEETING_ID,
+    WEBINAR_ID,
+    SetupIntegration,
+    ZoomMock,
+    async_poll,
+    make_entry,
+    state_of,
+)
+
+SECRET = "zm-secret"
+STREAM_KEY = "push-stream-key-7f3a9c"
+UNKNOWN_MEETING_ID = 11122233344
+EXTERNAL_URL = "https://ha.example.com"
+CLOUDHOOK_URL = "https://hooks.nabu.casa/abc"
+
+SWITCH = "switch.weekly_team_sync_live_stream"
+SENSOR = "binary_sensor.weekly_team_sync_in_progress"
+OTHER_SWITCH = "switch.product_launch_live_stream"
+OTHER_SENSOR = "binary_sensor.product_launch_in_progress"
+WEBINAR_SWITCH = "switch.quarterly_all_hands_live_stream"
+WEBINAR_SENSOR = "binary_sensor.quarterly_all_hands_in_progress"
+
+type Client = TestClient[web.Request, web.Application]
+type Headers = dict[str, str]
+
+
+# -- building deliveries as Zoom does --------------------------------------------------
+
+
+def zoom_signature(secret: str, timestamp: str, body: bytes) -> str:
+    """Zoom's x-zm-signature: v0= + hex(HMAC-SHA256(secret, "v0:{ts}:{body}"))."""
+    message = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def make_body(
+    event: str,
+    obj: dict[str, Any] | None = None,
+    *,
+    account_id: str | None = ACCOUNT_ID,
+    **extra: Any,
+) -> bytes:
+    """Return a delivery's JSON body, with the fields Zoom sends."""
+    payload: dict[str, Any] = {}
+    if account_id is not None:
+        payload["account_id"] = account_id
+    if obj is not None:
+        payload["object"] = obj
+    payload.update(extra)
+    return json.dumps(
+        {"event": event, "event_ts": int(time.time() * 1000), "payload": payload}
+    ).encode()
+
+
+def streaming_body(event: str, meeting_id: int) -> bytes:
+    """Return a live-streaming event: numeric ID, stream URL and key."""
+    return make_body(
+        event,
+        {
+            "id": meeting_id,
+            "uuid": f"uuid-{meeting_id}==",
+            "host_id": "user-xyz",
+            "topic": "Weekly team sync",
+            "type": 2,
+            "start_time": "2026-11-23T10:00:00Z",
+            "timezone": "UTC",
+            "duration": 60,
+            "live_streaming": {
+                "service": "Custom_Live_Streaming_Service",
+                "custom_live_streaming_settings": {
+                    "stream_url": "rtmp://a.rtmp.youtube.com/live2",
+                    "stream_key": STREAM_KEY,
+                    "page_url": "https://youtube.com/@example/live",
+                    "resolution": "720p",
+                },
+                "date_time": "2026-11-23T10:05:00Z",
+            },
+        },
+    )
+
+
+def running_body(event: str, meeting_id: int) -> bytes:
+    """Return a started/ended event: the ID is a string there."""
+    return make_body(
+        event,
+        {
+            "id": str(meeting_id),
+            "uuid": f"uuid-{meeting_id}==",
+            "host_id": "user-xyz",
+            "topic": "Some meeting",
+            "type": 2,
+            "start_time": "2026-11-23T10:00:00Z",
+        },
+    )
+
+
+def signed(
+    body: bytes,
+    *,
+    secret: str = SECRET,
+    timestamp: str | None = None,
+    offset: float = 0,
+) -> Headers:
+    """Headers of a delivery signed now (plus `offset` seconds)."""
+    ts = timestamp if timestamp is not None else str(int(time.time() + offset))
+    return {
+        "x-zm-request-timestamp": ts,
+        "x-zm-signature": zoom_signature(secret, ts, body),
+        "Content-Type": "application/json",
+    }
+
+
+async def deliver(
+    client: Client, webhook_id: str, body: bytes, headers: Headers | None = None
+) -> ClientResponse:
+    """POST one delivery to the entry's webhook (signed now, unless headers given)."""
+    return await client.post(
+        f"/api/webhook/{webhook_id}",
+        data=body,
+        headers=signed(body) if headers is None else headers,
+    )
+
+
+def _to_whole_second(freezer: FrozenDateTimeFactory) -> None:
+    """Move the frozen clock to a whole second, so that ages are exact."""
+    now = time.time()
+    freezer.tick(math.ceil(now) - now)
+    assert time.time() == int(time.time())
+
+
+def entity_states(hass: HomeAssistant) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every state and attribute of the integration's platforms."""
+    return {
+        state.entity_id: (state.state, dict(state.attributes))
+        for state in hass.states.async_all(
+            [Platform.SWITCH, Platform.BINARY_SENSOR, Platform.SENSOR]
+        )
+    }
+
+
+def event_data(events: list[Event]) -> list[dict[str, Any]]:
+    """Return the data of the captured zoom_livestream_event events."""
+    return [dict(event.data) for event in events]
+
+
+async def _turn_on(hass: HomeAssistant, entity_id: str) -> None:
+    await hass.services.async_call(
+        Platform.SWITCH, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+# -- fixtures --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mock_config_entry(request: pytest.FixtureRequest) -> MockConfigEntry:
+    """Return the conftest entry, with the secret set (or `param` options)."""
+    options: dict[str, Any] = getattr(request, "param", {CONF_WEBHOOK_SECRET: SECRET})
+    return make_entry(options=options)
+
+
+@pytest.fixture
+def webhook_id(init_integration: MockConfigEntry) -> str:
+    """Return the webhook ID the set-up entry stored."""
+    value: str = init_integration.data[CONF_WEBHOOK_ID]
+    return value
+
+
+@pytest.fixture
+async def client(
+    webhook_id: str, hass_client_no_auth: ClientSessionGenerator
+) -> Client:
+    """Return an HTTP client to Home Assistant, unauthenticated like Zoom."""
+    result: Client = await hass_client_no_auth()
+    return result
+
+
+@pytest.fixture
+def events(hass: HomeAssistant) -> list[Event]:
+    """Capture the zoom_livestream_event events."""
+    captured: list[Event] = async_capture_events(hass, EVENT_ZOOM)
+    return captured
+
+
+NO_SECRET = pytest.mark.parametrize("mock_config_entry", [{}], indirect=True)
+
+
+# -- URL validation ----------------------------------------------------------------------
+
+
+async def test_url_validation(
+    hass: HomeAssistant, client: Client, webhook_id: str, zoom: ZoomMock
+) -> None:
+    """Zoom's endpoint check is answered with the HMAC of the plain token."""
+    before = entity_states(hass)
+    zoom.clear_calls()
+    body = json.dumps(
+        {
+            "event": "endpoint.url_validation",
+            "event_ts": 1763892000000,
+            "payload": {"plainToken": "abc"},
+        }
+    ).encode()
+
+    response = await deliver(client, webhook_id, body)
+
+    assert response.status == HTTPStatus.OK
+    assert response.content_type == "application/json"
+    assert await response.json() == {
+        "plainToken": "abc",
+        "encryptedToken": hmac.new(b"zm-secret", b"abc", hashlib.sha256).hexdigest(),
+    }
+    await hass.async_block_till_done()
+    assert entity_states(hass) == before
+    assert zoom.calls == []
+
+
+# -- live streaming events -------------------------------------------------------------
+
+
+async def test_live_streaming_started_and_stopped(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    events: list[Event],
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The switch follows Zoom at once, without a poll or a request to Zoom."""
+    caplog.set_level(logging.DEBUG)
+    assert state_of(hass, SWITCH) == STATE_OFF
+    zoom.clear_calls()
+
+    response = await deliver(
+        client,
+        webhook_id,
+        streaming_body("meeting.live_streaming_started", MEETING_ID),
+    )
+    assert response.status == HTTPStatus.OK
+    # Written before the answer: no block_till_done, no poll.
+    assert state_of(hass, SWITCH) == STATE_ON
+    assert state_of(hass, OTHER_SWITCH) == STATE_OFF
+
+    response = await deliver(
+        client,
+        webhook_id,
+        streaming_body("meeting.live_streaming_stopped", MEETING_ID),
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+    await hass.async_block_till_done()
+    assert zoom.calls == []
+    assert event_data(events) == [
+        {
+            "config_entry_id": mock_config_entry.entry_id,
+            "type": "meeting.live_streaming_started",
+            "meeting_id": MEETING_ID,
+        },
+        {
+            "config_entry_id": mock_config_entry.entry_id,
+            "type": "meeting.live_streaming_stopped",
+            "meeting_id": MEETING_ID,
+        },
+    ]
+    assert STREAM_KEY not in caplog.text
+    assert STREAM_KEY not in repr(events)
+    assert STREAM_KEY not in repr(hass.states.async_all())
+
+
+async def test_meeting_started_and_ended(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    events: list[Event],
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """started/ended (string IDs) drive the in-progress sensor; ended stops the stream."""
+    assert state_of(hass, OTHER_SENSOR) == STATE_OFF
+    zoom.clear_calls()
+
+    response = await deliver(
+        client, webhook_id, running_body("meeting.started", OTHER_MEETING_ID)
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, OTHER_SENSOR) == STATE_ON
+    assert state_of(hass, SENSOR) == STATE_ON
+
+    freezer.tick(1)
+    response = await deliver(
+        client,
+        webhook_id,
+        streaming_body("meeting.live_streaming_started", OTHER_MEETING_ID),
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, OTHER_SWITCH) == STATE_ON
+
+    freezer.tick(1)
+    response = await deliver(
+        client, webhook_id, running_body("meeting.ended", OTHER_MEETING_ID)
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, OTHER_SENSOR) == STATE_OFF
+    assert state_of(hass, OTHER_SWITCH) == STATE_OFF
+    # The other meeting is untouched.
+    assert state_of(hass, SENSOR) == STATE_ON
+
+    await hass.async_block_till_done()
+    assert zoom.calls == []
+    assert [(e["type"], e["meeting_id"]) for e in event_data(events)] == [
+        ("meeting.started", OTHER_MEETING_ID),
+        ("meeting.live_streaming_started", OTHER_MEETING_ID),
+        ("meeting.ended", OTHER_MEETING_ID),
+    ]
+    assert all(
+        e["config_entry_id"] == mock_config_entry.entry_id for e in event_data(events)
+    )
+
+
+async def test_meeting_ended_when_the_switch_started_the_stream(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+) -> None:
+    """A stream started from Home Assistant ends with Zoom's meeting.ended."""
+    await _turn_on(hass, SWITCH)
+    assert state_of(hass, SWITCH) == STATE_ON
+
+    freezer.tick(1)
+    response = await deliver(
+        client, webhook_id, running_body("meeting.ended", MEETING_ID)
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SENSOR) == STATE_OFF
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+
+async def test_webinar_started_and_ended(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    events: list[Event],
+) -> None:
+    """Only the events tell whether a webinar runs; a later start proves it runs."""
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_UNKNOWN
+
+    response = await deliver(
+        client, webhook_id, running_body("webinar.started", WEBINAR_ID)
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_ON
+
+    await _turn_on(hass, WEBINAR_SWITCH)
+    assert state_of(hass, WEBINAR_SWITCH) == STATE_ON
+
+    freezer.tick(1)
+    response = await deliver(
+        client, webhook_id, running_body("webinar.ended", WEBINAR_ID)
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_OFF
+    assert state_of(hass, WEBINAR_SWITCH) == STATE_OFF
+    # Meetings are not affected by webinar events.
+    assert state_of(hass, SENSOR) == STATE_ON
+
+    # Zoom starts streams of running webinars only: the "ended" was stale.
+    zoom.clear_calls()
+    await _turn_on(hass, WEBINAR_SWITCH)
+    assert [(c.method, c.path) for c in zoom.api_calls] == [
+        ("PATCH", f"/webinars/{WEBINAR_ID}/livestream/status")
+    ]
+    assert state_of(hass, WEBINAR_SWITCH) == STATE_ON
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_ON
+
+    await hass.async_block_till_done()
+    assert [(e["type"], e["meeting_id"]) for e in event_data(events)] == [
+        ("webinar.started", WEBINAR_ID),
+        ("webinar.ended", WEBINAR_ID),
+    ]
+
+
+async def test_pushed_state_survives_an_unchanged_poll(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+) -> None:
+    """A webinar's pushed state is kept by the next polls (Zoom has no live list)."""
+    await deliver(client, webhook_id, running_body("webinar.started", WEBINAR_ID))
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_ON
+    await deliver(
+        client,
+        webhook_id,
+        streaming_body("meeting.live_streaming_started", MEETING_ID),
+    )
+    assert state_of(hass, SWITCH) == STATE_ON
+
+    await async_poll(hass, freezer)
+    await async_poll(hass, freezer, timedelta(minutes=15))
+
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_ON
+    # The meeting is still live at Zoom: the stream stays on.
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+# -- other events ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "meeting_id"),
+    [
+        pytest.param(
+            running_body("meeting.participant_joined", MEETING_ID),
+            MEETING_ID,
+            id="participant_joined",
+        ),
+        pytest.param(
+            make_body("recording.completed", {"uuid": "abc==", "topic": "Sync"}),
+            None,
+            id="recording_completed",
+        ),
+        pytest.param(make_body("app.deauthorized", None), None, id="without_object"),
+        pytest.param(
+            running_body("meeting.started", UNKNOWN_MEETING_ID),
+            UNKNOWN_MEETING_ID,
+            id="unknown_meeting_started",
+        ),
+        pytest.param(
+            streaming_body("meeting.live_streaming_started", UNKNOWN_MEETING_ID),
+            UNKNOWN_MEETING_ID,
+            id="unknown_meeting_streaming",
+        ),
+        pytest.param(
+            running_body("webinar.ended", UNKNOWN_MEETING_ID),
+            UNKNOWN_MEETING_ID,
+            id="unknown_webinar_ended",
+        ),
+    ],
+)
+async def test_events_without_state_change(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    events: list[Event],
+    mock_config_entry: MockConfigEntry,
+    body: bytes,
+    meeting_id: int | None,
+) -> None:
+    """Other events and unknown meetings: accepted, told to automations, no change."""
+    before = entity_states(hass)
+    zoom.clear_calls()
+
+    response = await deliver(client, webhook_id, body)
+
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert entity_states(hass) == before
+    assert zoom.calls == []
+    assert event_data(events) == [
+        {
+            "config_entry_id": mock_config_entry.entry_id,
+            "type": json.loads(body)["event"],
+            "meeting_id": meeting_id,
+        }
+    ]
+    # No entity was created for the unknown meeting either.
+    assert not any(str(UNKNOWN_MEETING_ID) in entity for entity in entity_states(hass))
+
+
+# -- timestamps ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [-300, 300, 0],
+    ids=["300s_old", "300s_ahead", "now"],
+)
+async def test_timestamp_within_skew_accepted(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+    offset: int,
+) -> None:
+    """Clocks may differ by up to five minutes."""
+    _to_whole_second(freezer)
+    body = streaming_body("meeting.live_streaming_started", MEETING_ID)
+    response = await deliver(client, webhook_id, body, signed(body, offset=offset))
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+    await hass.async_block_till_done()
+    assert len(events) == 1
+
+
+async def test_millisecond_timestamp_accepted(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """Zoom's timestamp in milliseconds is read as such."""
+    body = streaming_body("meeting.live_streaming_started", MEETING_ID)
+    timestamp = str(int(time.time() * 1000))
+    response = await deliver(
+        client, webhook_id, body, signed(body, timestamp=timestamp)
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+    await hass.async_block_till_done()
+    assert len(events) == 1
+
+
+# -- rejected deliveries -------------------------------------------------------------
+
+
+def _accepted_body() -> bytes:
+    """Return a delivery that would turn the switch on if it were accepted."""
+    return streaming_body("meeting.live_streaming_started", MEETING_ID)
+
+
+def _without(header: str) -> Callable[[], tuple[bytes, Headers]]:
+    def build() -> tuple[bytes, Headers]:
+        body = _accepted_body()
+        headers = signed(body)
+        del headers[header]
+        return body, headers
+
+    return build
+
+
+def _with_signature(
+    signature: Callable[[bytes, str], str],
+) -> Callable[[], tuple[bytes, Headers]]:
+    def build() -> tuple[bytes, Headers]:
+        body = _accepted_body()
+        headers = signed(body)
+        headers["x-zm-signature"] = signature(body, headers["x-zm-request-timestamp"])
+        return body, headers
+
+    return build
+
+
+def _signed_body(body: bytes, **kwargs: Any) -> Callable[[], tuple[bytes, Headers]]:
+    def build() -> tuple[bytes, Headers]:
+        return body, signed(body, **kwargs)
+
+    return build
+
+
+def _stale(
+    offset: float, *, millis: bool = False
+) -> Callable[[], tuple[bytes, Headers]]:
+    def build() -> tuple[bytes, Headers]:
+        body = _accepted_body()
+        sent = time.time() + offset
+        timestamp = str(int(sent * 1000)) if millis else str(int(sent))
+        return body, signed(body, timestamp=timestamp)
+
+    return build
+
+
+def _padded(size: int) -> bytes:
+    body = json.loads(_accepted_body())
+    body["payload"]["padding"] = ""
+    base = len(json.dumps(body).encode())
+    body["payload"]["padding"] = "x" * (size - base)
+    result = json.dumps(body).encode()
+    assert len(result) == size
+    return result
+
+
+REJECTED = [
+    pytest.param(
+        _without("x-zm-signature"), HTTPStatus.UNAUTHORIZED, id="no_signature"
+    ),
+    pytest.param(
+        _without("x-zm-request-timestamp"), HTTPStatus.UNAUTHORIZED, id="no_timestamp"
+    ),
+    pytest.param(
+        _with_signature(lambda body, ts: ""), HTTPStatus.UNAUTHORIZED, id="empty_sig"
+    ),
+    pytest.param(
+        _with_signature(lambda body, ts: "v0=" + "0" * 64),
+        HTTPStatus.UNAUTHORIZED,
+        id="wrong_signature",
+    ),
+    pytest.param(
+        _with_signature(lambda body, ts: zoom_signature("other-secret", ts, body)),
+        HTTPStatus.UNAUTHORIZED,
+        id="other_secret",
+    ),
+    pytest.param(
+        _with_signature(lambda body, ts: zoom_signature(SECRET, ts, body + b" ")),
+        HTTPStatus.UNAUTHORIZED,
+        id="other_body",
+    ),
+    pytest.param(
+        _with_signature(
+            lambda body, ts: zoom_signature(SECRET, ts, body)
+            .upper()
+            .replace("V0", "v0")
+        ),
+        HTTPStatus.UNAUTHORIZED,
+        id="uppercase_signature",
+    ),
+    pytest.param(
+        _with_signature(lambda body, ts: "v0=\u00e9" + "0" * 63),
+        HTTPStatus.UNAUTHORIZED,
+        id="non_ascii_signature",
+    ),
+    pytest.param(_stale(-301), HTTPStatus.UNAUTHORIZED, id="301s_old"),
+    pytest.param(_stale(301), HTTPStatus.UNAUTHORIZED, id="301s_ahead"),
+    pytest.param(
+        _stale(-301, millis=True), HTTPStatus.UNAUTHORIZED, id="301s_old_millis"
+    ),
+    pytest.param(_stale(-86400 * 365), HTTPStatus.UNAUTHORIZED, id="a_year_old"),
+    pytest.param(
+        _signed_body(_accepted_body(), timestamp="yesterday"),
+        HTTPStatus.UNAUTHORIZED,
+        id="timestamp_not_a_number",
+    ),
+    pytest.param(
+        _signed_body(_accepted_body(), timestamp="nan"),
+        HTTPStatus.UNAUTHORIZED,
+        id="timestamp_nan",
+    ),
+    pytest.param(
+        _signed_body(_accepted_body(), timestamp="inf"),
+        HTTPStatus.UNAUTHORIZED,
+        id="timestamp_inf",
+    ),
+    pytest.param(
+        _signed_body(b'{"event": "meeting.live_streaming_started", '),
+        HTTPStatus.BAD_REQUEST,
+        id="malformed_json",
+    ),
+    pytest.param(_signed_body(b""), HTTPStatus.BAD_REQUEST, id="empty_body"),
+    pytest.param(
+        _signed_body(json.dumps({"payload": {"account_id": ACCOUNT_ID}}).encode()),
+        HTTPStatus.BAD_REQUEST,
+        id="no_event",
+    ),
+    pytest.param(
+        _signed_body(json.dumps({"event": "meeting.started"}).encode()),
+        HTTPStatus.BAD_REQUEST,
+        id="no_payload",
+    ),
+    pytest.param(
+        _signed_body(json.dumps([1, 2]).encode()),
+        HTTPStatus.BAD_REQUEST,
+        id="json_list",
+    ),
+    pytest.param(
+        _signed_body(
+            make_body("meeting.live_streaming_started", {"id": "85746O65432"})
+        ),
+        HTTPStatus.BAD_REQUEST,
+        id="non_numeric_meeting_id",
+    ),
+    pytest.param(
+        _signed_body(
+            json.dumps(
+                {"event": "endpoint.url_validation", "payload": {"plainToken": ""}}
+            ).encode()
+        ),
+        HTTPStatus.BAD_REQUEST,
+        id="url_validation_without_token",
+    ),
+    pytest.param(
+        _signed_body(_padded(64 * 1024 + 1)),
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+        id="body_over_64kib",
+    ),
+    pytest.param(
+        _signed_body(
+            streaming_body("meeting.live_streaming_started", MEETING_ID).replace(
+                ACCOUNT_ID.encode(), b"acc-999"
+            )
+        ),
+        HTTPStatus.FORBIDDEN,
+        id="other_account",
+    ),
+    pytest.param(
+        _signed_body(
+            make_body(
+                "meeting.live_streaming_started", {"id": MEETING_ID}, account_id=None
+            )
+        ),
+        HTTPStatus.FORBIDDEN,
+        id="no_account",
+    ),
+]
+
+
+@pytest.mark.parametrize(("build", "status"), REJECTED)
+async def test_rejected(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    events: list[Event],
+    caplog: pytest.LogCaptureFixture,
+    build: Callable[[], tuple[bytes, Headers]],
+    status: HTTPStatus,
+) -> None:
+    """Nothing changes and nothing is fired unless every check passes."""
+    caplog.set_level(logging.DEBUG)
+    before = entity_states(hass)
+    zoom.clear_calls()
+    body, headers = build()
+
+    response = await deliver(client, webhook_id, body, headers)
+
+    assert response.status == status
+    await hass.async_block_till_done()
+    assert entity_states(hass) == before
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert events == []
+    assert zoom.calls == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("Rejected a Zoom webhook delivery" in m for m in warnings), warnings
+    assert SECRET not in caplog.text
+    assert STREAM_KEY not in caplog.text
+
+
+async def test_rejection_does_not_block_the_real_delivery(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """A forged copy (wrong signature) is not remembered as seen."""
+    body = _accepted_body()
+    headers = signed(body)
+    forged = {**headers, "x-zm-signature": "v0=" + "1" * 64}
+    assert (await deliver(client, webhook_id, body, forged)).status == 401
+    assert (await deliver(client, webhook_id, body, headers)).status == 200
+    assert state_of(hass, SWITCH) == STATE_ON
+    await hass.async_block_till_done()
+    assert len(events) == 1
+
+
+async def test_replay_rejected(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The same signed delivery twice: the copy is refused with 409."""
+    _to_whole_second(freezer)
+    started = _accepted_body()
+    started_headers = signed(started)
+    assert (await deliver(client, webhook_id, started, started_headers)).status == 200
+    freezer.tick(1)
+    stopped = streaming_body("meeting.live_streaming_stopped", MEETING_ID)
+    assert (await deliver(client, webhook_id, stopped)).status == 200
+    assert state_of(hass, SWITCH) == STATE_OFF
+    await hass.async_block_till_done()
+    assert len(events) == 2
+
+    # Replaying "started" must not turn the switch back on, up to 299 s later.
+    for wait in (0, 100, 198):
+        freezer.tick(wait)
+        response = await deliver(client, webhook_id, started, started_headers)
+        assert response.status == HTTPStatus.CONFLICT
+        assert state_of(hass, SWITCH) == STATE_OFF
+    assert "replayed delivery" in caplog.text
+
+    # Once the timestamp is stale, the copy is refused as stale.
+    freezer.tick(2)
+    response = await deliver(client, webhook_id, started, started_headers)
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    assert state_of(hass, SWITCH) == STATE_OFF
+    await hass.async_block_till_done()
+    assert len(events) == 2
+
+
+async def test_replay_of_a_delivery_from_a_clock_ahead(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """A delivery dated ahead (allowed skew) stays refused while still fresh."""
+    started = _accepted_body()
+    started_headers = signed(started, offset=250)
+    assert (await deliver(client, webhook_id, started, started_headers)).status == 200
+    freezer.tick(1)
+    stopped = streaming_body("meeting.live_streaming_stopped", MEETING_ID)
+    assert (await deliver(client, webhook_id, stopped)).status == 200
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+    # 400 s later the timestamp is only 150 s old: still fresh, still a replay.
+    freezer.tick(399)
+    response = await deliver(client, webhook_id, started, started_headers)
+    assert response.status == HTTPStatus.CONFLICT
+    assert state_of(hass, SWITCH) == STATE_OFF
+    await hass.async_block_till_done()
+    assert len(events) == 2
+
+
+async def test_chunked_delivery_accepted(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """A body that arrives in several pieces (no Content-Length) is read whole."""
+    body = _padded(20_000)
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 1000):
+            yield body[start : start + 1000]
+            await asyncio.sleep(0.001)
+
+    response = await client.post(
+        f"/api/webhook/{webhook_id}", data=pieces(), headers=signed(body)
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+    await hass.async_block_till_done()
+    assert len(events) == 1
+
+
+async def test_chunked_body_over_64kib_rejected(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """Without a Content-Length, the size is still limited while reading."""
+    body = _padded(64 * 1024 + 1)
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 8192):
+            yield body[start : start + 8192]
+            await asyncio.sleep(0.001)
+
+    response = await client.post(
+        f"/api/webhook/{webhook_id}", data=pieces(), headers=signed(body)
+    )
+    assert response.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    assert state_of(hass, SWITCH) == STATE_OFF
+    await hass.async_block_till_done()
+    assert events == []
+
+
+async def test_body_of_exactly_64kib_accepted(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """The limit itself is allowed."""
+    body = _padded(64 * 1024)
+    assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+async def test_get_not_allowed(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Only POST reaches the receiver."""
+    before = entity_states(hass)
+    response = await client.get(f"/api/webhook/{webhook_id}")
+    assert response.status == HTTPStatus.METHOD_NOT_ALLOWED
+    await hass.async_block_till_done()
+    assert entity_states(hass) == before
+    assert events == []
+    assert "only supports POST" in caplog.text
+    assert SECRET not in caplog.text
+
+
+# -- without a secret ------------------------------------------------------------------
+
+
+@NO_SECRET
+async def test_without_secret_everything_is_rejected(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+    mock_config_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No secret: nothing can be verified, so nothing is accepted; a repair says why."""
+    before = entity_states(hass)
+    validation = json.dumps(
+        {"event": "endpoint.url_validation", "payload": {"plainToken": "abc"}}
+    ).encode()
+    for body in (_accepted_body(), validation):
+        response = await deliver(client, webhook_id, body)
+        assert response.status == HTTPStatus.UNAUTHORIZED
+    await hass.async_block_till_done()
+    assert entity_states(hass) == before
+    assert events == []
+    assert "no secret token is set" in caplog.text
+    issue = issue_registry.async_get_issue(
+        DOMAIN, f"webhook_secret_missing_{mock_config_entry.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_key == "webhook_secret_missing"
+
+    # Entering the secret clears the repair and verifies deliveries again.
+    hass.config_entries.async_update_entry(
+        mock_config_entry, options={CONF_WEBHOOK_SECRET: SECRET}
+    )
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert mock_config_entry.data[CONF_WEBHOOK_ID] == webhook_id
+    assert (
+        issue_registry.async_get_issue(
+            DOMAIN, f"webhook_secret_missing_{mock_config_entry.entry_id}"
+        )
+        is None
+    )
+    response = await deliver(client, webhook_id, _accepted_body())
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+@NO_SECRET
+async def test_assumed_state_without_secret(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Without events the switch only knows what it did last."""
+    for entity_id in (SWITCH, OTHER_SWITCH, WEBINAR_SWITCH):
+        state = hass.states.get(entity_id)
+        assert state is not None
+        assert state.attributes.get(ATTR_ASSUMED_STATE) is True
+
+
+async def test_no_assumed_state_with_secret(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """With events the switch follows Zoom."""
+    for entity_id in (SWITCH, OTHER_SWITCH, WEBINAR_SWITCH):
+        state = hass.states.get(entity_id)
+        assert state is not None
+        assert not state.attributes.get(ATTR_ASSUMED_STATE, False)
+
+
+# -- webhook id and URL ----------------------------------------------------------------
+
+
+async def test_webhook_id_is_stored_and_kept(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The ID is created once and survives a reload."""
+    webhook_id = init_integration.data[CONF_WEBHOOK_ID]
+    assert isinstance(webhook_id, str)
+    assert len(webhook_id) >= 32
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.data[CONF_WEBHOOK_ID] == webhook_id
+
+
+async def _options_form(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    placeholders: dict[str, Any] = dict(result["description_placeholders"] or {})
+    placeholders["flow_id"] = result["flow_id"]
+    return placeholders
+
+
+async def test_options_show_external_webhook_url(
+    hass: HomeAssistant, setup_integration: SetupIntegration
+) -> None:
+    """The URL to paste into Zoom uses the external URL."""
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
+    entry = await setup_integration()
+    webhook_id = entry.data[CONF_WEBHOOK_ID]
+    placeholders = await _options_form(hass, entry)
+    assert placeholders["webhook_url"] == f"{EXTERNAL_URL}/api/webhook/{webhook_id}"
+
+
+async def test_options_without_external_url(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """No reachable URL: the form says so instead of showing a local one."""
+    placeholders = await _options_form(hass, init_integration)
+    assert placeholders["webhook_url"].startswith("(none: ")
+
+
+async def test_options_keep_or_replace_the_secret(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    events: list[Event],
+) -> None:
+    """An empty field keeps the stored secret; a new value replaces it."""
+    placeholders = await _options_form(hass, mock_config_entry)
+    result = await hass.config_entries.options.async_configure(
+        placeholders["flow_id"], {CONF_WEBHOOK_SECRET: ""}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert mock_config_entry.options[CONF_WEBHOOK_SECRET] == SECRET
+
+    placeholders = await _options_form(hass, mock_config_entry)
+    result = await hass.config_entries.options.async_configure(
+        placeholders["flow_id"], {CONF_WEBHOOK_SECRET: "  new-secret  "}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert mock_config_entry.options[CONF_WEBHOOK_SECRET] == "new-secret"
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert mock_config_entry.data[CONF_WEBHOOK_ID] == webhook_id
+
+    # The old secret no longer verifies; the new one does.
+    body = _accepted_body()
+    response = await deliver(client, webhook_id, body, signed(body))
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    response = await deliver(
+        client, webhook_id, body, signed(body, secret="new-secret")
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+    await hass.async_block_till_done()
+    assert len(events) == 1
+
+
+async def test_webhook_unregistered_after_unload(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    events: list[Event],
+) -> None:
+    """After unloading, deliveries reach nothing (Home Assistant answers 200 anyway)."""
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    before = entity_states(hass)
+
+    response = await deliver(client, webhook_id, _accepted_body())
+
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert entity_states(hass) == before
+    assert events == []
+
+    # Loading again registers the same webhook.
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    response = await deliver(client, webhook_id, _accepted_body())
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+# -- Home Assistant Cloud ---------------------------------------------------------------
+
+
+async def test_cloudhook_url(
+    hass: HomeAssistant, setup_integration: SetupIntegration
+) -> None:
+    """With a Cloud subscription the cloudhook is shown; removing deletes it."""
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
+    hass.config.components.add("cloud")
+    with (
+        patch.object(cloud, "async_active_subscription", return_value=True),
+        patch.object(
+            cloud,
+            "async_get_or_create_cloudhook",
+            AsyncMock(return_value=CLOUDHOOK_URL),
+        ) as create,
+    ):
+        entry = await setup_integration()
+    webhook_id = entry.data[CONF_WEBHOOK_ID]
+    create.assert_awaited_once_with(hass, webhook_id)
+    placeholders = await _options_form(hass, entry)
+    assert placeholders["webhook_url"] == CLOUDHOOK_URL
+
+    with patch.object(cloud, "async_delete_cloudhook", AsyncMock()) as delete:
+        assert await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
+    delete.assert_awaited_once_with(hass, webhook_id)
+
+
+async def test_cloud_not_available_falls_back_to_external_url(
+    hass: HomeAssistant, setup_integration: SetupIntegration
+) -> None:
+    """Cloud not connected: the external URL is shown instead."""
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
+    hass.config.components.add("cloud")
+    with (
+        patch.object(cloud, "async_active_subscription", return_value=True),
+        patch.object(
+            cloud,
+            "async_get_or_create_cloudhook",
+            AsyncMock(side_effect=cloud.CloudNotAvailable),
+        ),
+    ):
+        entry = await setup_integration()
+    assert entry.state is ConfigEntryState.LOADED
+    webhook_id = entry.data[CONF_WEBHOOK_ID]
+    placeholders = await _options_form(hass, entry)
+    assert placeholders["webhook_url"] == f"{EXTERNAL_URL}/api/webhook/{webhook_id}"
+
+    # No cloudhook to delete is not an error.
+    with patch.object(
+        cloud, "async_delete_cloudhook", AsyncMock(side_effect=ValueError)
+    ) as delete:
+        assert await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
+    delete.assert_awaited_once_with(hass, webhook_id)
+
+
+async def test_cloud_without_subscription(
+    hass: HomeAssistant, setup_integration: SetupIntegration
+) -> None:
+    """Cloud loaded but not subscribed: no cloudhook is created."""
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
+    hass.config.components.add("cloud")
+    with (
+        patch.object(cloud, "async_active_subscription", return_value=False),
+        patch.object(cloud, "async_get_or_create_cloudhook", AsyncMock()) as create,
+    ):
+        entry = await setup_integration()
+    create.assert_not_awaited()
+    placeholders = await _options_form(hass, entry)
+    webhook_id = entry.data[CONF_WEBHOOK_ID]
+    assert placeholders["webhook_url"] == f"{EXTERNAL_URL}/api/webhook/{webhook_id}"
