@@ -193,14 +193,15 @@ class ZoomMock:
 
     # -- wiring ----------------------------------------------------------------------
     def register(self) -> None:
-        """Route every request through `_answer`."""
+        """Route every request through `answer`."""
         self.mock.clear_requests()
         for method in ("GET", "POST", "PATCH", "DELETE"):
-            self.mock.request(method, ZOOM_URL, side_effect=self._answer)
+            self.mock.request(method, ZOOM_URL, side_effect=self.answer)
 
-    async def _answer(
+    async def answer(
         self, method: str, url: URL, data: Any
     ) -> AiohttpClientMockResponse:
+        """Answer one request as Zoom would (also usable for another mocked host)."""
         method = method.upper()
         path = "token" if url.path == "/oauth/token" else url.path.removeprefix("/v2")
         if self.gate is not None:

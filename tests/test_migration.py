@@ -128,7 +128,7 @@ def second_account(aioclient_mock: AiohttpClientMocker, zoom: ZoomMock) -> ZoomM
         aioclient_mock.request(
             method,
             SECOND_URL,
-            side_effect=second._answer,  # noqa: SLF001
+            side_effect=second.answer,
         )
     second.user = {
         "id": SECOND_USER_ID,

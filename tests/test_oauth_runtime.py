@@ -387,7 +387,7 @@ async def test_government_cloud(
         aioclient_mock.request(
             method,
             ZOOMGOV_URL,
-            side_effect=zoom._answer,  # noqa: SLF001
+            side_effect=zoom.answer,
         )
     zoom.fail("POST", "token", HTTPStatus.OK, NEW_TOKEN)
     entry = oauth_entry(expired=True, cloud="government")
@@ -412,7 +412,7 @@ async def test_token_api_url_is_the_api_base(
         aioclient_mock.request(
             method,
             REGIONAL_URL,
-            side_effect=zoom._answer,  # noqa: SLF001
+            side_effect=zoom.answer,
         )
     entry = oauth_entry(api_url=REGIONAL_API)
     await async_setup(hass, entry)
