@@ -10,6 +10,7 @@ import aiohttp
 from yarl import URL
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import (
@@ -35,9 +36,6 @@ from .zoom import (
     ServerToServerAuth,
     ZoomClient,
 )
-
-CONF_CLIENT_ID = "client_id"
-CONF_CLIENT_SECRET = "client_secret"
 
 
 def is_allowed_base_url(value: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, TypeGuard
 
 import voluptuous as vol
 from yarl import URL
@@ -118,7 +118,9 @@ def parse_settings_update(data: dict[str, Any]) -> SettingsUpdate:
     )
 
 
-def _is_live_stream_switch(entity: er.RegistryEntry | None) -> bool:
+def _is_live_stream_switch(
+    entity: er.RegistryEntry | None,
+) -> TypeGuard[er.RegistryEntry]:
     return (
         entity is not None
         and entity.platform == DOMAIN
@@ -140,7 +142,7 @@ def _resolve_targets(
     # A device or area also holds sensors; only its live-stream switches count.
     for entity_id in sorted(selected.referenced | selected.indirectly_referenced):
         entity = registry.async_get(entity_id)
-        if entity is None or not _is_live_stream_switch(entity):
+        if not _is_live_stream_switch(entity):
             continue
         entry: ZoomConfigEntry | None = (
             hass.config_entries.async_get_entry(entity.config_entry_id)
