@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+import json
 import time
 from typing import Any
 
@@ -111,3 +113,23 @@ async def test_read_json_body(
 
     async with session.get("https://api.zoom.us/v2/anything") as response:
         assert await read_json_body(response) == expected
+
+
+async def test_read_json_body_arriving_in_pieces(
+    session: aiohttp.ClientSession,
+    piecemeal_server: Callable[[bytes], Awaitable[str]],
+) -> None:
+    """A page of 300 meetings (about 150 KB) arrives in 4 KiB pieces: all of it is read."""
+    page = {
+        "next_page_token": "",
+        "meetings": [
+            {"id": 80000000000 + number, "topic": f"Meeting {number} " + "x" * 400}
+            for number in range(300)
+        ],
+    }
+    body = json.dumps(page).encode()
+    assert len(body) > 100_000
+    url = await piecemeal_server(body)
+
+    async with session.get(url) as response:
+        assert await read_json_body(response) == page

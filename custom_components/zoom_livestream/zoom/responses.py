@@ -11,13 +11,20 @@ from typing import Any
 
 import aiohttp
 
-# Error bodies are small; anything larger is an outage page, not Zoom's JSON.
+# A page of 300 meetings is a few hundred kilobytes; anything far larger is not
+# Zoom's JSON, and reading it whole could tie up memory.
 MAX_BODY_BYTES = 5 * 1024 * 1024
 
 
 async def read_json_body(response: aiohttp.ClientResponse) -> Any:
-    """Return the decoded JSON body, or None for an empty or non-JSON body."""
-    raw = await response.content.read(MAX_BODY_BYTES)
+    """Return the decoded JSON body, or None for an empty, oversized or non-JSON body."""
+    # Read to the end: over a real network the body arrives in pieces, and a
+    # single read returns only what has arrived so far.
+    raw = bytearray()
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        raw += chunk
+        if len(raw) > MAX_BODY_BYTES:
+            return None
     if not raw.strip():
         return None
     try:
