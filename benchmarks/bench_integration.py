@@ -40,14 +40,14 @@ from aiohttp.test_utils import TestServer
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.zoom_livestream.connection import SIMULATOR_ENV
 from custom_components.zoom_livestream.const import (
-    CONF_API_BASE_URL,
-    CONF_OAUTH_BASE_URL,
     DOMAIN,
     LIVE_STREAM_KEY,
     SERVICE_UPDATE_SETTINGS,
 )
 from custom_components.zoom_livestream.coordinator import ZoomCoordinator
+from custom_components.zoom_livestream.zoom import basic_auth_header
 from custom_components.zoom_livestream.zoom.client import PAGE_SIZE
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
@@ -223,13 +223,18 @@ class Simulator:
 
 
 @pytest.fixture
-async def simulator(socket_enabled: None) -> AsyncIterator[Simulator]:
+async def simulator(
+    socket_enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Simulator]:
     """Serve an empty simulator on a free loopback port (a real socket)."""
     state = SimulatorState()
     server = TestServer(create_app(state), host="127.0.0.1")
     await server.start_server()
+    base = str(server.make_url("")).rstrip("/")
+    # The integration reaches the simulator as a contributor's does.
+    monkeypatch.setenv(SIMULATOR_ENV, base)
     try:
-        yield Simulator(state, str(server.make_url("")).rstrip("/"))
+        yield Simulator(state, base)
     finally:
         await server.close()
 
@@ -265,11 +270,9 @@ async def loaded_entry(
             "client_id": state.client_id,
             "client_secret": state.client_secret,
             "cloud": "global",
-            CONF_API_BASE_URL: f"{simulator.base}/v2",
-            CONF_OAUTH_BASE_URL: f"{simulator.base}/oauth",
         },
         version=1,
-        minor_version=2,
+        minor_version=3,
     )
     entry.add_to_hass(hass)
     start = time.perf_counter()
@@ -391,7 +394,9 @@ async def async_fetch_token(
     async with session.post(
         f"{simulator.base}/oauth/token",
         params={"grant_type": "account_credentials", "account_id": state.account_id},
-        auth=aiohttp.BasicAuth(state.client_id, state.client_secret),
+        headers={
+            "Authorization": basic_auth_header(state.client_id, state.client_secret)
+        },
     ) as response:
         assert response.status == 200
         body = await response.json()

@@ -127,7 +127,7 @@ async def add_entry(session: aiohttp.ClientSession, token: str, simulator: str) 
             return
     async with session.post(
         f"{HASS}/api/config/config_entries/flow",
-        json={"handler": DOMAIN, "show_advanced_options": True},
+        json={"handler": DOMAIN},
         headers=headers,
     ) as response:
         response.raise_for_status()
@@ -144,8 +144,6 @@ async def add_entry(session: aiohttp.ClientSession, token: str, simulator: str) 
         json={
             **SIMULATOR_CREDENTIALS,
             "cloud": "global",
-            "api_base_url": f"{simulator}/v2",
-            "oauth_base_url": f"{simulator}/oauth",
         },
         headers=headers,
     ) as response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from unittest.mock import AsyncMock
 
 import aiohttp
@@ -13,13 +13,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from yarl import URL
 
-from custom_components.zoom_livestream.const import (
-    CONF_ACCOUNT_ID,
-    CONF_API_BASE_URL,
-    CONF_CLOUD,
-    CONF_OAUTH_BASE_URL,
-    DOMAIN,
-)
+from custom_components.zoom_livestream.connection import SIMULATOR_ENV
+from custom_components.zoom_livestream.const import CONF_ACCOUNT_ID, CONF_CLOUD, DOMAIN
 from homeassistant.config_entries import (
     SOURCE_USER,
     ConfigFlowContext,
@@ -46,8 +41,9 @@ OTHER_USER_ID = "other-user"
 
 GOV_OAUTH = "https://zoomgov.com/oauth"
 GOV_API = "https://api.zoomgov.com/v2"
-SIMULATOR_API = "http://127.0.0.1:8765/v2"
-SIMULATOR_OAUTH = "http://127.0.0.1:8765/oauth"
+SIMULATOR = "http://127.0.0.1:8765"
+SIMULATOR_API = f"{SIMULATOR}/v2"
+SIMULATOR_OAUTH = f"{SIMULATOR}/oauth"
 
 TOKEN_JSON = {
     "access_token": "other-host-token",
@@ -197,10 +193,18 @@ def request_urls(zoom: ZoomMock) -> list[tuple[str, URL]]:
 async def start_user_flow(
     hass: HomeAssistant, *, advanced: bool = False
 ) -> ConfigFlowResult:
-    """Open the user step."""
-    context: ConfigFlowContext = {"source": SOURCE_USER}
-    if advanced:
-        context["show_advanced_options"] = True
+    """Open the user step, as a user in advanced mode or not.
+
+    Home Assistant 2026.8 dropped the mode (every user counts as advanced) and
+    `show_advanced_options` from the context's type; older releases still pass it.
+    """
+    context = cast(
+        "ConfigFlowContext",
+        {
+            "source": SOURCE_USER,
+            **({"show_advanced_options": True} if advanced else {}),
+        },
+    )
     result = await hass.config_entries.flow.async_init(DOMAIN, context=context)
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "user"
@@ -353,155 +357,98 @@ async def test_user_flow_government_cloud(
     assert zoom.calls[1].headers["Authorization"] == "Bearer other-host-token"
 
 
-# -- advanced mode: custom base URLs -------------------------------------------------
+# -- contributors: the local simulator instead of Zoom --------------------------------
 
 
-async def test_user_flow_hides_urls_without_advanced_mode(
-    hass: HomeAssistant,
+@pytest.mark.parametrize("advanced", [False, True])
+async def test_user_flow_never_shows_address_fields(
+    hass: HomeAssistant, advanced: bool
 ) -> None:
-    """The base URL fields are only offered in advanced mode."""
-    result = await start_user_flow(hass)
-    assert CONF_API_BASE_URL not in schema_keys(result)
-    assert CONF_OAUTH_BASE_URL not in schema_keys(result)
-
-    result = await start_user_flow(hass, advanced=True)
+    """No address field, whatever the user's mode (always "advanced" from 2026.8)."""
+    result = await start_user_flow(hass, advanced=advanced)
     assert schema_keys(result) == [
         CONF_ACCOUNT_ID,
         CONF_CLIENT_ID,
         CONF_CLIENT_SECRET,
         CONF_CLOUD,
-        CONF_API_BASE_URL,
-        CONF_OAUTH_BASE_URL,
     ]
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize(
-    ("urls", "stored", "expected_requests"),
+    ("simulator", "oauth_base", "api_base"),
     [
+        pytest.param(SIMULATOR, SIMULATOR_OAUTH, SIMULATOR_API, id="ipv4_loopback"),
         pytest.param(
-            {CONF_API_BASE_URL: SIMULATOR_API, CONF_OAUTH_BASE_URL: SIMULATOR_OAUTH},
-            {CONF_API_BASE_URL: SIMULATOR_API, CONF_OAUTH_BASE_URL: SIMULATOR_OAUTH},
-            [
-                ("POST", token_url(SIMULATOR_OAUTH)),
-                ("GET", URL(f"{SIMULATOR_API}/users/me")),
-            ],
-            id="loopback_simulator",
+            "http://localhost:8765/",
+            "http://localhost:8765/oauth",
+            "http://localhost:8765/v2",
+            id="localhost_trailing_slash",
         ),
         pytest.param(
-            {
-                CONF_API_BASE_URL: " https://example.com/zoom/v2/ ",
-                CONF_OAUTH_BASE_URL: "",
-            },
-            {CONF_API_BASE_URL: "https://example.com/zoom/v2"},
-            [
-                ("POST", token_url(OAUTH)),
-                ("GET", URL("https://example.com/zoom/v2/users/me")),
-            ],
-            id="https_trailing_slash_empty_oauth",
-        ),
-        pytest.param(
-            {
-                CONF_API_BASE_URL: "http://localhost:8765/v2",
-                CONF_OAUTH_BASE_URL: "http://[::1]:8765/oauth/",
-            },
-            {
-                CONF_API_BASE_URL: "http://localhost:8765/v2",
-                CONF_OAUTH_BASE_URL: "http://[::1]:8765/oauth",
-            },
-            [
-                ("POST", token_url("http://[::1]:8765/oauth")),
-                ("GET", URL("http://localhost:8765/v2/users/me")),
-            ],
-            id="localhost_and_ipv6_loopback",
-        ),
-        pytest.param(
-            {CONF_API_BASE_URL: "", CONF_OAUTH_BASE_URL: ""},
-            {},
-            [("POST", token_url(OAUTH)), ("GET", URL(f"{API}/users/me"))],
-            id="empty_urls_dropped",
+            "http://[::1]:8765",
+            "http://[::1]:8765/oauth",
+            "http://[::1]:8765/v2",
+            id="ipv6_loopback",
         ),
     ],
 )
-async def test_user_flow_custom_urls(
+async def test_simulator_from_the_environment(
     hass: HomeAssistant,
     zoom: ZoomMock,
     aioclient_mock: AiohttpClientMocker,
-    urls: dict[str, str],
-    stored: dict[str, str],
-    expected_requests: list[tuple[str, URL]],
+    monkeypatch: pytest.MonkeyPatch,
+    simulator: str,
+    oauth_base: str,
+    api_base: str,
 ) -> None:
-    """Allowed base URLs are stored cleaned up and the check goes to them."""
-    mock_zoom_host(
-        aioclient_mock,
-        oauth_base=stored.get(CONF_OAUTH_BASE_URL),
-        api_base=stored.get(CONF_API_BASE_URL),
-    )
-    result = await start_user_flow(hass, advanced=True)
+    """A contributor's loopback simulator replaces Zoom; nothing about it is stored."""
+    monkeypatch.setenv(SIMULATOR_ENV, simulator)
+    mock_zoom_host(aioclient_mock, oauth_base=oauth_base, api_base=api_base)
+    result = await start_user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**ENTRY_DATA, **urls}
+        result["flow_id"], ENTRY_DATA
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {**STORED, **ENTRY_DATA, **stored}
-    assert request_urls(zoom) == expected_requests
+    assert result["data"] == {**STORED, **ENTRY_DATA}
+    assert request_urls(zoom) == [
+        ("POST", token_url(oauth_base)),
+        ("GET", URL(f"{api_base}/users/me")),
+    ]
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize(
-    ("urls", "errors"),
+    "simulator",
     [
-        pytest.param(
-            {CONF_API_BASE_URL: "http://example.com"},
-            {CONF_API_BASE_URL: "invalid_url"},
-            id="plain_http_remote",
-        ),
-        pytest.param(
-            {CONF_API_BASE_URL: "http://192.168.1.10:8765/v2"},
-            {CONF_API_BASE_URL: "invalid_url"},
-            id="plain_http_lan",
-        ),
-        pytest.param(
-            {CONF_API_BASE_URL: "not a url"},
-            {CONF_API_BASE_URL: "invalid_url"},
-            id="not_a_url",
-        ),
-        pytest.param(
-            {CONF_OAUTH_BASE_URL: "ftp://example.com/oauth"},
-            {CONF_OAUTH_BASE_URL: "invalid_url"},
-            id="ftp",
-        ),
-        pytest.param(
-            {
-                CONF_API_BASE_URL: "http://example.com/v2",
-                CONF_OAUTH_BASE_URL: "https://",
-            },
-            {CONF_API_BASE_URL: "invalid_url", CONF_OAUTH_BASE_URL: "invalid_url"},
-            id="both",
-        ),
+        "http://example.com:8765",
+        "http://192.168.1.10:8765",
+        "https://zoom.example",
+        "ftp://127.0.0.1:8765",
+        "not a url",
     ],
 )
-async def test_user_flow_rejects_urls(
+async def test_simulator_outside_this_machine_is_ignored(
     hass: HomeAssistant,
     zoom: ZoomMock,
-    urls: dict[str, str],
-    errors: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    simulator: str,
 ) -> None:
-    """Disallowed base URLs are refused before any request; then fixed."""
-    result = await start_user_flow(hass, advanced=True)
+    """The variable cannot send credentials elsewhere: Zoom itself is used."""
+    monkeypatch.setenv(SIMULATOR_ENV, simulator)
+    result = await start_user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**ENTRY_DATA, **urls}
+        result["flow_id"], ENTRY_DATA
     )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == errors
-    # The secret is never sent to a disallowed address.
-    assert zoom.calls == []
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**ENTRY_DATA, CONF_API_BASE_URL: f"{API}/"}
-    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {**STORED, **ENTRY_DATA, CONF_API_BASE_URL: API}
+    assert request_urls(zoom) == [
+        ("POST", token_url(OAUTH)),
+        ("GET", URL(f"{API}/users/me")),
+    ]
+    assert f"Ignoring {SIMULATOR_ENV}" in caplog.text
 
 
 # -- reauth --------------------------------------------------------------------------
@@ -552,23 +499,24 @@ async def test_reauth(
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
-async def test_reauth_keeps_cloud_and_urls(
+async def test_reauth_keeps_cloud(
     hass: HomeAssistant, zoom: ZoomMock, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """Reauth only asks for credentials: the cloud and custom URLs are kept."""
-    data = {
-        **ENTRY_DATA,
-        CONF_CLOUD: "government",
-        CONF_API_BASE_URL: SIMULATOR_API,
-        CONF_OAUTH_BASE_URL: SIMULATOR_OAUTH,
-    }
+    """Reauth only asks for credentials: the cloud is kept."""
+    data = {**STORED, **ENTRY_DATA, CONF_CLOUD: "government"}
     entry = MockConfigEntry(
-        domain=DOMAIN, title=USER_EMAIL, unique_id=USER_ID, data=data
+        domain=DOMAIN,
+        title=USER_EMAIL,
+        unique_id=USER_ID,
+        data=data,
+        version=1,
+        minor_version=3,
     )
     entry.add_to_hass(hass)
-    mock_zoom_host(aioclient_mock, oauth_base=SIMULATOR_OAUTH, api_base=SIMULATOR_API)
+    mock_zoom_host(aioclient_mock, oauth_base=GOV_OAUTH, api_base=GOV_API)
 
     result = await entry.start_reauth_flow(hass)
+    assert schema_keys(result) == [CONF_ACCOUNT_ID, CONF_CLIENT_ID, CONF_CLIENT_SECRET]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {
@@ -581,11 +529,10 @@ async def test_reauth_keeps_cloud_and_urls(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
-    # The reload migrates this 1.1 entry, which adds the auth type.
-    assert entry.data == {**STORED, **data, CONF_CLIENT_SECRET: NEW_SECRET}
+    assert entry.data == {**data, CONF_CLIENT_SECRET: NEW_SECRET}
     assert request_urls(zoom) == [
-        ("POST", token_url(SIMULATOR_OAUTH)),
-        ("GET", URL(f"{SIMULATOR_API}/users/me")),
+        ("POST", token_url(GOV_OAUTH)),
+        ("GET", URL(f"{GOV_API}/users/me")),
     ]
 
 
@@ -759,147 +706,3 @@ async def test_reconfigure_errors(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert mock_config_entry.data == {**STORED, **user_input}
-
-
-@pytest.fixture
-def custom_url_entry(hass: HomeAssistant) -> MockConfigEntry:
-    """Return an account added with the local simulator's URLs."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=USER_EMAIL,
-        unique_id=USER_ID,
-        data={
-            **ENTRY_DATA,
-            CONF_API_BASE_URL: SIMULATOR_API,
-            CONF_OAUTH_BASE_URL: SIMULATOR_OAUTH,
-        },
-    )
-    entry.add_to_hass(hass)
-    return entry
-
-
-@pytest.mark.usefixtures("mock_setup_entry")
-async def test_reconfigure_keeps_urls_without_advanced_mode(
-    hass: HomeAssistant,
-    zoom: ZoomMock,
-    aioclient_mock: AiohttpClientMocker,
-    custom_url_entry: MockConfigEntry,
-) -> None:
-    """Without advanced mode the hidden custom URLs stay as they are."""
-    mock_zoom_host(aioclient_mock, oauth_base=SIMULATOR_OAUTH, api_base=SIMULATOR_API)
-    result = await custom_url_entry.start_reconfigure_flow(hass)
-    assert CONF_API_BASE_URL not in schema_keys(result)
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**ENTRY_DATA, CONF_CLIENT_SECRET: NEW_SECRET}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    assert custom_url_entry.data == {
-        **STORED,
-        **ENTRY_DATA,
-        CONF_CLIENT_SECRET: NEW_SECRET,
-        CONF_API_BASE_URL: SIMULATOR_API,
-        CONF_OAUTH_BASE_URL: SIMULATOR_OAUTH,
-    }
-
-
-@pytest.mark.usefixtures("mock_setup_entry")
-async def test_reconfigure_advanced_clears_urls(
-    hass: HomeAssistant, zoom: ZoomMock, custom_url_entry: MockConfigEntry
-) -> None:
-    """Clearing the custom URLs in advanced mode goes back to Zoom's own hosts."""
-    result = await custom_url_entry.start_reconfigure_flow(
-        hass, show_advanced_options=True
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert suggested_values(result) == {
-        CONF_ACCOUNT_ID: ACCOUNT_ID,
-        CONF_CLIENT_ID: CLIENT_ID,
-        CONF_CLOUD: "global",
-        CONF_API_BASE_URL: SIMULATOR_API,
-        CONF_OAUTH_BASE_URL: SIMULATOR_OAUTH,
-    }
-
-    # A cleared field is left out of the submitted form.
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], ENTRY_DATA
-    )
-    await hass.async_block_till_done()
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    assert custom_url_entry.data == {**STORED, **ENTRY_DATA}
-    assert request_urls(zoom) == [
-        ("POST", token_url(OAUTH)),
-        ("GET", URL(f"{API}/users/me")),
-    ]
-
-
-@pytest.mark.usefixtures("mock_setup_entry")
-async def test_reconfigure_advanced_changes_urls(
-    hass: HomeAssistant,
-    zoom: ZoomMock,
-    aioclient_mock: AiohttpClientMocker,
-    custom_url_entry: MockConfigEntry,
-) -> None:
-    """In advanced mode an invalid URL is refused; a valid one replaces the old."""
-    result = await custom_url_entry.start_reconfigure_flow(
-        hass, show_advanced_options=True
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            **ENTRY_DATA,
-            CONF_API_BASE_URL: "http://example.com/v2",
-            CONF_OAUTH_BASE_URL: SIMULATOR_OAUTH,
-        },
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
-    assert result["errors"] == {CONF_API_BASE_URL: "invalid_url"}
-    assert zoom.calls == []
-
-    mock_zoom_host(
-        aioclient_mock, oauth_base=SIMULATOR_OAUTH, api_base="http://localhost:8765/v2"
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            **ENTRY_DATA,
-            CONF_API_BASE_URL: "http://localhost:8765/v2/",
-            CONF_OAUTH_BASE_URL: SIMULATOR_OAUTH,
-        },
-    )
-    await hass.async_block_till_done()
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    assert custom_url_entry.data == {
-        **STORED,
-        **ENTRY_DATA,
-        CONF_API_BASE_URL: "http://localhost:8765/v2",
-        CONF_OAUTH_BASE_URL: SIMULATOR_OAUTH,
-    }
-    assert request_urls(zoom) == [
-        ("POST", token_url(SIMULATOR_OAUTH)),
-        ("GET", URL("http://localhost:8765/v2/users/me")),
-    ]
-
-
-@pytest.mark.usefixtures("mock_setup_entry")
-async def test_reconfigure_advanced_wrong_account(
-    hass: HomeAssistant, zoom: ZoomMock, mock_config_entry: MockConfigEntry
-) -> None:
-    """Advanced mode checks the Zoom user too."""
-    mock_config_entry.add_to_hass(hass)
-    zoom.user["id"] = OTHER_USER_ID
-    result = await mock_config_entry.start_reconfigure_flow(
-        hass, show_advanced_options=True
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**ENTRY_DATA, CONF_API_BASE_URL: API}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "wrong_account"
-    assert mock_config_entry.data == {**STORED, **ENTRY_DATA}

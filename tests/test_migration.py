@@ -10,11 +10,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from yarl import URL
 
-from custom_components.zoom_livestream.const import (
-    CONF_API_BASE_URL,
-    CONF_OAUTH_BASE_URL,
-    DOMAIN,
-)
+from custom_components.zoom_livestream.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
@@ -34,9 +30,10 @@ from .conftest import (
     state_of,
 )
 
-SECOND_API = "https://api.second.example/v2"
-SECOND_OAUTH = "https://second.example/oauth"
-SECOND_URL = re.compile(r"^https://(api\.)?second\.example/")
+# The second account is on Zoom for Government, so its requests go to other hosts.
+SECOND_API = "https://api.zoomgov.com/v2"
+SECOND_OAUTH = "https://zoomgov.com/oauth"
+SECOND_URL = re.compile(r"^https://(api\.)?zoomgov\.com/")
 SECOND_USER_ID = "user-second"
 SECOND_EMAIL = "second@example.com"
 SECOND_ACCOUNT_ID = "acc-456"
@@ -60,7 +57,7 @@ def basic_auth(client_id: str, client_secret: str) -> str:
 async def test_version_1_1_entry_is_migrated(
     hass: HomeAssistant, zoom: ZoomMock
 ) -> None:
-    """A 1.1 entry predates "Sign in with Zoom": it becomes a Server-to-Server 1.2."""
+    """A 1.1 entry predates "Sign in with Zoom": it becomes a Server-to-Server 1.3."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title=USER_EMAIL,
@@ -72,10 +69,38 @@ async def test_version_1_1_entry_is_migrated(
     await async_setup(hass, entry)
 
     assert entry.state is ConfigEntryState.LOADED
-    assert (entry.version, entry.minor_version) == (1, 2)
+    assert (entry.version, entry.minor_version) == (1, 3)
     assert entry.data["auth_type"] == "server_to_server"
     assert {key: entry.data[key] for key in ENTRY_DATA} == ENTRY_DATA
     assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
+
+
+async def test_version_1_2_entry_forgets_the_simulator_addresses(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Addresses saved by the old advanced mode are dropped: 1.3 uses Zoom's own."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=USER_EMAIL,
+        unique_id=USER_ID,
+        data={
+            "auth_type": "server_to_server",
+            **ENTRY_DATA,
+            "api_base_url": "http://127.0.0.1:8765/v2",
+            "oauth_base_url": "http://127.0.0.1:8765/oauth",
+        },
+        version=1,
+        minor_version=2,
+    )
+    await async_setup(hass, entry)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 3)
+    assert {key: entry.data[key] for key in entry.data if key != "webhook_id"} == {
+        "auth_type": "server_to_server",
+        **ENTRY_DATA,
+    }
+    assert {call.url.host for call in zoom.calls} == {"zoom.us", "api.zoom.us"}
 
 
 async def test_newer_minor_version_loads_unchanged(
@@ -89,12 +114,12 @@ async def test_newer_minor_version_loads_unchanged(
         unique_id=USER_ID,
         data=data,
         version=1,
-        minor_version=3,
+        minor_version=4,
     )
     await async_setup(hass, entry)
 
     assert entry.state is ConfigEntryState.LOADED
-    assert (entry.version, entry.minor_version) == (1, 3)
+    assert (entry.version, entry.minor_version) == (1, 4)
     assert {key: entry.data[key] for key in data} == data
 
 
@@ -172,9 +197,7 @@ async def test_two_accounts_side_by_side(
             "account_id": SECOND_ACCOUNT_ID,
             "client_id": SECOND_CLIENT_ID,
             "client_secret": SECOND_CLIENT_SECRET,
-            "cloud": "global",
-            CONF_API_BASE_URL: SECOND_API,
-            CONF_OAUTH_BASE_URL: SECOND_OAUTH,
+            "cloud": "government",
         },
         version=1,
         minor_version=1,
@@ -184,7 +207,7 @@ async def test_two_accounts_side_by_side(
 
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert second_entry.state is ConfigEntryState.LOADED
-    assert second_entry.minor_version == 2
+    assert second_entry.minor_version == 3
     assert second_entry.data["auth_type"] == "server_to_server"
     assert mock_config_entry.data["webhook_id"] != second_entry.data["webhook_id"]
 
@@ -207,7 +230,7 @@ async def test_two_accounts_side_by_side(
         by_host.setdefault(call.url.host, set()).add(call.headers["Authorization"])
     assert by_host == {
         "api.zoom.us": {"Bearer access-token-1"},
-        "api.second.example": {"Bearer second-token"},
+        "api.zoomgov.com": {"Bearer second-token"},
     }
 
     # Each entry has its own devices and entities.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.components import cloud, webhook
+from homeassistant.components import webhook
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -24,6 +24,9 @@ from .live_stream import LiveStreamController
 from .push import ZoomWebhookReceiver, async_setup_webhook
 from .services import async_setup_services
 from .store import DisplaySettingsStore
+
+# Entry data keys that older versions stored and 1.3 removed.
+REMOVED_DATA_KEYS = frozenset({"api_base_url", "oauth_base_url"})
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
 
@@ -97,6 +100,19 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bo
             minor_version=2,
         )
         LOGGER.debug("Migrated entry %s to version 1.2", entry.title)
+    if entry.minor_version < 3:
+        # Until 1.3 advanced mode could store other Zoom addresses (for the local
+        # simulator). Contributors now use an environment variable instead.
+        hass.config_entries.async_update_entry(
+            entry,
+            data={
+                key: value
+                for key, value in entry.data.items()
+                if key not in REMOVED_DATA_KEYS
+            },
+            minor_version=3,
+        )
+        LOGGER.debug("Migrated entry %s to version 1.3", entry.title)
     return True
 
 
@@ -109,6 +125,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> Non
     """Delete the stored display settings and the cloudhook with the entry."""
     await DisplaySettingsStore(hass, entry.entry_id).async_remove()
     if CONF_WEBHOOK_ID in entry.data and "cloud" in hass.config.components:
+        # Only imported when loaded: Cloud pulls in many requirements of its own.
+        from homeassistant.components import cloud  # noqa: PLC0415
+
         try:
             await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
         except (cloud.CloudNotAvailable, ValueError):

@@ -6,8 +6,6 @@ from collections.abc import Mapping
 import logging
 from typing import Any
 
-import voluptuous as vol
-
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
@@ -30,18 +28,17 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .connection import create_client, create_oauth_client, is_allowed_base_url
+from .compat import vol
+from .connection import create_client, create_oauth_client
 from .const import (
     AUTH_TYPE_OAUTH,
     AUTH_TYPE_SERVER_TO_SERVER,
     CONF_ACCOUNT_ID,
-    CONF_API_BASE_URL,
     CONF_AUTH_TYPE,
     CONF_CLOUD,
     CONF_EXTRA_MEETINGS,
     CONF_EXTRA_USERS,
     CONF_INCLUDE_WEBINARS,
-    CONF_OAUTH_BASE_URL,
     CONF_WEBHOOK_SECRET,
     DOMAIN,
     LOGGER,
@@ -63,7 +60,6 @@ from .zoom import (
 
 TEXT = TextSelector()
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 CLOUD = SelectSelector(
     SelectSelectorConfig(
         options=[cloud.value for cloud in Cloud],
@@ -71,7 +67,6 @@ CLOUD = SelectSelector(
         translation_key=CONF_CLOUD,
     )
 )
-URL_FIELDS = (CONF_API_BASE_URL, CONF_OAUTH_BASE_URL)
 LIST = TextSelector(TextSelectorConfig(multiple=True))
 CLOUD_SCHEMA = vol.Schema({vol.Required(CONF_CLOUD, default=Cloud.GLOBAL.value): CLOUD})
 
@@ -81,7 +76,7 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
 
     DOMAIN = DOMAIN
     VERSION = 1
-    MINOR_VERSION = 2
+    MINOR_VERSION = 3
 
     _cloud: Cloud = Cloud.GLOBAL
 
@@ -235,11 +230,6 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _clean({**entry.data, **user_input})
-            if with_cloud and self.show_advanced_options:
-                # Cleared fields go back to Zoom's own hosts.
-                for field in URL_FIELDS:
-                    if field not in user_input:
-                        data.pop(field, None)
             user, errors = await self._async_check(data)
             if user is not None:
                 await self.async_set_unique_id(user.id)
@@ -263,22 +253,12 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         }
         if with_cloud:
             fields[vol.Required(CONF_CLOUD)] = CLOUD
-            if self.show_advanced_options:
-                fields[vol.Optional(CONF_API_BASE_URL)] = URL_SELECTOR
-                fields[vol.Optional(CONF_OAUTH_BASE_URL)] = URL_SELECTOR
         return vol.Schema(fields)
 
     async def _async_check(
         self, data: dict[str, Any]
     ) -> tuple[ZoomUser | None, dict[str, str]]:
         """Return the Zoom user the credentials act for, or the form errors."""
-        errors = {
-            field: "invalid_url"
-            for field in URL_FIELDS
-            if field in data and not is_allowed_base_url(data[field])
-        }
-        if errors:
-            return None, errors
         return await self._async_fetch_user(
             create_client(async_get_clientsession(self.hass), data)
         )
@@ -299,17 +279,11 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
 
 
 def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """Strip pasted whitespace; drop empty optional URLs."""
-    data = {
+    """Strip pasted whitespace."""
+    return {
         key: value.strip() if isinstance(value, str) else value
         for key, value in user_input.items()
     }
-    for field in URL_FIELDS:
-        if not data.get(field):
-            data.pop(field, None)
-        else:
-            data[field] = data[field].rstrip("/")
-    return data
 
 
 class ZoomOptionsFlow(OptionsFlow):

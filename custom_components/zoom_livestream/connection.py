@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import ipaddress
-from typing import Any
+import os
+from typing import Any, Final
 
 import aiohttp
 from yarl import URL
@@ -21,10 +22,9 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
 from .const import (
     AUTH_TYPE_OAUTH,
     CONF_ACCOUNT_ID,
-    CONF_API_BASE_URL,
     CONF_AUTH_TYPE,
     CONF_CLOUD,
-    CONF_OAUTH_BASE_URL,
+    LOGGER,
     REQUEST_TIMEOUT,
 )
 from .oauth import OAuth2SessionAuth, ZoomOAuth2Implementation
@@ -37,21 +37,21 @@ from .zoom import (
     ZoomClient,
 )
 
+# Contributors point the integration at the local Zoom simulator with this
+# variable (./scripts/develop and the end-to-end tests set it). It is not a user
+# setting: no form shows it, and only a loopback address is accepted, so neither
+# credentials nor tokens can be sent anywhere but Zoom or this machine.
+SIMULATOR_ENV: Final = "ZOOM_LIVESTREAM_SIMULATOR_URL"
 
-def is_allowed_base_url(value: str) -> bool:
-    """Return whether a custom base URL is https, or http to this machine only.
 
-    Plain http would send the client secret and tokens in the clear, so it is
-    only accepted for a loopback host such as the local simulator.
-    """
+def is_loopback_url(value: str) -> bool:
+    """Return whether `value` is an http(s) URL of this machine."""
     try:
         url = URL(value)
     except ValueError:
         return False
-    if not url.host or url.scheme not in ("http", "https"):
+    if url.scheme not in ("http", "https") or not url.host:
         return False
-    if url.scheme == "https":
-        return True
     if url.host == "localhost":
         return True
     try:
@@ -60,28 +60,36 @@ def is_allowed_base_url(value: str) -> bool:
         return False
 
 
+def simulator_base_url() -> str | None:
+    """Return the local Zoom simulator's URL when a contributor set one."""
+    value = os.environ.get(SIMULATOR_ENV, "").strip().rstrip("/")
+    if not value:
+        return None
+    if not is_loopback_url(value):
+        LOGGER.warning(
+            "Ignoring %s: only an http(s) URL of this machine is accepted",
+            SIMULATOR_ENV,
+        )
+        return None
+    LOGGER.debug("Using the Zoom simulator at %s instead of Zoom", value)
+    return value
+
+
 def create_client(
     session: aiohttp.ClientSession, data: Mapping[str, Any]
 ) -> ZoomClient:
     """Return a client for the credentials and cloud stored in `data`."""
     cloud = Cloud(data.get(CONF_CLOUD, Cloud.GLOBAL))
-    api_base: str | None = data.get(CONF_API_BASE_URL)
+    simulator = simulator_base_url()
     auth = ServerToServerAuth(
         session,
         account_id=data[CONF_ACCOUNT_ID],
         client_id=data[CONF_CLIENT_ID],
         client_secret=data[CONF_CLIENT_SECRET],
-        oauth_base=data.get(CONF_OAUTH_BASE_URL) or OAUTH_BASE_URLS[cloud],
+        oauth_base=f"{simulator}/oauth" if simulator else OAUTH_BASE_URLS[cloud],
         request_timeout=REQUEST_TIMEOUT,
     )
-    return ZoomClient(
-        session,
-        auth,
-        api_base=api_base or API_BASE_URLS[cloud],
-        # A base URL the user chose (the simulator) wins over the token's api_url.
-        use_token_api_url=not api_base,
-        request_timeout=REQUEST_TIMEOUT,
-    )
+    return _create(session, auth, cloud, simulator)
 
 
 def create_oauth_client(
@@ -89,10 +97,21 @@ def create_oauth_client(
 ) -> ZoomClient:
     """Return a client that takes its tokens from `auth` (user OAuth)."""
     cloud = Cloud(data.get(CONF_CLOUD, Cloud.GLOBAL))
+    return _create(session, auth, cloud, simulator_base_url())
+
+
+def _create(
+    session: aiohttp.ClientSession,
+    auth: AbstractAuth,
+    cloud: Cloud,
+    simulator: str | None,
+) -> ZoomClient:
     return ZoomClient(
         session,
         auth,
-        api_base=API_BASE_URLS[cloud],
+        api_base=f"{simulator}/v2" if simulator else API_BASE_URLS[cloud],
+        # The simulator wins over the api_url a token names.
+        use_token_api_url=simulator is None,
         request_timeout=REQUEST_TIMEOUT,
     )
 
