@@ -23,6 +23,7 @@ from custom_components.zoom_livestream.application_credentials import (
 from custom_components.zoom_livestream.const import DOMAIN
 from custom_components.zoom_livestream.oauth import ZoomOAuth2Implementation
 from custom_components.zoom_livestream.zoom import Cloud
+from homeassistant import exceptions as ha_exceptions
 from homeassistant.components.application_credentials import (
     ClientCredential,
     async_import_client_credential,
@@ -120,7 +121,7 @@ def oauth_entry(cloud: str = "global") -> MockConfigEntry:
             "token": OLD_TOKEN,
         },
         version=1,
-        minor_version=2,
+        minor_version=3,
     )
 
 
@@ -341,6 +342,13 @@ async def test_oauth_flow_user_errors(
     assert hass.config_entries.async_entries(DOMAIN) == []
 
 
+# Home Assistant 2026.1 and later abort every refusal (4xx) with oauth_unauthorized,
+# when the implementation raises Home Assistant's own token errors; older releases
+# only a 401. Failures (5xx) are oauth_failed on both.
+HA_TELLS_REFUSALS_APART = hasattr(ha_exceptions, "OAuth2TokenRequestReauthError")
+REFUSED = "oauth_unauthorized" if HA_TELLS_REFUSALS_APART else "oauth_failed"
+
+
 @pytest.mark.usefixtures("current_request_with_host", "mock_setup_entry")
 @pytest.mark.parametrize(
     ("status", "failure", "reason", "logged"),
@@ -360,23 +368,30 @@ async def test_oauth_flow_user_errors(
                     "error": "invalid_grant",
                 }
             },
-            "oauth_failed",
+            REFUSED,
             "HTTP 400 Invalid authorization code",
             id="bad_code",
         ),
         pytest.param(
             HTTPStatus.BAD_REQUEST,
             {"body": {"error": "invalid_request"}},
-            "oauth_failed",
+            REFUSED,
             "HTTP 400 invalid_request",
             id="error_without_reason",
         ),
         pytest.param(
             HTTPStatus.BAD_REQUEST,
             {"body": ["not", "an", "object"]},
-            "oauth_failed",
+            REFUSED,
             "HTTP 400 ",
             id="list_body",
+        ),
+        pytest.param(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            {"body": {"reason": "Too many requests"}},
+            "oauth_failed",
+            "HTTP 429 Too many requests",
+            id="rate_limited",
         ),
         pytest.param(
             HTTPStatus.SERVICE_UNAVAILABLE,
@@ -516,7 +531,7 @@ async def test_reauth_oauth_without_cloud(
         unique_id=USER_ID,
         data=data,
         version=1,
-        minor_version=2,
+        minor_version=3,
     )
     entry.add_to_hass(hass)
     await import_credentials(hass)

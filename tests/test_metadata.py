@@ -7,9 +7,10 @@ from pathlib import Path
 import re
 from typing import Any
 
+from awesomeversion import AwesomeVersion
 import pytest
-import voluptuous as vol
 
+from custom_components.zoom_livestream.compat import vol
 from custom_components.zoom_livestream.errors import translation_for
 from custom_components.zoom_livestream.services import (
     SETTING_FIELDS,
@@ -80,10 +81,8 @@ def test_config_flow_strings_cover_its_reasons() -> None:
     """Errors and abort reasons set in the flow have text."""
     source = (INTEGRATION / "config_flow.py").read_text()
     config = STRINGS["config"]
-    errors = set(
-        re.findall(r'"(invalid_auth|cannot_connect|unknown|invalid_url)"', source)
-    )
-    assert errors == {"invalid_auth", "cannot_connect", "unknown", "invalid_url"}
+    errors = set(re.findall(r'"(invalid_auth|cannot_connect|unknown)"', source))
+    assert errors == {"invalid_auth", "cannot_connect", "unknown"}
     assert errors <= set(config["error"])
     assert set(re.findall(r'reason="(\w+)"', source)) <= set(config["abort"])
     assert {"already_configured", "reauth_successful", "reconfigure_successful"} <= set(
@@ -142,8 +141,24 @@ def test_manifest() -> None:
     assert manifest["requirements"] == []
 
 
-def test_hacs_minimum_is_the_tested_version() -> None:
-    """hacs.json names the Home Assistant release the tests run on."""
+def _pinned_home_assistant(requirements: str) -> str:
+    pins = re.findall(
+        r"^homeassistant==([\d.]+)$", (ROOT / requirements).read_text(), re.MULTILINE
+    )
+    assert len(pins) == 1, requirements
+    return str(pins[0])
+
+
+def test_hacs_minimum_is_the_tested_minimum() -> None:
+    """hacs.json names the oldest release the tests run on; this run is one of the two."""
+    minimum = _pinned_home_assistant("requirements_test.txt")
+    newest = _pinned_home_assistant("requirements_latest.txt")
     hacs = _json(ROOT / "hacs.json")
     assert hacs["name"] == "Zoom Live Stream"
-    assert hacs["homeassistant"] == HA_VERSION
+    assert hacs["homeassistant"] == minimum
+    assert AwesomeVersion(minimum) < AwesomeVersion(newest)
+    assert HA_VERSION in (minimum, newest)
+    # The README's Requirements section states the same range.
+    readme = (ROOT / "README.md").read_text()
+    assert f"Home Assistant {minimum}" in readme
+    assert f"{newest}" in readme

@@ -245,8 +245,6 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             meeting = next((meetings[i] for i in ids if i in meetings), None)
             if meeting is None:
                 LOGGER.debug("Removing device %s: no longer in Zoom", device.name)
-                registry.async_update_device(
-                    device.id, remove_config_entry_id=self.config_entry.entry_id
-                )
+                registry.async_remove_device(device.id)
             elif device.name != meeting.topic:
                 registry.async_update_device(device.id, name=meeting.topic)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -24,6 +24,8 @@ class ZoomRuntimeData:
     options: dict[str, Any]
     # Where Zoom should send events; None without an external URL or Cloud.
     webhook_url: str | None = None
+    # The meeting each live-stream switch controls, by entity ID (for actions).
+    switch_meetings: dict[str, int] = field(default_factory=dict)
 
 
 type ZoomConfigEntry = ConfigEntry[ZoomRuntimeData]

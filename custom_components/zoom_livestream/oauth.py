@@ -17,6 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import OAuth2Session
 
+from .compat import oauth_token_request_error
 from .const import LOGGER
 from .zoom import (
     OAUTH_BASE_URLS,
@@ -24,6 +25,7 @@ from .zoom import (
     Cloud,
     ZoomAuthenticationError,
     ZoomConnectionError,
+    basic_auth_header,
 )
 
 
@@ -59,32 +61,39 @@ class ZoomOAuth2Implementation(AuthImplementation):
     async def _token_request(self, data: dict[str, Any]) -> dict[str, Any]:
         """Send a token request with Basic client authentication."""
         session = async_get_clientsession(self.hass)
-        async with session.post(
-            self.token_url,
-            data=data,
-            headers={
-                "Authorization": aiohttp.BasicAuth(
-                    self.client_id, self.client_secret
-                ).encode(),
-                "Accept": "application/json",
-            },
-        ) as response:
-            if response.status >= HTTPStatus.BAD_REQUEST:
-                # Zoom's error names the problem; the body never carries a token here.
-                try:
-                    body = await response.json(content_type=None)
-                except (aiohttp.ContentTypeError, ValueError):
-                    body = {}
-                LOGGER.error(
-                    "Zoom refused the %s token request: HTTP %s %s",
-                    data.get("grant_type"),
-                    response.status,
-                    (body.get("reason") or body.get("error") or "")
-                    if isinstance(body, dict)
-                    else "",
-                )
-            response.raise_for_status()
-            return cast("dict[str, Any]", await response.json(content_type=None))
+        try:
+            async with session.post(
+                self.token_url,
+                data=data,
+                headers={
+                    "Authorization": basic_auth_header(
+                        self.client_id, self.client_secret
+                    ),
+                    "Accept": "application/json",
+                },
+            ) as response:
+                if response.status >= HTTPStatus.BAD_REQUEST:
+                    await _log_refusal(response, data.get("grant_type"))
+                response.raise_for_status()
+                return cast("dict[str, Any]", await response.json(content_type=None))
+        except aiohttp.ClientError as err:
+            raise oauth_token_request_error(err, self.domain) from err
+
+
+async def _log_refusal(response: aiohttp.ClientResponse, grant_type: Any) -> None:
+    """Log why Zoom refused a token request; its error body never holds a token."""
+    try:
+        body = await response.json(content_type=None)
+    except (aiohttp.ClientError, ValueError):
+        body = {}
+    LOGGER.error(
+        "Zoom refused the %s token request: HTTP %s %s",
+        grant_type,
+        response.status,
+        (body.get("reason") or body.get("error") or "")
+        if isinstance(body, dict)
+        else "",
+    )
 
 
 class OAuth2SessionAuth(AbstractAuth):

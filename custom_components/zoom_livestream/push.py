@@ -8,7 +8,7 @@ import time
 
 from aiohttp import web
 
-from homeassistant.components import cloud, webhook
+from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 
@@ -200,11 +200,15 @@ async def async_setup_webhook(
         allowed_methods=["POST"],
     )
     entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
-    if "cloud" in hass.config.components and cloud.async_active_subscription(hass):
-        try:
-            return await cloud.async_get_or_create_cloudhook(hass, webhook_id)
-        except cloud.CloudNotAvailable:
-            LOGGER.debug("Home Assistant Cloud is not available for the webhook")
+    if "cloud" in hass.config.components:
+        # Only imported when loaded: Cloud pulls in many requirements of its own.
+        from homeassistant.components import cloud  # noqa: PLC0415
+
+        if cloud.async_active_subscription(hass):
+            try:
+                return await cloud.async_get_or_create_cloudhook(hass, webhook_id)
+            except cloud.CloudNotAvailable:
+                LOGGER.debug("Home Assistant Cloud is not available for the webhook")
     try:
         return webhook.async_generate_url(hass, webhook_id, allow_internal=False)
     except NoURLAvailableError:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, TypeGuard
+from typing import Any
 
-import voluptuous as vol
 from yarl import URL
 
 from homeassistant.config_entries import ConfigEntryState
@@ -13,8 +12,8 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
-from homeassistant.helpers.service import async_extract_referenced_entity_ids
 
+from .compat import async_extract_referenced_entity_ids, vol
 from .const import (
     ATTR_ACTIVE_SPEAKER_NAME,
     ATTR_DISPLAY_NAME,
@@ -118,14 +117,12 @@ def parse_settings_update(data: dict[str, Any]) -> SettingsUpdate:
     )
 
 
-def _is_live_stream_switch(
-    entity: er.RegistryEntry | None,
-) -> TypeGuard[er.RegistryEntry]:
+def _is_live_stream_switch(entity: er.RegistryEntry | None) -> bool:
     return (
         entity is not None
         and entity.platform == DOMAIN
         and entity.domain == Platform.SWITCH
-        and entity.unique_id.endswith(f"_{LIVE_STREAM_KEY}")
+        and entity.translation_key == LIVE_STREAM_KEY
     )
 
 
@@ -142,7 +139,7 @@ def _resolve_targets(
     # A device or area also holds sensors; only its live-stream switches count.
     for entity_id in sorted(selected.referenced | selected.indirectly_referenced):
         entity = registry.async_get(entity_id)
-        if not _is_live_stream_switch(entity):
+        if entity is None or not _is_live_stream_switch(entity):
             continue
         entry: ZoomConfigEntry | None = (
             hass.config_entries.async_get_entry(entity.config_entry_id)
@@ -151,8 +148,13 @@ def _resolve_targets(
         )
         if entry is None or entry.state is not ConfigEntryState.LOADED:
             raise _invalid("entry_not_loaded", entity_id=entity_id)
-        meeting_id = int(entity.unique_id.removesuffix(f"_{LIVE_STREAM_KEY}"))
-        meeting = entry.runtime_data.coordinator.data.meetings.get(meeting_id)
+        # The switch itself says which meeting it controls.
+        meeting_id = entry.runtime_data.switch_meetings.get(entity_id)
+        meeting = (
+            entry.runtime_data.coordinator.data.meetings.get(meeting_id)
+            if meeting_id is not None
+            else None
+        )
         if meeting is None:
             raise _invalid("meeting_gone", entity_id=entity_id)
         targets.append((entry, meeting))

@@ -64,6 +64,9 @@ class ZoomLiveStreamSwitch(ZoomMeetingEntity, SwitchEntity, RestoreEntity):
                 self.meeting_id, self._handle_stream_change
             )
         )
+        switches = self.coordinator.config_entry.runtime_data.switch_meetings
+        switches[self.entity_id] = self.meeting_id
+        self.async_on_remove(lambda: switches.pop(self.entity_id, None))
 
     @callback
     def _handle_stream_change(self) -> None:

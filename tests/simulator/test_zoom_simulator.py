@@ -8,10 +8,11 @@ import json
 from typing import Any
 
 import aiohttp
-from aiohttp import BasicAuth, web
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 import pytest
 
+from custom_components.zoom_livestream.zoom import basic_auth_header
 from zoom_simulator import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_CLIENT_ID,
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 type Client = TestClient[web.Request, web.Application]
 
-BASIC = BasicAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+BASIC = basic_auth_header(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
 TOKEN_QUERY = {"grant_type": "account_credentials", "account_id": DEFAULT_ACCOUNT_ID}
 BIG_ID = 2**53 + 1  # not representable as a float: any float round trip breaks it
 
@@ -51,7 +52,9 @@ async def client(state: SimulatorState) -> AsyncGenerator[Client]:
 
 
 async def _get_token(client: Client) -> str:
-    resp = await client.post("/oauth/token", params=TOKEN_QUERY, auth=BASIC)
+    resp = await client.post(
+        "/oauth/token", params=TOKEN_QUERY, headers={"Authorization": BASIC}
+    )
     assert resp.status == 200
     token: str = (await resp.json())["access_token"]
     return token
@@ -74,7 +77,9 @@ async def _error(resp: aiohttp.ClientResponse) -> dict[str, Any]:
 
 async def test_token_success(client: Client) -> None:
     """Good credentials give a bearer token that opens the API."""
-    resp = await client.post("/oauth/token", params=TOKEN_QUERY, auth=BASIC)
+    resp = await client.post(
+        "/oauth/token", params=TOKEN_QUERY, headers={"Authorization": BASIC}
+    )
     assert resp.status == 200
     assert resp.content_type == "application/json"
     body = await resp.json()
@@ -93,7 +98,9 @@ async def test_token_in_form_body_and_api_url(
 ) -> None:
     """The grant may come as a form body; api_url is sent when configured."""
     state.token_api_url = "http://127.0.0.1:8765"
-    resp = await client.post("/oauth/token", data=TOKEN_QUERY, auth=BASIC)
+    resp = await client.post(
+        "/oauth/token", data=TOKEN_QUERY, headers={"Authorization": BASIC}
+    )
     assert resp.status == 200
     assert (await resp.json())["api_url"] == "http://127.0.0.1:8765"
 
@@ -101,8 +108,8 @@ async def test_token_in_form_body_and_api_url(
 @pytest.mark.parametrize(
     "auth_header",
     [
-        BasicAuth(DEFAULT_CLIENT_ID, "wrong").encode(),
-        BasicAuth("wrong", DEFAULT_CLIENT_SECRET).encode(),
+        basic_auth_header(DEFAULT_CLIENT_ID, "wrong"),
+        basic_auth_header("wrong", DEFAULT_CLIENT_SECRET),
         "Bearer something",
         None,
     ],
@@ -124,7 +131,9 @@ async def test_token_bad_account(client: Client, account_id: str | None) -> None
     params = {"grant_type": "account_credentials"}
     if account_id:
         params["account_id"] = account_id
-    resp = await client.post("/oauth/token", params=params, auth=BASIC)
+    resp = await client.post(
+        "/oauth/token", params=params, headers={"Authorization": BASIC}
+    )
     assert resp.status == 400
     assert await resp.json() == {
         "reason": "Invalid request : Invalid account_id",
@@ -137,7 +146,7 @@ async def test_token_bad_grant_type(client: Client) -> None:
     resp = await client.post(
         "/oauth/token",
         params={"grant_type": "client_credentials", "account_id": DEFAULT_ACCOUNT_ID},
-        auth=BASIC,
+        headers={"Authorization": BASIC},
     )
     assert resp.status == 400
     assert (await resp.json())["error"] == "unsupported_grant_type"
@@ -655,7 +664,9 @@ async def test_fault_500_html_and_token(
 
     # Faults also reach the token endpoint, and a method filter narrows them.
     state.fail_next(1, 503, "", path_prefix="/oauth/token", method="POST")
-    resp = await client.post("/oauth/token", params=TOKEN_QUERY, auth=BASIC)
+    resp = await client.post(
+        "/oauth/token", params=TOKEN_QUERY, headers={"Authorization": BASIC}
+    )
     assert resp.status == 503
     assert await resp.read() == b""
 
@@ -738,7 +749,7 @@ async def test_request_log(
     assert token_req.method == "POST"
     assert token_req.path == "/oauth/token"
     assert token_req.query == TOKEN_QUERY
-    assert token_req.header("authorization") == BASIC.encode()
+    assert token_req.header("authorization") == BASIC
     assert list_req.query == {"page_size": "300"}
     assert list_req.json is None
     assert list_req.header("Authorization") == auth["Authorization"]

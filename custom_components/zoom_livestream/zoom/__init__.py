@@ -1,6 +1,6 @@
 """A small asynchronous Zoom API client; it knows nothing of Home Assistant."""
 
-from .auth import AbstractAuth, ServerToServerAuth, StaticTokenAuth
+from .auth import AbstractAuth, ServerToServerAuth, StaticTokenAuth, basic_auth_header
 from .client import ZoomClient
 from .exceptions import (
     ZoomApiError,
@@ -73,5 +73,6 @@ __all__ = [
     "ZoomPermissionError",
     "ZoomRateLimitError",
     "ZoomUser",
+    "basic_auth_header",
     "parse_meeting_id",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 import asyncio
+import base64
 from collections.abc import Callable
 from http import HTTPStatus
 import logging
@@ -21,6 +22,13 @@ _LOGGER = logging.getLogger(__name__)
 
 # Renew this long before Zoom's expiry, so a token never expires mid-request.
 TOKEN_EXPIRY_MARGIN = 60.0
+
+
+def basic_auth_header(client_id: str, client_secret: str) -> str:
+    """Return the `Authorization` value for HTTP Basic client authentication."""
+    # aiohttp's BasicAuth is deprecated from aiohttp 3.14; this is all it did here.
+    credentials = f"{client_id}:{client_secret}".encode()
+    return "Basic " + base64.b64encode(credentials).decode("ascii")
 
 
 class AbstractAuth(ABC):
@@ -76,7 +84,7 @@ class ServerToServerAuth(AbstractAuth):
         """Keep the credentials; nothing is requested until a token is needed."""
         self._session = session
         self._account_id = account_id
-        self._basic_auth = aiohttp.BasicAuth(client_id, client_secret).encode()
+        self._basic_auth = basic_auth_header(client_id, client_secret)
         self._token_url = f"{oauth_base.rstrip('/')}/token"
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         # Looked up at each call (not bound at import) so tests can move time.

@@ -1,0 +1,97 @@
+"""What differs between the Home Assistant versions this integration supports.
+
+The minimum is 2025.4; the newest tested is named in the README. Each helper
+here uses the current API when Home Assistant has it and the older one
+otherwise, so the rest of the integration has no version checks. Only one
+branch of each runs on a given version, so each is covered by the test run
+on the version that has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, Protocol
+
+__all__ = [
+    "ReferencedEntities",
+    "async_extract_referenced_entity_ids",
+    "oauth_token_request_error",
+    "vol",
+]
+
+import aiohttp
+
+from homeassistant import exceptions as ha_exceptions
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import service as ha_service
+
+# mypy checks this file against one release at a time: each ignore below is
+# needed on one of the two and unused on the other, hence "unused-ignore".
+
+# Home Assistant validates with probatio from 2026.10 (an API-compatible successor of
+# voluptuous) and no longer requires voluptuous itself; older releases use voluptuous.
+try:
+    import probatio as vol  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - Home Assistant before 2026.10
+    import voluptuous as vol  # type: ignore[no-redef,unused-ignore]
+
+try:  # 2025.8 and later; the old helper in `service` is gone from 2026.8.
+    from homeassistant.helpers import (  # type: ignore[attr-defined,unused-ignore]
+        target as ha_target,
+    )
+except ImportError:  # pragma: no cover - Home Assistant before 2025.8
+    ha_target = None  # type: ignore[assignment,unused-ignore]
+
+
+class ReferencedEntities(Protocol):
+    """The entity IDs an action's target names, directly or through devices/areas."""
+
+    referenced: set[str]
+    indirectly_referenced: set[str]
+
+
+def async_extract_referenced_entity_ids(
+    hass: HomeAssistant, call: ServiceCall
+) -> ReferencedEntities:
+    """Return the entities an action targets (entities, devices, areas, labels)."""
+    if ha_target is not None:
+        selected: ReferencedEntities = ha_target.async_extract_referenced_entity_ids(
+            hass, ha_target.TargetSelection(call.data)
+        )
+        return selected
+    extract: Callable[[HomeAssistant, ServiceCall], ReferencedEntities] = getattr(  # type: ignore[unreachable,unused-ignore]
+        ha_service, "async_extract_referenced_entity_ids"
+    )  # pragma: no cover - Home Assistant before 2025.8
+    return extract(hass, call)  # pragma: no cover - Home Assistant before 2025.8
+
+
+def oauth_token_request_error(err: aiohttp.ClientError, domain: str) -> Exception:
+    """Return the error a refused or failed OAuth token request should raise.
+
+    From 2026.1 Home Assistant tells a refused sign-in (`oauth_unauthorized`)
+    from a failure (`oauth_failed`) only by its own token error types; older
+    versions look at the aiohttp error's status (401 means refused).
+    """
+    reauth: Callable[..., Exception] | None = getattr(
+        ha_exceptions, "OAuth2TokenRequestReauthError", None
+    )
+    if reauth is None:  # pragma: no cover - Home Assistant before 2026.1
+        return err
+    if not isinstance(err, aiohttp.ClientResponseError):
+        connection: Callable[..., Exception] = getattr(
+            ha_exceptions, "OAuth2TokenRequestConnectionError"
+        )
+        return connection(domain=domain)
+    kind: Callable[..., Exception] = reauth
+    if err.status == HTTPStatus.TOO_MANY_REQUESTS or err.status >= 500:
+        # Zoom is busy or down: worth trying again, not a refusal.
+        kind = getattr(ha_exceptions, "OAuth2TokenRequestTransientError")
+    details: dict[str, Any] = {
+        "request_info": err.request_info,
+        "history": err.history,
+        "status": err.status,
+        "message": err.message,
+        "headers": err.headers,
+    }
+    return kind(domain=domain, **details)
