@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import homeassistant
 from homeassistant.util.yaml import load_yaml_dict
 
 ROOT = Path(__file__).parent.parent
@@ -19,8 +20,9 @@ RULES = {
     "bronze": [
         "action-setup", "appropriate-polling", "brands", "common-modules",
         "config-flow-test-coverage", "config-flow", "dependency-transparency",
-        "docs-actions", "docs-high-level-description", "docs-installation-instructions",
-        "docs-removal-instructions", "entity-event-setup", "entity-unique-id",
+        "docs-actions", "docs-conditions", "docs-high-level-description",
+        "docs-installation-instructions", "docs-removal-instructions", "docs-triggers",
+        "entity-event-setup", "entity-unique-id",
         "has-entity-name", "runtime-data", "test-before-configure", "test-before-setup",
         "unique-config-entry",
     ],
@@ -81,10 +83,33 @@ def test_every_rule_is_listed_and_decided(rules: dict[str, Any]) -> None:
             assert comment, f"{rule} is exempt without a reason"
 
 
-def test_exemptions_are_only_discovery(rules: dict[str, Any]) -> None:
-    """A cloud service may skip discovery, nothing else."""
+def test_rules_match_the_installed_home_assistant() -> None:
+    """No rule the running Home Assistant knows is missing from our list.
+
+    hassfest makes every core integration's quality_scale.yaml list every rule,
+    so together they name the rules of the installed release: a rule added
+    upstream fails here on the newest version CI tests.
+    """
+    core_rules: set[str] = set()
+    for path in (Path(homeassistant.__file__).parent / "components").glob(
+        "*/quality_scale.yaml"
+    ):
+        core_rules.update(load_yaml_dict(path)["rules"])
+    assert core_rules, "no core quality_scale.yaml found"
+    assert core_rules <= set(ALL_RULES), sorted(core_rules - set(ALL_RULES))
+
+
+def test_exemptions_are_only_what_does_not_apply(rules: dict[str, Any]) -> None:
+    """A cloud service skips discovery; without triggers or conditions, their docs."""
     exempt = {rule for rule, value in rules.items() if _status(value)[0] == "exempt"}
-    assert exempt == {"discovery", "discovery-update-info"}
+    assert exempt == {
+        "discovery",
+        "discovery-update-info",
+        "docs-conditions",
+        "docs-triggers",
+    }
+    for path in ("trigger.py", "condition.py", "device_trigger.py"):
+        assert not (INTEGRATION / path).exists(), f"{path} exists: document it"
 
 
 def test_docs_rules_have_their_readme_sections() -> None:
