@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from http import HTTPStatus
 import json
+from pathlib import Path
 import re
 from typing import Any
 from unittest.mock import patch
@@ -23,6 +24,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMockResponse,
 )
 from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 from yarl import URL
 
 from custom_components.zoom_livestream.const import (
@@ -31,8 +33,13 @@ from custom_components.zoom_livestream.const import (
     DOMAIN,
     SCAN_INTERVAL,
 )
-from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
+from homeassistant.const import (
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    __version__ as HA_VERSION,
+)
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 
 API = "https://api.zoom.us/v2"
 OAUTH = "https://zoom.us/oauth"
@@ -299,10 +306,25 @@ def _decode(data: Any) -> Any:
     return data
 
 
+class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):  # type: ignore[misc]
+    """Home Assistant's serializer, with one snapshot folder per tested release.
+
+    What Home Assistant itself puts in a state or registry entry changes between
+    releases (2026.x added `object_id_base` and `suggested_object_id`), so each
+    tested release keeps its own full snapshots: nothing is left out of either.
+    """
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """Return `tests/snapshots/<major.minor of the running Home Assistant>`."""
+        release = ".".join(HA_VERSION.split(".")[:2])
+        return str(Path(test_location.filepath).parent / "snapshots" / release)
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Snapshots with Home Assistant's serializer (stable ids and times)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    return snapshot.use_extension(VersionedSnapshotExtension)
 
 
 async def async_poll(
@@ -317,7 +339,7 @@ async def async_poll(
 
 
 def make_entry(options: dict[str, Any] | None = None, **data: Any) -> MockConfigEntry:
-    """Return a current (1.2) Server-to-Server entry, with extra data or options."""
+    """Return a current (1.3) Server-to-Server entry, with extra data or options."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=USER_EMAIL,
@@ -325,7 +347,25 @@ def make_entry(options: dict[str, Any] | None = None, **data: Any) -> MockConfig
         data={"auth_type": "server_to_server", **ENTRY_DATA, **data},
         options=options or {},
         version=1,
-        minor_version=2,
+        minor_version=3,
+    )
+
+
+def find_device(hass: HomeAssistant, identifier: str) -> dr.DeviceEntry | None:
+    """Return the integration's device with this identifier, if it exists.
+
+    Not `async_get_device` nor `registry.devices` as a mapping: from 2026.10
+    identifiers are unique per config entry only, and both are deprecated.
+    """
+    registry = dr.async_get(hass)
+    return next(
+        (
+            device
+            for entry in hass.config_entries.async_entries(DOMAIN)
+            for device in dr.async_entries_for_config_entry(registry, entry.entry_id)
+            if (DOMAIN, identifier) in device.identifiers
+        ),
+        None,
     )
 
 

@@ -14,7 +14,7 @@ from custom_components.zoom_livestream.const import DOMAIN, LIST_REFRESH_INTERVA
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 
 from .conftest import (
     MEETING_ID,
@@ -22,6 +22,7 @@ from .conftest import (
     SetupIntegration,
     ZoomMock,
     async_poll,
+    find_device,
     meeting_json,
     state_of,
 )
@@ -102,12 +103,7 @@ async def test_deleted_meetings_devices_are_removed(
     """A meeting deleted in Zoom loses its device and entities."""
     del zoom.meetings[OTHER_MEETING_ID]
     await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
-    assert (
-        dr.async_get(hass).async_get_device(
-            identifiers={(DOMAIN, str(OTHER_MEETING_ID))}
-        )
-        is None
-    )
+    assert find_device(hass, str(OTHER_MEETING_ID)) is None
     assert entity_registry.async_get("switch.product_launch_live_stream") is None
     assert hass.states.get("switch.product_launch_live_stream") is None
 
@@ -233,9 +229,7 @@ async def test_renamed_meeting_renames_its_device(
     """A topic changed in Zoom becomes the device name at the next full refresh."""
     zoom.meetings[MEETING_ID]["topic"] = "Weekly team sync (new time)"
     await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
-    device = dr.async_get(hass).async_get_device(
-        identifiers={(DOMAIN, str(MEETING_ID))}
-    )
+    device = find_device(hass, str(MEETING_ID))
     assert device is not None
     assert device.name == "Weekly team sync (new time)"
     # The entity id a user's automations use does not change.

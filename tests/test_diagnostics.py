@@ -14,7 +14,6 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.zoom_livestream.const import DOMAIN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
 
 from .conftest import (
     ACCOUNT_ID,
@@ -24,6 +23,7 @@ from .conftest import (
     USER_EMAIL,
     USER_ID,
     ZoomMock,
+    find_device,
     make_entry,
 )
 
@@ -94,9 +94,8 @@ async def test_device_diagnostics(
 ) -> None:
     """A meeting's device shows that meeting; the account's device the poller."""
     entry = await _setup(hass)
-    registry = dr.async_get(hass)
-    meeting = registry.async_get_device(identifiers={(DOMAIN, str(MEETING_ID))})
-    account = registry.async_get_device(identifiers={(DOMAIN, f"account_{USER_ID}")})
+    meeting = find_device(hass, str(MEETING_ID))
+    account = find_device(hass, f"account_{USER_ID}")
     assert meeting is not None
     assert account is not None
     meeting_diagnostics = await get_diagnostics_for_device(

@@ -16,7 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
-from .conftest import MEETING_ID, USER_EMAIL, ZoomMock
+from .conftest import MEETING_ID, USER_EMAIL, ZoomMock, find_device
 
 
 async def test_setup_and_unload(
@@ -149,7 +149,7 @@ async def test_device_removal_only_for_meetings_zoom_no_longer_lists(
 ) -> None:
     """A listed meeting's device cannot be deleted by hand; a gone one can."""
     registry = dr.async_get(hass)
-    device = registry.async_get_device(identifiers={(DOMAIN, str(MEETING_ID))})
+    device = find_device(hass, str(MEETING_ID))
     assert device is not None
     assert not await async_remove_config_entry_device(hass, init_integration, device)
     orphan = registry.async_get_or_create(

@@ -97,7 +97,7 @@ def oauth_entry(
             },
         },
         version=1,
-        minor_version=2,
+        minor_version=3,
     )
 
 

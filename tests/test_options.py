@@ -16,7 +16,6 @@ from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr
 
 from .conftest import (
     ACCOUNT_ID,
@@ -27,6 +26,7 @@ from .conftest import (
     SetupIntegration,
     ZoomMock,
     async_poll,
+    find_device,
     make_entry,
     meeting_json,
     state_of,
@@ -69,7 +69,7 @@ def oauth_entry() -> MockConfigEntry:
             "token": {"access_token": "a", "refresh_token": "r", "expires_at": 0},
         },
         version=1,
-        minor_version=2,
+        minor_version=3,
     )
 
 
@@ -222,10 +222,7 @@ async def test_saving_cleans_the_options_and_reloads(
         ("GET", f"/meetings/{EXTRA_ID}", None),
     ]
     assert hass.states.get(WEBINAR_SWITCH) is None
-    assert (
-        dr.async_get(hass).async_get_device(identifiers={(DOMAIN, str(WEBINAR_ID))})
-        is None
-    )
+    assert find_device(hass, str(WEBINAR_ID)) is None
     assert state_of(hass, "switch.partner_town_hall_live_stream") == STATE_OFF
 
     zoom.clear_calls()

@@ -13,9 +13,15 @@ from custom_components.zoom_livestream.const import DOMAIN, SERVICE_UPDATE_SETTI
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 
-from .conftest import CLIENT_SECRET, MEETING_ID, OTHER_MEETING_ID, WEBINAR_ID, ZoomMock
+from .conftest import (
+    CLIENT_SECRET,
+    MEETING_ID,
+    OTHER_MEETING_ID,
+    WEBINAR_ID,
+    ZoomMock,
+    find_device,
+)
 
 SWITCH = "switch.weekly_team_sync_live_stream"
 OTHER_SWITCH = "switch.product_launch_live_stream"
@@ -307,9 +313,7 @@ async def test_device_target_uses_its_switch_only(
     hass: HomeAssistant, zoom: ZoomMock
 ) -> None:
     """A meeting's device holds a sensor too; targeting the device changes the switch."""
-    device = dr.async_get(hass).async_get_device(
-        identifiers={(DOMAIN, str(MEETING_ID))}
-    )
+    device = find_device(hass, str(MEETING_ID))
     assert device is not None
     await hass.services.async_call(
         DOMAIN,
