@@ -14,6 +14,8 @@ from aiohttp import web
 from .app import create_app
 from .state import (
     DEFAULT_ACCOUNT_ID,
+    DEFAULT_CHUNK_PAUSE,
+    DEFAULT_CHUNK_SIZE,
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_HOST,
@@ -21,7 +23,10 @@ from .state import (
     DEFAULT_TOKEN_EXPIRES_IN,
     SimulatorState,
     seed_demo,
+    seed_users,
 )
+
+MAX_USERS = 20
 
 
 def is_loopback(host: str) -> bool:
@@ -54,7 +59,35 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--start-first",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="have the first meeting already in progress (default: yes)",
+        help="have each user's first meeting already in progress (default: yes)",
+    )
+    parser.add_argument(
+        "--users",
+        type=int,
+        default=2,
+        metavar="N",
+        help=(
+            "users, each in its own account with its own credentials and two demo "
+            "meetings besides the first user's (default: 2)"
+        ),
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=DEFAULT_CHUNK_SIZE,
+        metavar="BYTES",
+        help=(
+            "send JSON bodies larger than this chunked, in pieces of this size, as "
+            "they arrive over a real network (0: send every body whole; "
+            f"default: {DEFAULT_CHUNK_SIZE})"
+        ),
+    )
+    parser.add_argument(
+        "--chunk-pause-ms",
+        type=float,
+        default=DEFAULT_CHUNK_PAUSE * 1000,
+        metavar="MS",
+        help=f"pause after each piece (default: {DEFAULT_CHUNK_PAUSE * 1000:g})",
     )
     parser.add_argument(
         "--allow-remote",
@@ -82,6 +115,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.meetings < 0 or args.webinars < 0:
         parser.error("--meetings and --webinars cannot be negative")
+    if not 1 <= args.users <= MAX_USERS:
+        parser.error(f"--users must be between 1 and {MAX_USERS}")
+    if args.chunk_size < 0 or not 0 <= args.chunk_pause_ms <= 1000:
+        parser.error(
+            "--chunk-size cannot be negative and --chunk-pause-ms must be 0 to 1000"
+        )
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
     # The control routes let anyone reshape the account, so stay local by default.
@@ -102,6 +141,8 @@ def build_state(args: argparse.Namespace) -> SimulatorState:
         token_expires_in=args.token_expires_in,
         webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
+        chunk_size=args.chunk_size,
+        chunk_pause=args.chunk_pause_ms / 1000,
     )
     seed_demo(
         state,
@@ -109,6 +150,7 @@ def build_state(args: argparse.Namespace) -> SimulatorState:
         webinars=args.webinars,
         start_first=args.start_first,
     )
+    seed_users(state, args.users, start_first=args.start_first)
     return state
 
 
@@ -121,16 +163,28 @@ def banner(state: SimulatorState, host: str, port: int) -> str:
         f"  API base:      {base}/v2",
         f"  OAuth base:    {base}/oauth",
         f"  Control:       {base}/_simulator/state",
-        f"  Account ID:    {state.account_id}",
-        f"  Client ID:     {state.client_id}",
-        f"  Client secret: {state.client_secret}",
-        "  Meetings and webinars:",
     ]
-    lines.extend(
-        f"    {meeting.id}  {meeting.kind:<7}  "
-        f"{'started' if meeting.started else 'waiting'}  {meeting.topic}"
-        for meeting in state.meetings.values()
-    )
+    for account in state.accounts():
+        lines.extend(
+            [
+                f"  User {account.user.email} ({account.user.id}):",
+                f"    Account ID:    {account.account_id}",
+                f"    Client ID:     {account.client_id}",
+                f"    Client secret: {account.client_secret}",
+                "    Meetings and webinars:",
+            ]
+        )
+        lines.extend(
+            f"      {meeting.id}  {meeting.kind:<7}  "
+            f"{'started' if meeting.started else 'waiting'}  {meeting.topic}"
+            for meeting in state.meetings.values()
+            if meeting.host_id == account.user.id
+        )
+    if state.chunk_size:
+        lines.append(
+            f"  JSON bodies over {state.chunk_size} bytes are sent chunked, "
+            f"{state.chunk_pause * 1000:g} ms between pieces."
+        )
     lines.extend(
         [
             "  Start a meeting:",

@@ -22,6 +22,7 @@ from .state import (
     JsonObject,
     MeetingKind,
     RecordedRequest,
+    SimulatedAccount,
     SimulatedMeeting,
     SimulatorState,
 )
@@ -98,7 +99,13 @@ class ControlError(Exception):
 
 def create_app(state: SimulatorState) -> web.Application:
     """Build the simulator application around ``state``."""
-    app = web.Application(middlewares=[_deliver_events_middleware, _zoom_middleware])
+    app = web.Application(
+        middlewares=[
+            _chunked_json_middleware,
+            _deliver_events_middleware,
+            _zoom_middleware,
+        ]
+    )
     app[STATE_KEY] = state
     app.cleanup_ctx.append(_event_session)
     app.router.add_post("/oauth/token", _token)
@@ -124,6 +131,44 @@ EVENT_SESSION_KEY = web.AppKey("event_session", aiohttp.ClientSession)
 
 
 @web.middleware
+async def _chunked_json_middleware(
+    request: web.Request, handler: Handler
+) -> web.StreamResponse:
+    """Send a large JSON body the way a real server over a real network does.
+
+    Zoom sends large bodies with chunked transfer encoding, and over the Internet
+    they arrive in pieces; a client that reads only what has arrived so far sees
+    a cut-off body. So a JSON body larger than ``state.chunk_size`` goes out in
+    pieces of that size, with ``state.chunk_pause`` seconds after each.
+    """
+    response = await handler(request)
+    state = request.app[STATE_KEY]
+    size = state.chunk_size
+    if (
+        size <= 0
+        or type(response) is not web.Response
+        or response.content_type != "application/json"
+    ):
+        return response
+    body = response.body
+    if not isinstance(body, bytes) or len(body) <= size:
+        return response
+    headers = response.headers.copy()
+    headers.popall(hdrs.CONTENT_LENGTH, None)
+    chunked = web.StreamResponse(
+        status=response.status, reason=response.reason, headers=headers
+    )
+    chunked.enable_chunked_encoding()
+    await chunked.prepare(request)
+    for start in range(0, len(body), size):
+        await chunked.write(body[start : start + size])
+        if state.chunk_pause > 0:
+            await asyncio.sleep(state.chunk_pause)
+    await chunked.write_eof()
+    return chunked
+
+
+@web.middleware
 async def _deliver_events_middleware(
     request: web.Request,
     handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
@@ -131,14 +176,16 @@ async def _deliver_events_middleware(
     """Push the events a request caused, signed, once it has been answered."""
     response = await handler(request)
     state = request.app[STATE_KEY]
-    if state.pending_events and state.webhook_url and state.webhook_secret:
-        events, state.pending_events = state.pending_events, []
-        session = request.app[EVENT_SESSION_KEY]
-        for event in events:
-            body, headers = signed_delivery(state.webhook_secret, event)
+    events, state.pending_events = state.pending_events, []
+    session = request.app[EVENT_SESSION_KEY]
+    for event in events:
+        # Each account's app pushes to its own endpoint with its own secret.
+        if (target := state.webhook_of(event)) is not None:
+            url, secret = target
+            body, headers = signed_delivery(secret, event)
             try:
                 async with session.post(
-                    state.webhook_url,
+                    url,
                     data=body,
                     headers=headers,
                     timeout=aiohttp.ClientTimeout(total=3),
@@ -150,8 +197,6 @@ async def _deliver_events_middleware(
                 LOGGER.warning(
                     "Could not deliver %s: %s", event["event"], type(err).__name__
                 )
-    else:
-        state.pending_events.clear()
     return response
 
 
@@ -230,10 +275,13 @@ def _fault_response(rule: FaultRule) -> web.Response:
     return response
 
 
-def _authenticate(state: SimulatorState, request: web.Request) -> None:
+def _authenticate(state: SimulatorState, request: web.Request) -> SimulatedAccount:
+    """Return the account the request's bearer token was issued to."""
     scheme, _, token = request.headers.get(hdrs.AUTHORIZATION, "").partition(" ")
-    if scheme.lower() != "bearer" or not state.is_token_valid(token.strip()):
+    account = state.account_of_token(token.strip())
+    if scheme.lower() != "bearer" or account is None:
         raise ZoomApiError(401, 124, MSG_INVALID_TOKEN)
+    return account
 
 
 def _rate_limited(category: str) -> Callable[[Handler], Handler]:
@@ -280,7 +328,8 @@ async def _token(request: web.Request) -> web.StreamResponse:
             {key: value for key, value in form.items() if isinstance(value, str)}
         )
 
-    if not _client_authenticated(state, request.headers.get(hdrs.AUTHORIZATION, "")):
+    account = _client_account(state, request.headers.get(hdrs.AUTHORIZATION, ""))
+    if account is None:
         return web.json_response(
             {"reason": "Invalid client_id or client_secret", "error": "invalid_client"},
             status=401,
@@ -290,7 +339,7 @@ async def _token(request: web.Request) -> web.StreamResponse:
             {"reason": "Unsupported grant type", "error": "unsupported_grant_type"},
             status=400,
         )
-    if params.get("account_id") != state.account_id:
+    if params.get("account_id") != account.account_id:
         return web.json_response(
             {
                 "reason": "Invalid request : Invalid account_id",
@@ -299,7 +348,7 @@ async def _token(request: web.Request) -> web.StreamResponse:
             status=400,
         )
     body: JsonObject = {
-        "access_token": state.issue_token(),
+        "access_token": state.issue_token(account.account_id),
         "token_type": "bearer",
         "expires_in": state.token_expires_in,
         "scope": TOKEN_SCOPE,
@@ -309,26 +358,38 @@ async def _token(request: web.Request) -> web.StreamResponse:
     return web.json_response(body)
 
 
-def _client_authenticated(state: SimulatorState, header: str) -> bool:
-    credentials = f"{state.client_id}:{state.client_secret}".encode()
-    expected = "Basic " + base64.b64encode(credentials).decode("ascii")
-    # Constant-time like a real server, so a client test never depends on timing.
-    return hmac.compare_digest(header.encode(), expected.encode())
+def _client_account(state: SimulatorState, header: str) -> SimulatedAccount | None:
+    """Return the account whose app's client ID and secret the header carries."""
+    found: SimulatedAccount | None = None
+    for account in state.accounts():
+        credentials = f"{account.client_id}:{account.client_secret}".encode()
+        expected = "Basic " + base64.b64encode(credentials).decode("ascii")
+        # Constant-time like a real server, so a client test never depends on
+        # timing; every account is compared, whichever matches.
+        if hmac.compare_digest(header.encode(), expected.encode()) and found is None:
+            found = account
+    return found
 
 
 # -- users and lists --------------------------------------------------------------
 
 
-def _user_or_404(state: SimulatorState, user_id: str) -> None:
-    if not state.user.matches(user_id):
+def _account(request: web.Request) -> SimulatedAccount:
+    """Return the account of the request's (already checked) access token."""
+    return _authenticate(request.app[STATE_KEY], request)
+
+
+def _user_or_404(account: SimulatedAccount, user_id: str) -> None:
+    # An app sees the users of its own account only, like a real one.
+    if not account.user.matches(user_id):
         raise ZoomApiError(404, 1001, f"User does not exist: {user_id}")
 
 
 @_rate_limited(LIGHT)
 async def _get_user(request: web.Request) -> web.StreamResponse:
-    state = request.app[STATE_KEY]
-    _user_or_404(state, request.match_info["user_id"])
-    return web.json_response(state.user.as_json())
+    account = _account(request)
+    _user_or_404(account, request.match_info["user_id"])
+    return web.json_response(account.user.as_json())
 
 
 @_rate_limited(MEDIUM)
@@ -345,19 +406,20 @@ def _list(
     request: web.Request, kind: MeetingKind, key: str, list_types: frozenset[str]
 ) -> web.Response:
     state = request.app[STATE_KEY]
-    _user_or_404(state, request.match_info["user_id"])
+    account = _account(request)
+    _user_or_404(account, request.match_info["user_id"])
     list_type = request.query.get("type", "scheduled")
     if list_type not in list_types:
         raise ZoomApiError(400, 300, f"Invalid field: type {list_type}")
     page_size = _page_size(request.query.get("page_size"))
 
-    items = state.listing(kind)
+    items = state.listing(kind, host_id=account.user.id)
     # "scheduled" and "upcoming" coincide here: the simulator has no past meetings.
     if list_type == "live":
         items = [meeting for meeting in items if meeting.started]
 
     # The token only remembers which listing it belongs to and where it stopped.
-    listing = f"{kind}:{list_type}"
+    listing = f"{account.user.id}:{kind}:{list_type}"
     offset = 0
     if page_token := request.query.get("next_page_token"):
         cursor = state.page_cursors.get(page_token)
@@ -404,7 +466,12 @@ def _meeting_from_path(request: web.Request) -> SimulatedMeeting:
         raise ZoomApiError(400, 300, f"Invalid {kind} id.")
     meeting_id = int(raw_id)
     meeting = state.meetings.get(meeting_id)
-    if meeting is None or meeting.kind != kind:
+    # Another account's meeting is as unknown as a meeting that does not exist.
+    if (
+        meeting is None
+        or meeting.kind != kind
+        or meeting.host_id != _account(request).user.id
+    ):
         raise ZoomApiError(
             404, 3001, f"{kind.capitalize()} does not exist: {meeting_id}."
         )
@@ -424,8 +491,7 @@ async def _json_object(request: web.Request) -> JsonObject:
 @_rate_limited(LIGHT)
 async def _get_meeting(request: web.Request) -> web.StreamResponse:
     meeting = _meeting_from_path(request)
-    state = request.app[STATE_KEY]
-    return web.json_response(meeting.details(state.user.email))
+    return web.json_response(meeting.details(_account(request).user.email))
 
 
 @_rate_limited(LIGHT)
@@ -570,6 +636,7 @@ def _add_control_routes(app: web.Application) -> None:
     router.add_delete("/_simulator/tokens", _control_revoke_tokens)
     router.add_post("/_simulator/tokens/expire", _control_expire_tokens)
     router.add_post("/_simulator/webhook", _control_webhook)
+    router.add_get("/_simulator/users", _control_users)
 
 
 async def _control_body(request: web.Request) -> JsonObject:
@@ -616,6 +683,9 @@ async def _control_add_meetings(request: web.Request) -> web.StreamResponse:
         raise ControlError(400, "count must be between 1 and 100000.")
     default_topic = "Simulated meeting" if kind == "meeting" else "Simulated webinar"
     topic = _typed(body, "topic", str, default_topic)
+    host_id = _typed(body, "user_id", str, state.user.id)
+    if state.account_of_user(host_id) is None:
+        raise ControlError(404, f"No user {host_id}.")
     meeting_type = body.get("type")
     if meeting_type is not None and (
         not isinstance(meeting_type, int) or isinstance(meeting_type, bool)
@@ -632,6 +702,7 @@ async def _control_add_meetings(request: web.Request) -> web.StreamResponse:
         "stream_key": _typed(body, "stream_key", str, ""),
         "page_url": _typed(body, "page_url", str, ""),
         "resolution": resolution,
+        "host_id": host_id,
     }
     topics = [topic] if count == 1 else [f"{topic} {n}" for n in range(1, count + 1)]
     created = [state.add_meeting(name, **options) for name in topics]
@@ -734,11 +805,24 @@ async def _control_expire_tokens(request: web.Request) -> web.StreamResponse:
 
 
 async def _control_webhook(request: web.Request) -> web.StreamResponse:
-    """Set (or, with empty values, clear) where signed events are pushed."""
+    """Set (or, with empty values, clear) where an account's signed events go."""
     body = await _control_body(request)
     state = request.app[STATE_KEY]
     url = _typed(body, "url", str, "")
     secret = _typed(body, "secret", str, "")
-    state.webhook_url = url or None
-    state.webhook_secret = secret or None
-    return web.json_response({"url": state.webhook_url, "secret_set": bool(secret)})
+    account_id = _typed(body, "account_id", str, state.account_id)
+    try:
+        state.set_webhook(url or None, secret or None, account_id)
+    except KeyError:
+        raise ControlError(404, f"No account {account_id}.") from None
+    return web.json_response(
+        {"account_id": account_id, "url": url or None, "secret_set": bool(secret)}
+    )
+
+
+async def _control_users(request: web.Request) -> web.StreamResponse:
+    """List every account: its credentials, its user and where it pushes."""
+    state = request.app[STATE_KEY]
+    return web.json_response(
+        {"users": [account.as_json() for account in state.accounts()]}
+    )

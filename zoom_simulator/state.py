@@ -30,6 +30,20 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEFAULT_TOKEN_EXPIRES_IN = 3599
 
+# The second user the command line seeds (``--users 2``, the default): its own
+# account, Server-to-Server app and meetings, for trying several entries by hand.
+SECOND_ACCOUNT_ID = "sim-account-2"
+SECOND_CLIENT_ID = "sim-client-id-2"
+SECOND_CLIENT_SECRET = "sim-client-secret-2"
+SECOND_USER_ID = "sim-user-2"
+SECOND_USER_EMAIL = "second@example.com"
+
+# Real servers send large JSON bodies with chunked transfer encoding, and over a
+# real network they arrive in pieces: bodies larger than this many bytes are sent
+# in pieces of this size with a pause after each (0 sends every body whole).
+DEFAULT_CHUNK_SIZE = 4096
+DEFAULT_CHUNK_PAUSE = 0.002
+
 TOKEN_SCOPE = (
     "meeting:read:admin meeting:write:admin user:read:admin "
     "webinar:read:admin webinar:write:admin"
@@ -76,7 +90,7 @@ def default_live_stream() -> dict[str, str]:
 
 @dataclass(slots=True)
 class SimulatedUser:
-    """The single user of the simulated account."""
+    """A user of a simulated account: the host of its meetings."""
 
     id: str = DEFAULT_USER_ID
     email: str = DEFAULT_USER_EMAIL
@@ -103,6 +117,33 @@ class SimulatedUser:
     def matches(self, user_id: str) -> bool:
         """Tell whether a ``{userId}`` path segment designates this user."""
         return user_id in ("me", self.id) or user_id.lower() == self.email.lower()
+
+
+@dataclass(slots=True)
+class SimulatedAccount:
+    """Another Zoom account: its Server-to-Server app's credentials and its user.
+
+    The state's own ``account_id``, ``client_id``, ``client_secret`` and ``user``
+    form the first account; :meth:`SimulatorState.add_user` adds more.
+    """
+
+    account_id: str
+    client_id: str
+    client_secret: str
+    user: SimulatedUser
+    # Each Zoom app pushes to its own endpoint, signed with its own secret token.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+
+    def as_json(self) -> JsonObject:
+        """Return the credentials and the user, for ``GET /_simulator/users``."""
+        return {
+            "account_id": self.account_id,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "user": self.user.as_json(),
+            "webhook_url": self.webhook_url,
+        }
 
 
 @dataclass(slots=True)
@@ -225,7 +266,14 @@ class PageCursor:
 
 @dataclass
 class SimulatorState:
-    """The whole simulated Zoom account: credentials, data, tokens, log and faults."""
+    """The simulated Zoom: accounts, meetings, tokens, request log and faults.
+
+    The fields ``account_id`` … ``user`` are the first account (the one tests and
+    the default credentials use); :meth:`add_user` adds other accounts, each with
+    its own user and credentials. Meetings of every account share ``meetings``
+    (Zoom's meeting IDs are unique across accounts); a token only reaches the
+    meetings of the account it was issued to.
+    """
 
     account_id: str = DEFAULT_ACCOUNT_ID
     client_id: str = DEFAULT_CLIENT_ID
@@ -238,10 +286,17 @@ class SimulatorState:
     # Real Zoom may return ``api_url`` with the token; None leaves it out.
     token_api_url: str | None = None
     tokens: dict[str, float] = field(default_factory=dict)
+    # Which account each token was issued to.
+    token_accounts: dict[str, str] = field(default_factory=dict)
+    other_accounts: list[SimulatedAccount] = field(default_factory=list)
     requests: list[RecordedRequest] = field(default_factory=list)
     faults: list[FaultRule] = field(default_factory=list)
     # Seconds every Zoom-route response waits before it is sent (timeout tests).
     delay: float = 0.0
+    # JSON bodies larger than chunk_size are sent chunked, chunk_size bytes at a
+    # time with chunk_pause seconds after each piece; chunk_size 0 sends them whole.
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    chunk_pause: float = DEFAULT_CHUNK_PAUSE
     daily_limits: dict[str, int] = field(
         default_factory=lambda: dict(DEFAULT_DAILY_LIMITS)
     )
@@ -263,6 +318,84 @@ class SimulatorState:
         """Keep the user on the same account as the credentials."""
         self.user.account_id = self.account_id
 
+    # -- accounts and users -------------------------------------------------------
+
+    def add_user(
+        self,
+        *,
+        account_id: str,
+        client_id: str,
+        client_secret: str,
+        user_id: str,
+        email: str,
+        first_name: str = "Sim",
+        last_name: str = "Host",
+    ) -> SimulatedAccount:
+        """Add another account with its own app credentials and user; return it."""
+        if not all((account_id, client_id, client_secret, user_id, email)):
+            raise ValueError("Every credential and the user's id and email are needed")
+        for account in self.accounts():
+            if account.account_id == account_id:
+                raise ValueError(f"Account {account_id} already exists")
+            if account.client_id == client_id:
+                raise ValueError(f"Client ID {client_id} is already used")
+            if account.user.id == user_id or account.user.email == email:
+                raise ValueError(f"User {user_id} <{email}> already exists")
+        account = SimulatedAccount(
+            account_id=account_id,
+            client_id=client_id,
+            client_secret=client_secret,
+            user=SimulatedUser(
+                id=user_id,
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                account_id=account_id,
+            ),
+        )
+        self.other_accounts.append(account)
+        return account
+
+    def primary_account(self) -> SimulatedAccount:
+        """Return the first account (the state's own fields) as an account."""
+        return SimulatedAccount(
+            account_id=self.account_id,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            user=self.user,
+            webhook_url=self.webhook_url,
+            webhook_secret=self.webhook_secret,
+        )
+
+    def accounts(self) -> list[SimulatedAccount]:
+        """Return every account, the first one first."""
+        return [self.primary_account(), *self.other_accounts]
+
+    def account(self, account_id: str) -> SimulatedAccount | None:
+        """Return the account with this ID, or None."""
+        return next(
+            (item for item in self.accounts() if item.account_id == account_id), None
+        )
+
+    def account_of_user(self, user_id: str) -> SimulatedAccount | None:
+        """Return the account a user (by ID) belongs to, or None."""
+        return next((item for item in self.accounts() if item.user.id == user_id), None)
+
+    def set_webhook(
+        self, url: str | None, secret: str | None, account_id: str | None = None
+    ) -> None:
+        """Set (or with None, clear) where an account's events are pushed."""
+        if account_id is None or account_id == self.account_id:
+            self.webhook_url, self.webhook_secret = url, secret
+            return
+        account = next(
+            (item for item in self.other_accounts if item.account_id == account_id),
+            None,
+        )
+        if account is None:
+            raise KeyError(account_id)
+        account.webhook_url, account.webhook_secret = url, secret
+
     # -- meetings ---------------------------------------------------------------
 
     def add_meeting(
@@ -280,8 +413,16 @@ class SimulatorState:
         stream_key: str = "",
         page_url: str = "",
         resolution: str = "720p",
+        host_id: str | None = None,
     ) -> SimulatedMeeting:
-        """Create a meeting or webinar hosted by the account's user and return it."""
+        """Create a meeting or webinar and return it.
+
+        Its host is the first account's user unless ``host_id`` names another.
+        """
+        if host_id is None:
+            host_id = self.user.id
+        elif self.account_of_user(host_id) is None:
+            raise ValueError(f"No user {host_id}")
         if meeting_id is None:
             meeting_id = self.next_meeting_id
         if meeting_id in self.meetings:
@@ -305,7 +446,7 @@ class SimulatorState:
             duration=duration,
             timezone=timezone,
             join_url=f"https://zoom.us/{'j' if kind == 'meeting' else 'w'}/{meeting_id}?pwd={password}",
-            host_id=self.user.id,
+            host_id=host_id,
             created_at=iso_utc(now),
             password=password[:8],
             started=started,
@@ -326,11 +467,14 @@ class SimulatorState:
         topic_prefix: str | None = None,
         kind: MeetingKind = "meeting",
         started: bool = False,
+        host_id: str | None = None,
     ) -> list[SimulatedMeeting]:
         """Create ``count`` meetings (or webinars) named "<prefix> <n>", for bulk tests."""
         prefix = topic_prefix or ("Meeting" if kind == "meeting" else "Webinar")
         return [
-            self.add_meeting(f"{prefix} {number}", kind=kind, started=started)
+            self.add_meeting(
+                f"{prefix} {number}", kind=kind, started=started, host_id=host_id
+            )
             for number in range(1, count + 1)
         ]
 
@@ -339,11 +483,21 @@ class SimulatorState:
         return self.meetings[meeting_id]
 
     def emit(self, name: str, meeting: SimulatedMeeting) -> None:
-        """Queue a Zoom event about ``meeting`` when a webhook is configured."""
-        if self.webhook_url and self.webhook_secret:
+        """Queue a Zoom event about ``meeting`` when its account has a webhook."""
+        account = self.account_of_user(meeting.host_id) or self.primary_account()
+        if account.webhook_url and account.webhook_secret:
             self.pending_events.append(
-                meeting_event(name, self.account_id, meeting, operator=self.user.email)
+                meeting_event(
+                    name, account.account_id, meeting, operator=account.user.email
+                )
             )
+
+    def webhook_of(self, event: JsonObject) -> tuple[str, str] | None:
+        """Return where a queued event goes and the secret it is signed with."""
+        account = self.account(str(event["payload"]["account_id"]))
+        if account is None or not account.webhook_url or not account.webhook_secret:
+            return None
+        return account.webhook_url, account.webhook_secret
 
     def start_meeting(self, meeting_id: int) -> SimulatedMeeting:
         """Mark a meeting or webinar as in progress (the host joined)."""
@@ -366,20 +520,42 @@ class SimulatorState:
         """Remove a meeting or webinar and return it."""
         return self.meetings.pop(meeting_id)
 
-    def listing(self, kind: MeetingKind) -> list[SimulatedMeeting]:
-        """Return the meetings or the webinars, in creation order."""
-        return [meeting for meeting in self.meetings.values() if meeting.kind == kind]
+    def listing(
+        self, kind: MeetingKind, host_id: str | None = None
+    ) -> list[SimulatedMeeting]:
+        """Return the meetings or the webinars (of one host), in creation order."""
+        return [
+            meeting
+            for meeting in self.meetings.values()
+            if meeting.kind == kind and (host_id is None or meeting.host_id == host_id)
+        ]
 
     # -- tokens -----------------------------------------------------------------
 
-    def issue_token(self) -> str:
-        """Issue a new access token valid for ``token_expires_in`` seconds."""
+    def issue_token(self, account_id: str | None = None) -> str:
+        """Issue a new access token valid for ``token_expires_in`` seconds.
+
+        It belongs to ``account_id`` (by default the first account) and reaches
+        that account's user and meetings only.
+        """
         now = self.clock()
         # Drop expired tokens so long runs do not grow without bound.
         self.tokens = {tok: exp for tok, exp in self.tokens.items() if exp > now}
+        self.token_accounts = {
+            tok: owner
+            for tok, owner in self.token_accounts.items()
+            if tok in self.tokens
+        }
         token = f"sim-{secrets.token_urlsafe(24)}"
         self.tokens[token] = now + self.token_expires_in
+        self.token_accounts[token] = account_id or self.account_id
         return token
+
+    def account_of_token(self, token: str) -> SimulatedAccount | None:
+        """Return the account a valid token was issued to, or None."""
+        if not self.is_token_valid(token):
+            return None
+        return self.account(self.token_accounts.get(token, self.account_id))
 
     def is_token_valid(self, token: str) -> bool:
         """Tell whether a token was issued here and has not expired or been revoked."""
@@ -394,6 +570,7 @@ class SimulatorState:
     def revoke_tokens(self) -> None:
         """Forget every issued token (an admin deactivated the app, say)."""
         self.tokens.clear()
+        self.token_accounts.clear()
 
     # -- request log --------------------------------------------------------------
 
@@ -503,12 +680,15 @@ class SimulatorState:
         return {
             "account_id": self.account_id,
             "user": self.user.as_json(),
+            "users": [account.as_json() for account in self.accounts()],
             "meetings": [meeting.snapshot() for meeting in self.meetings.values()],
             "active_tokens": sum(
                 1 for token in self.tokens if self.is_token_valid(token)
             ),
             "pending_faults": sum(rule.remaining for rule in self.faults),
             "delay": self.delay,
+            "chunk_size": self.chunk_size,
+            "chunk_pause": self.chunk_pause,
             "requests_logged": len(self.requests),
             "daily_used": dict(self.daily_used),
         }
@@ -543,6 +723,50 @@ def seed_demo(
         )
         first.started = start_first
     return created
+
+
+def seed_users(
+    state: SimulatorState, users: int = 2, *, start_first: bool = True
+) -> list[SimulatedAccount]:
+    """Add accounts until there are ``users``, each with two demo meetings.
+
+    The second user has the ``SECOND_*`` credentials; a third and later one
+    ``sim-account-N``, ``sim-client-id-N``, ``sim-client-secret-N``. Each one's
+    first meeting has a stream target, like the first user's, and with
+    ``start_first`` it is in progress.
+    """
+    added: list[SimulatedAccount] = []
+    for number in range(len(state.accounts()) + 1, users + 1):
+        if number == 2:
+            account = state.add_user(
+                account_id=SECOND_ACCOUNT_ID,
+                client_id=SECOND_CLIENT_ID,
+                client_secret=SECOND_CLIENT_SECRET,
+                user_id=SECOND_USER_ID,
+                email=SECOND_USER_EMAIL,
+                first_name="Second",
+            )
+        else:
+            account = state.add_user(
+                account_id=f"sim-account-{number}",
+                client_id=f"sim-client-id-{number}",
+                client_secret=f"sim-client-secret-{number}",
+                user_id=f"sim-user-{number}",
+                email=f"user{number}@example.com",
+                first_name=f"User {number}",
+            )
+        suffix = "" if number == 2 else f" {number}"
+        state.add_meeting(
+            f"Sales kickoff{suffix}",
+            host_id=account.user.id,
+            started=start_first,
+            stream_url="rtmp://127.0.0.1/live",
+            stream_key=f"demo-stream-key-{number}",
+            page_url="https://example.com/live",
+        )
+        state.add_meeting(f"Office hours{suffix}", host_id=account.user.id)
+        added.append(account)
+    return added
 
 
 _DEMO_MEETING_TOPICS = (

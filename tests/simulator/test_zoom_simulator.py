@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
 import json
 from typing import Any
 
 import aiohttp
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 import pytest
 
 from custom_components.zoom_livestream.zoom import basic_auth_header
@@ -17,53 +14,24 @@ from zoom_simulator import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
+    DEFAULT_USER_ID,
+    SECOND_CLIENT_SECRET,
+    SECOND_USER_ID,
     TOKEN_SCOPE,
     SimulatorState,
-    create_app,
 )
 from zoom_simulator.__main__ import banner, build_state, parse_args
+
+from .conftest import BASIC, TOKEN_QUERY, Client, get_token
 
 # The Home Assistant test plugin blocks sockets; the simulator needs loopback TCP.
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
-type Client = TestClient[web.Request, web.Application]
-
-BASIC = basic_auth_header(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
-TOKEN_QUERY = {"grant_type": "account_credentials", "account_id": DEFAULT_ACCOUNT_ID}
 BIG_ID = 2**53 + 1  # not representable as a float: any float round trip breaks it
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """Override the repository-wide fixture: these tests need no Home Assistant."""
-
-
-@pytest.fixture
-def state() -> SimulatorState:
-    """Return a fresh simulated account."""
-    return SimulatorState()
-
-
-@pytest.fixture
-async def client(state: SimulatorState) -> AsyncGenerator[Client]:
-    """Serve the simulator on 127.0.0.1 and yield a client of it."""
-    async with TestClient(TestServer(create_app(state))) as test_client:
-        yield test_client
-
-
 async def _get_token(client: Client) -> str:
-    resp = await client.post(
-        "/oauth/token", params=TOKEN_QUERY, headers={"Authorization": BASIC}
-    )
-    assert resp.status == 200
-    token: str = (await resp.json())["access_token"]
-    return token
-
-
-@pytest.fixture
-async def auth(client: Client) -> dict[str, str]:
-    """Headers carrying a valid access token."""
-    return {"Authorization": f"Bearer {await _get_token(client)}"}
+    return await get_token(client)
 
 
 async def _error(resp: aiohttp.ClientResponse) -> dict[str, Any]:
@@ -904,8 +872,9 @@ def test_cli_defaults_and_seed() -> None:
     """The default command line seeds readable demo data on loopback."""
     args = parse_args([])
     assert (args.host, args.port) == ("127.0.0.1", 8765)
+    assert (args.users, args.chunk_size, args.chunk_pause_ms) == (2, 4096, 2)
     state = build_state(args)
-    meetings = list(state.meetings.values())
+    meetings = [m for m in state.meetings.values() if m.host_id == DEFAULT_USER_ID]
     assert [m.topic for m in meetings] == [
         "Weekly team sync",
         "Product launch",
@@ -922,6 +891,15 @@ def test_cli_defaults_and_seed() -> None:
     assert "http://127.0.0.1:8765/v2" in text
     assert "http://127.0.0.1:8765/oauth" in text
     assert DEFAULT_CLIENT_SECRET in text
+    # The second user: its own account, credentials and meetings, listed too.
+    second = [m for m in state.meetings.values() if m.host_id == SECOND_USER_ID]
+    assert [(m.topic, m.started) for m in second] == [
+        ("Sales kickoff", True),
+        ("Office hours", False),
+    ]
+    assert SECOND_CLIENT_SECRET in text
+    assert "Sales kickoff" in text
+    assert "sent chunked" in text
 
 
 def test_cli_options() -> None:
@@ -929,12 +907,34 @@ def test_cli_options() -> None:
     state = build_state(
         parse_args(["--meetings", "7", "--webinars", "0", "--no-start-first"])
     )
-    assert len(state.meetings) == 7
+    first_users = [m for m in state.meetings.values() if m.host_id == DEFAULT_USER_ID]
+    assert len(first_users) == 7
+    assert len(state.meetings) == 9
     assert not any(m.started for m in state.meetings.values())
-    assert list(state.meetings.values())[5].topic == "Demo meeting 6"
+    assert first_users[5].topic == "Demo meeting 6"
     assert parse_args(["--host", "::1"]).host == "::1"
     assert parse_args(["--host", "localhost"]).host == "localhost"
     for host in ("0.0.0.0", "192.168.1.10", "example.com"):
         with pytest.raises(SystemExit):
             parse_args(["--host", host])
     assert parse_args(["--host", "0.0.0.0", "--allow-remote"]).allow_remote
+
+    state = build_state(
+        parse_args(["--users", "3", "--chunk-size", "0", "--chunk-pause-ms", "5"])
+    )
+    assert [account.client_id for account in state.accounts()] == [
+        DEFAULT_CLIENT_ID,
+        "sim-client-id-2",
+        "sim-client-id-3",
+    ]
+    assert (state.chunk_size, state.chunk_pause) == (0, 0.005)
+    assert "sent chunked" not in banner(state, "127.0.0.1", 8765)
+    assert len(build_state(parse_args(["--users", "1"])).accounts()) == 1
+    for bad in (
+        ["--users", "0"],
+        ["--users", "21"],
+        ["--chunk-size", "-1"],
+        ["--chunk-pause-ms", "-1"],
+    ):
+        with pytest.raises(SystemExit):
+            parse_args(bad)
