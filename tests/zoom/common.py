@@ -5,12 +5,11 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from aioresponses import aioresponses
-from aioresponses.compat import normalize_url
-from aioresponses.core import RequestCall
-
-API = "https://api.zoom.us/v2"
-OAUTH = "https://zoom.us/oauth"
+# Paths on the Zoom double (tests/zoom/zoom_server.py), whose `api_base` and
+# `oauth_base` end in these, as Zoom's https://api.zoom.us/v2 and
+# https://zoom.us/oauth do.
+API = "/v2"
+OAUTH = "/oauth"
 ACCOUNT_ID = "acc-123"
 CLIENT_ID = "client-abc"
 CLIENT_SECRET = "super-secret-value-0xC0FFEE"
@@ -29,17 +28,6 @@ def token_payload(token: str = "token-1", **extra: Any) -> dict[str, Any]:
         "scope": "meeting:read:admin meeting:write:admin user:read:admin",
         **extra,
     }
-
-
-def requests_to(mock: aioresponses, method: str, url: str) -> list[RequestCall]:
-    """Return the requests sent to `method url` (query included), oldest first."""
-    calls: list[RequestCall] = mock.requests.get((method, normalize_url(url)), [])
-    return calls
-
-
-def request_count(mock: aioresponses) -> int:
-    """Return how many requests were sent, to any URL."""
-    return sum(len(calls) for calls in mock.requests.values())
 
 
 def bearer(token: str) -> dict[str, str]:

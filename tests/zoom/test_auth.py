@@ -6,9 +6,7 @@ import asyncio
 from typing import Any
 
 import aiohttp
-from aioresponses import CallbackResult, aioresponses
 import pytest
-from yarl import URL
 
 from custom_components.zoom_livestream.zoom import (
     ServerToServerAuth,
@@ -24,12 +22,10 @@ from .common import (
     BASIC_AUTH,
     CLIENT_ID,
     CLIENT_SECRET,
-    OAUTH,
     TOKEN_URL,
-    request_count,
-    requests_to,
     token_payload,
 )
+from .zoom_server import Answer, Fault, RecordedRequest, ZoomServer
 
 
 class FakeClock:
@@ -51,45 +47,47 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def auth(session: aiohttp.ClientSession, clock: FakeClock) -> ServerToServerAuth:
-    """Return a token source for the global cloud."""
+def auth(
+    session: aiohttp.ClientSession, zoom: ZoomServer, clock: FakeClock
+) -> ServerToServerAuth:
+    """Return a token source that asks the Zoom double."""
     return ServerToServerAuth(
         session,
         account_id=ACCOUNT_ID,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
-        oauth_base=OAUTH,
+        oauth_base=zoom.oauth_base,
         clock=clock,
     )
 
 
-async def test_token_request(auth: ServerToServerAuth, mock_zoom: aioresponses) -> None:
+async def test_token_request(auth: ServerToServerAuth, zoom: ZoomServer) -> None:
     """The token is POSTed for with the account ID and HTTP Basic credentials."""
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-1"))
+    zoom.post(TOKEN_URL, payload=token_payload("token-1"))
 
     assert await auth.async_get_access_token() == "token-1"
 
-    [call] = requests_to(mock_zoom, "POST", TOKEN_URL)
-    assert request_count(mock_zoom) == 1
-    assert call.kwargs["params"] == {
+    [call] = zoom.requests_to("POST", TOKEN_URL)
+    assert len(zoom.requests) == 1
+    assert call.query == {
         "grant_type": "account_credentials",
         "account_id": ACCOUNT_ID,
     }
-    assert call.kwargs["headers"] == {
+    assert call.client_headers == {
         "Authorization": BASIC_AUTH,
         "Accept": "application/json",
     }
-    assert call.kwargs["data"] is None
-    assert call.kwargs.get("json") is None
+    assert call.body == b""
+    assert call.json is None
     assert auth.api_url is None
 
 
-async def test_token_request_government_cloud(
-    session: aiohttp.ClientSession, mock_zoom: aioresponses
-) -> None:
+async def test_token_request_government_cloud(zoom: ZoomServer) -> None:
     """The OAuth base of the cloud is used, a trailing slash tolerated."""
-    url = "https://zoomgov.com/oauth/token?account_id=gov-1&grant_type=account_credentials"
-    mock_zoom.post(url, payload=token_payload("gov-token"))
+    # The double answers as https://zoomgov.com, over TLS, to this session only.
+    session = await zoom.https_session("zoomgov.com")
+    url = "/oauth/token?account_id=gov-1&grant_type=account_credentials"
+    zoom.post(url, payload=token_payload("gov-token"))
     auth = ServerToServerAuth(
         session,
         account_id="gov-1",
@@ -99,79 +97,80 @@ async def test_token_request_government_cloud(
     )
 
     assert await auth.async_get_access_token() == "gov-token"
-    assert len(requests_to(mock_zoom, "POST", url)) == 1
+    [call] = zoom.requests_to("POST", url)
+    assert call.url == "https://zoomgov.com/oauth/token"
 
 
 async def test_token_is_cached(
-    auth: ServerToServerAuth, mock_zoom: aioresponses, clock: FakeClock
+    auth: ServerToServerAuth, zoom: ZoomServer, clock: FakeClock
 ) -> None:
     """A valid token is reused without asking Zoom again."""
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-1"))
+    zoom.post(TOKEN_URL, payload=token_payload("token-1"))
 
     assert await auth.async_get_access_token() == "token-1"
     clock.now += 3000
     assert await auth.async_get_access_token() == "token-1"
 
-    assert request_count(mock_zoom) == 1
+    assert len(zoom.requests) == 1
 
 
 async def test_token_renewed_within_a_minute_of_expiry(
-    auth: ServerToServerAuth, mock_zoom: aioresponses, clock: FakeClock
+    auth: ServerToServerAuth, zoom: ZoomServer, clock: FakeClock
 ) -> None:
     """The token is renewed 60 s before it expires, counted from the request."""
 
-    def slow_answer(url: URL, **kwargs: Any) -> CallbackResult:
+    def slow_answer(request: RecordedRequest) -> Answer:
         # Zoom takes 10 s to answer: the expiry counts from the request.
         clock.now += 10
-        return CallbackResult(payload=token_payload("token-1", expires_in=3599))
+        return Answer(payload=token_payload("token-1", expires_in=3599))
 
-    mock_zoom.post(TOKEN_URL, callback=slow_answer)
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-2"))
+    zoom.post(TOKEN_URL, callback=slow_answer)
+    zoom.post(TOKEN_URL, payload=token_payload("token-2"))
 
     assert await auth.async_get_access_token() == "token-1"
     # Requested at 1000, expires at 4599: renewed from 4539 on.
     clock.now = 4538.9
     assert await auth.async_get_access_token() == "token-1"
-    assert request_count(mock_zoom) == 1
+    assert len(zoom.requests) == 1
 
     clock.now = 4539.0
     assert await auth.async_get_access_token() == "token-2"
-    assert request_count(mock_zoom) == 2
+    assert len(zoom.requests) == 2
 
 
 async def test_concurrent_callers_share_one_request(
-    auth: ServerToServerAuth, mock_zoom: aioresponses
+    auth: ServerToServerAuth, zoom: ZoomServer
 ) -> None:
     """Ten callers waiting for a token cause a single token request."""
 
-    async def slow_answer(url: URL, **kwargs: Any) -> CallbackResult:
+    async def slow_answer(request: RecordedRequest) -> Answer:
         await asyncio.sleep(0.01)
-        return CallbackResult(payload=token_payload("token-1"))
+        return Answer(payload=token_payload("token-1"))
 
-    mock_zoom.post(TOKEN_URL, callback=slow_answer, repeat=True)
+    zoom.post(TOKEN_URL, callback=slow_answer, repeat=True)
 
     tokens = await asyncio.gather(*(auth.async_get_access_token() for _ in range(10)))
 
     assert tokens == ["token-1"] * 10
-    assert request_count(mock_zoom) == 1
+    assert len(zoom.requests) == 1
 
 
 async def test_invalidate_drops_only_the_refused_token(
-    auth: ServerToServerAuth, mock_zoom: aioresponses
+    auth: ServerToServerAuth, zoom: ZoomServer
 ) -> None:
     """Invalidating another (older) token keeps the cached one; the cached one renews."""
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-1"))
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-2"))
+    zoom.post(TOKEN_URL, payload=token_payload("token-1"))
+    zoom.post(TOKEN_URL, payload=token_payload("token-2"))
     auth.invalidate("token-0")  # Nothing cached yet: nothing happens.
 
     assert await auth.async_get_access_token() == "token-1"
     auth.invalidate("token-0")
     assert await auth.async_get_access_token() == "token-1"
-    assert request_count(mock_zoom) == 1
+    assert len(zoom.requests) == 1
 
     auth.invalidate("token-1")
     assert await auth.async_get_access_token() == "token-2"
-    assert request_count(mock_zoom) == 2
+    assert len(zoom.requests) == 2
 
 
 @pytest.mark.parametrize(
@@ -196,16 +195,16 @@ async def test_invalidate_drops_only_the_refused_token(
 )
 async def test_credentials_refused(
     auth: ServerToServerAuth,
-    mock_zoom: aioresponses,
+    zoom: ZoomServer,
     status: int,
     body: dict[str, Any] | str,
     reason: str,
 ) -> None:
     """A refusal raises ZoomAuthenticationError with Zoom's reason, never the secret."""
     if isinstance(body, dict):
-        mock_zoom.post(TOKEN_URL, status=status, payload=body)
+        zoom.post(TOKEN_URL, status=status, payload=body)
     else:
-        mock_zoom.post(TOKEN_URL, status=status, body=body)
+        zoom.post(TOKEN_URL, status=status, body=body)
 
     with pytest.raises(ZoomAuthenticationError) as exc_info:
         await auth.async_get_access_token()
@@ -223,12 +222,12 @@ async def test_credentials_refused(
 )
 async def test_token_request_rate_limited(
     auth: ServerToServerAuth,
-    mock_zoom: aioresponses,
+    zoom: ZoomServer,
     headers: dict[str, str],
     retry_after: float | None,
 ) -> None:
     """HTTP 429 raises ZoomRateLimitError with the wait Zoom asked for."""
-    mock_zoom.post(
+    zoom.post(
         TOKEN_URL,
         status=429,
         payload={"code": 429, "message": "Too many requests"},
@@ -243,10 +242,10 @@ async def test_token_request_rate_limited(
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 async def test_token_endpoint_server_error(
-    auth: ServerToServerAuth, mock_zoom: aioresponses, status: int
+    auth: ServerToServerAuth, zoom: ZoomServer, status: int
 ) -> None:
     """A server error raises ZoomConnectionError carrying the status."""
-    mock_zoom.post(
+    zoom.post(
         TOKEN_URL,
         status=status,
         body="<html><body><h1>Service unavailable</h1></body></html>",
@@ -261,27 +260,60 @@ async def test_token_endpoint_server_error(
 
 
 @pytest.mark.parametrize(
-    ("mock_kwargs", "match"),
+    ("fault", "match"),
     [
-        ({"timeout": True}, "Timed out"),
-        (
-            {"exception": aiohttp.ClientConnectionError("Connection reset by peer")},
-            "ClientConnectionError",
-        ),
-        ({"exception": aiohttp.ServerDisconnectedError()}, "ServerDisconnectedError"),
+        (Fault.STALL, "^Timed out requesting a Zoom access token$"),
+        # A reset surfaces as the OSError it is (ECONNRESET), not as its base class.
+        (Fault.RESET, "^Cannot reach Zoom's token endpoint: ClientOSError$"),
+        (Fault.CLOSE, "^Cannot reach Zoom's token endpoint: ServerDisconnectedError$"),
+        (Fault.CUT, "^Cannot reach Zoom's token endpoint: ClientPayloadError$"),
     ],
-    ids=["timeout", "connection-error", "disconnected"],
+    ids=["timeout", "connection-reset", "disconnected", "cut-off"],
 )
 async def test_token_endpoint_unreachable(
-    auth: ServerToServerAuth,
-    mock_zoom: aioresponses,
-    mock_kwargs: dict[str, Any],
+    session: aiohttp.ClientSession,
+    zoom: ZoomServer,
+    fault: Fault,
     match: str,
 ) -> None:
     """Timeouts and connection failures raise ZoomConnectionError without a status."""
-    mock_zoom.post(TOKEN_URL, **mock_kwargs)
+    zoom.post(TOKEN_URL, payload=token_payload("token-1"), fault=fault)
+    # A stalled answer lasts until the client gives up, so that takes a short
+    # timeout; the other faults keep the usual one, so a slow machine cannot
+    # turn them into timeouts.
+    auth = ServerToServerAuth(
+        session,
+        account_id=ACCOUNT_ID,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        oauth_base=zoom.oauth_base,
+        request_timeout=0.3 if fault is Fault.STALL else 10.0,
+    )
 
     with pytest.raises(ZoomConnectionError, match=match) as exc_info:
+        await auth.async_get_access_token()
+
+    assert exc_info.value.status is None
+    assert CLIENT_SECRET not in str(exc_info.value)
+    assert len(zoom.requests_to("POST", TOKEN_URL)) == 1
+
+
+async def test_token_endpoint_refusing_connections(
+    session: aiohttp.ClientSession, zoom: ZoomServer
+) -> None:
+    """A host where nothing listens raises ZoomConnectionError without a status."""
+    auth = ServerToServerAuth(
+        session,
+        account_id=ACCOUNT_ID,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        oauth_base=f"{zoom.refused_origin}/oauth",
+    )
+
+    with pytest.raises(
+        ZoomConnectionError,
+        match="^Cannot reach Zoom's token endpoint: ClientConnectorError$",
+    ) as exc_info:
         await auth.async_get_access_token()
 
     assert exc_info.value.status is None
@@ -300,10 +332,10 @@ async def test_token_endpoint_unreachable(
     ],
 )
 async def test_token_response_without_token(
-    auth: ServerToServerAuth, mock_zoom: aioresponses, body: str
+    auth: ServerToServerAuth, zoom: ZoomServer, body: str
 ) -> None:
     """HTTP 200 without an access token is a broken answer, not bad credentials."""
-    mock_zoom.post(TOKEN_URL, status=200, body=body)
+    zoom.post(TOKEN_URL, status=200, body=body)
 
     with pytest.raises(ZoomConnectionError, match="no access token") as exc_info:
         await auth.async_get_access_token()
@@ -329,7 +361,7 @@ async def test_token_response_without_token(
 )
 async def test_token_lifetime(
     auth: ServerToServerAuth,
-    mock_zoom: aioresponses,
+    zoom: ZoomServer,
     clock: FakeClock,
     expires_in: Any,
     lifetime: float,
@@ -340,8 +372,8 @@ async def test_token_lifetime(
         del payload["expires_in"]
     else:
         payload["expires_in"] = expires_in
-    mock_zoom.post(TOKEN_URL, payload=payload)
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-2"))
+    zoom.post(TOKEN_URL, payload=payload)
+    zoom.post(TOKEN_URL, payload=token_payload("token-2"))
 
     assert await auth.async_get_access_token() == "token-1"
     clock.now = 1000.0 + lifetime - 60.001
@@ -361,12 +393,12 @@ async def test_token_lifetime(
 )
 async def test_api_url_kept(
     auth: ServerToServerAuth,
-    mock_zoom: aioresponses,
+    zoom: ZoomServer,
     api_url: Any,
     expected: str | None,
 ) -> None:
     """The token response's `api_url` is exposed while the token is cached."""
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-1", api_url=api_url))
+    zoom.post(TOKEN_URL, payload=token_payload("token-1", api_url=api_url))
     assert auth.api_url is None
 
     await auth.async_get_access_token()
@@ -376,7 +408,7 @@ async def test_api_url_kept(
     assert auth.api_url is None
 
 
-async def test_static_token(mock_zoom: aioresponses) -> None:
+async def test_static_token(zoom: ZoomServer) -> None:
     """A static token is returned as it is, survives invalidate, and names no host."""
     auth = StaticTokenAuth("oauth-token")
 
@@ -384,7 +416,7 @@ async def test_static_token(mock_zoom: aioresponses) -> None:
     auth.invalidate("oauth-token")
     assert await auth.async_get_access_token() == "oauth-token"
     assert auth.api_url is None
-    assert request_count(mock_zoom) == 0
+    assert zoom.requests == []
 
 
 def test_errors_share_one_base() -> None:

@@ -1,17 +1,14 @@
-"""Tests of the Zoom REST client, with Zoom mocked at the HTTP boundary."""
+"""Tests of the Zoom REST client against a Zoom double served over real HTTP."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.utils import formatdate
-import re
 import time
 from typing import Any
 
 import aiohttp
-from aioresponses import CallbackResult, aioresponses
 import pytest
-from yarl import URL
 
 from custom_components.zoom_livestream.zoom import (
     LiveStreamConfig,
@@ -40,13 +37,11 @@ from .common import (
     API,
     CLIENT_ID,
     CLIENT_SECRET,
-    OAUTH,
     TOKEN_URL,
     bearer,
-    request_count,
-    requests_to,
     token_payload,
 )
+from .zoom_server import Answer, Fault, RecordedRequest, ZoomServer
 
 TOKEN = "static-token"
 MEETING_ID = 9876543210123
@@ -70,29 +65,29 @@ MEETINGS_URL = f"{API}/users/me/meetings?page_size=300&type=scheduled"
 
 
 @pytest.fixture
-def client(session: aiohttp.ClientSession) -> ZoomClient:
+def client(session: aiohttp.ClientSession, zoom: ZoomServer) -> ZoomClient:
     """Return a client with a fixed token, so only API requests are sent."""
-    return ZoomClient(session, StaticTokenAuth(TOKEN), api_base=API)
+    return ZoomClient(session, StaticTokenAuth(TOKEN), api_base=zoom.api_base)
 
 
 @pytest.fixture
-def s2s_auth(session: aiohttp.ClientSession) -> ServerToServerAuth:
-    """Return a Server-to-Server token source for the global cloud."""
+def s2s_auth(session: aiohttp.ClientSession, zoom: ZoomServer) -> ServerToServerAuth:
+    """Return a Server-to-Server token source that asks the Zoom double."""
     return ServerToServerAuth(
         session,
         account_id=ACCOUNT_ID,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
-        oauth_base=OAUTH,
+        oauth_base=zoom.oauth_base,
     )
 
 
 @pytest.fixture
 def s2s_client(
-    session: aiohttp.ClientSession, s2s_auth: ServerToServerAuth
+    session: aiohttp.ClientSession, s2s_auth: ServerToServerAuth, zoom: ZoomServer
 ) -> ZoomClient:
     """Return a client that requests its tokens from Zoom."""
-    return ZoomClient(session, s2s_auth, api_base=API)
+    return ZoomClient(session, s2s_auth, api_base=zoom.api_base)
 
 
 def meeting_items(start: int, count: int) -> list[dict[str, Any]]:
@@ -104,19 +99,24 @@ def meeting_items(start: int, count: int) -> list[dict[str, Any]]:
 
 
 def sent_once(
-    mock: aioresponses, method: str, url: str, token: str = TOKEN
-) -> dict[str, Any]:
-    """Assert one request went to `method url` with the bearer token; return its kwargs."""
-    calls = requests_to(mock, method, url)
+    zoom: ZoomServer, method: str, url: str, token: str = TOKEN
+) -> RecordedRequest:
+    """Assert one request went to `method url` with the bearer token; return it.
+
+    `url` is the path and the exact query. A body must be JSON, and say so.
+    """
+    calls = zoom.requests_to(method, url)
     assert len(calls) == 1, f"{method} {url}: {len(calls)} requests"
-    kwargs: dict[str, Any] = calls[0].kwargs
-    assert kwargs["headers"] == bearer(token)
-    return kwargs
+    request = calls[0]
+    assert request.client_headers == bearer(token)
+    if request.body:
+        assert request.headers["Content-Type"] == "application/json"
+    return request
 
 
-async def test_get_current_user(client: ZoomClient, mock_zoom: aioresponses) -> None:
+async def test_get_current_user(client: ZoomClient, zoom: ZoomServer) -> None:
     """`GET /users/me` is parsed into a ZoomUser."""
-    mock_zoom.get(f"{API}/users/me", payload=USER)
+    zoom.get(f"{API}/users/me", payload=USER)
 
     user = await client.async_get_current_user()
 
@@ -128,22 +128,23 @@ async def test_get_current_user(client: ZoomClient, mock_zoom: aioresponses) -> 
         last_name="Lovelace",
         timezone="Europe/London",
     )
-    kwargs = sent_once(mock_zoom, "GET", f"{API}/users/me")
-    assert kwargs["json"] is None
-    assert kwargs["params"] is None
-    assert request_count(mock_zoom) == 1
+    request = sent_once(zoom, "GET", f"{API}/users/me")
+    assert request.body == b""
+    assert request.json is None
+    assert request.query == {}
+    assert len(zoom.requests) == 1
 
 
-async def test_get_user_by_email(client: ZoomClient, mock_zoom: aioresponses) -> None:
+async def test_get_user_by_email(client: ZoomClient, zoom: ZoomServer) -> None:
     """A user is looked up by email, the '@' kept and other characters quoted."""
-    mock_zoom.get(f"{API}/users/host@example.com", payload=USER)
-    mock_zoom.get(f"{API}/users/a%20b%2Fc", payload=USER)
+    zoom.get(f"{API}/users/host@example.com", payload=USER)
+    zoom.get(f"{API}/users/a%20b%2Fc", payload=USER)
 
     assert (await client.async_get_user("host@example.com")).id == "user-xyz"
     assert (await client.async_get_user("a b/c")).id == "user-xyz"
 
-    sent_once(mock_zoom, "GET", f"{API}/users/host@example.com")
-    sent_once(mock_zoom, "GET", f"{API}/users/a%20b%2Fc")
+    sent_once(zoom, "GET", f"{API}/users/host@example.com")
+    sent_once(zoom, "GET", f"{API}/users/a%20b%2Fc")
 
 
 @pytest.mark.parametrize(
@@ -151,11 +152,11 @@ async def test_get_user_by_email(client: ZoomClient, mock_zoom: aioresponses) ->
     [(MeetingKind.MEETING, "meetings"), (MeetingKind.WEBINAR, "webinars")],
 )
 async def test_get_meeting(
-    client: ZoomClient, mock_zoom: aioresponses, kind: MeetingKind, path: str
+    client: ZoomClient, zoom: ZoomServer, kind: MeetingKind, path: str
 ) -> None:
     """Details of a meeting or webinar come from its own collection; 64-bit IDs survive."""
     url = f"{API}/{path}/{MEETING_ID}"
-    mock_zoom.get(
+    zoom.get(
         url,
         body=f'{{"id": {MEETING_ID}, "topic": "Town hall", "status": "started",'
         ' "start_time": "2024-05-01T10:00:00Z"}',
@@ -170,22 +171,22 @@ async def test_get_meeting(
         start_time=datetime(2024, 5, 1, 10, tzinfo=UTC),
         status="started",
     )
-    sent_once(mock_zoom, "GET", url)
+    sent_once(zoom, "GET", url)
 
 
 async def test_list_meetings_follows_pages(
-    client: ZoomClient, mock_zoom: aioresponses
+    client: ZoomClient, zoom: ZoomServer
 ) -> None:
     """650 meetings take exactly three requests of 300 per page."""
-    mock_zoom.get(
+    zoom.get(
         MEETINGS_URL,
         payload={"meetings": meeting_items(0, 300), "next_page_token": "page-2"},
     )
-    mock_zoom.get(
+    zoom.get(
         f"{MEETINGS_URL}&next_page_token=page-2",
         payload={"meetings": meeting_items(300, 300), "next_page_token": "page-3"},
     )
-    mock_zoom.get(
+    zoom.get(
         f"{MEETINGS_URL}&next_page_token=page-3",
         payload={"meetings": meeting_items(600, 50), "next_page_token": ""},
     )
@@ -197,11 +198,11 @@ async def test_list_meetings_follows_pages(
     ]
     assert {meeting.kind for meeting in meetings} == {MeetingKind.MEETING}
     assert meetings[0].topic == "Meeting 0"
-    assert request_count(mock_zoom) == 3
-    first = sent_once(mock_zoom, "GET", MEETINGS_URL)
-    assert first["params"] == {"type": "scheduled", "page_size": "300"}
-    third = sent_once(mock_zoom, "GET", f"{MEETINGS_URL}&next_page_token=page-3")
-    assert third["params"] == {
+    assert len(zoom.requests) == 3
+    first = sent_once(zoom, "GET", MEETINGS_URL)
+    assert first.query == {"type": "scheduled", "page_size": "300"}
+    third = sent_once(zoom, "GET", f"{MEETINGS_URL}&next_page_token=page-3")
+    assert third.query == {
         "type": "scheduled",
         "page_size": "300",
         "next_page_token": "page-3",
@@ -209,11 +210,11 @@ async def test_list_meetings_follows_pages(
 
 
 async def test_list_live_meetings_of_a_user(
-    client: ZoomClient, mock_zoom: aioresponses
+    client: ZoomClient, zoom: ZoomServer
 ) -> None:
     """The list type and the user are put in the request; a missing token ends."""
     url = f"{API}/users/host@example.com/meetings?page_size=300&type=live"
-    mock_zoom.get(
+    zoom.get(
         url,
         body=f'{{"meetings": [{{"id": {MEETING_ID}, "topic": "Live"}}]}}',
     )
@@ -223,32 +224,32 @@ async def test_list_live_meetings_of_a_user(
     )
 
     assert meetings == [Meeting(id=MEETING_ID, kind=MeetingKind.MEETING, topic="Live")]
-    sent_once(mock_zoom, "GET", url)
-    assert request_count(mock_zoom) == 1
+    sent_once(zoom, "GET", url)
+    assert len(zoom.requests) == 1
 
 
 @pytest.mark.parametrize("next_page_token", [None, 42, ""])
 async def test_list_ends_without_a_usable_page_token(
-    client: ZoomClient, mock_zoom: aioresponses, next_page_token: Any
+    client: ZoomClient, zoom: ZoomServer, next_page_token: Any
 ) -> None:
     """A missing, empty or non-string page token means the last page."""
-    mock_zoom.get(
+    zoom.get(
         MEETINGS_URL,
         payload={"meetings": meeting_items(0, 2), "next_page_token": next_page_token},
     )
 
     assert len(await client.async_list_meetings()) == 2
-    assert request_count(mock_zoom) == 1
+    assert len(zoom.requests) == 1
 
 
 async def test_list_stops_on_a_repeated_page_token(
-    client: ZoomClient, mock_zoom: aioresponses
+    client: ZoomClient, zoom: ZoomServer
 ) -> None:
     """A server repeating its page token is not followed round in circles."""
-    mock_zoom.get(
+    zoom.get(
         MEETINGS_URL, payload={"meetings": meeting_items(0, 1), "next_page_token": "A"}
     )
-    mock_zoom.get(
+    zoom.get(
         f"{MEETINGS_URL}&next_page_token=A",
         payload={"meetings": meeting_items(1, 1), "next_page_token": "A"},
         repeat=True,
@@ -257,49 +258,43 @@ async def test_list_stops_on_a_repeated_page_token(
     meetings = await client.async_list_meetings()
 
     assert len(meetings) == 2
-    assert request_count(mock_zoom) == 2
+    assert len(zoom.requests) == 2
 
 
-async def test_list_stops_after_max_pages(
-    client: ZoomClient, mock_zoom: aioresponses
-) -> None:
+async def test_list_stops_after_max_pages(client: ZoomClient, zoom: ZoomServer) -> None:
     """A pager that never ends is cut off after MAX_PAGES requests."""
     served = 0
 
-    def endless(url: URL, **kwargs: Any) -> CallbackResult:
+    def endless(request: RecordedRequest) -> Answer:
         nonlocal served
         served += 1
-        return CallbackResult(
+        return Answer(
             payload={
                 "meetings": meeting_items(served, 1),
                 "next_page_token": f"p{served}",
             }
         )
 
-    mock_zoom.get(
-        re.compile(rf"^{re.escape(API)}/users/me/meetings\?"),
-        callback=endless,
-        repeat=True,
-    )
+    zoom.get(f"{API}/users/me/meetings", callback=endless, repeat=True, any_query=True)
 
     meetings = await client.async_list_meetings()
 
     assert MAX_PAGES == 200
     assert len(meetings) == MAX_PAGES
-    assert request_count(mock_zoom) == MAX_PAGES
+    assert len(zoom.requests) == MAX_PAGES
 
 
-async def test_list_webinars(client: ZoomClient, mock_zoom: aioresponses) -> None:
+async def test_list_webinars(client: ZoomClient, zoom: ZoomServer) -> None:
     """Webinars are listed without a type filter and parsed as webinars."""
     url = f"{API}/users/me/webinars?page_size=300"
-    mock_zoom.get(
+    zoom.get(
         url,
         payload={
             "webinars": [{"id": WEBINAR_ID, "topic": "Launch"}],
             "next_page_token": "w2",
         },
     )
-    mock_zoom.get(
+    zoom.get(
         f"{url}&next_page_token=w2",
         payload={"webinars": [{"id": str(MEETING_ID)}], "next_page_token": ""},
     )
@@ -310,13 +305,13 @@ async def test_list_webinars(client: ZoomClient, mock_zoom: aioresponses) -> Non
         Meeting(id=WEBINAR_ID, kind=MeetingKind.WEBINAR, topic="Launch"),
         Meeting(id=MEETING_ID, kind=MeetingKind.WEBINAR, topic=str(MEETING_ID)),
     ]
-    assert sent_once(mock_zoom, "GET", url)["params"] == {"page_size": "300"}
-    assert request_count(mock_zoom) == 2
+    assert sent_once(zoom, "GET", url).query == {"page_size": "300"}
+    assert len(zoom.requests) == 2
 
 
-async def test_list_without_items(client: ZoomClient, mock_zoom: aioresponses) -> None:
+async def test_list_without_items(client: ZoomClient, zoom: ZoomServer) -> None:
     """A page without its list field (or with null) holds no meetings."""
-    mock_zoom.get(
+    zoom.get(
         MEETINGS_URL,
         payload={"meetings": None, "total_records": 0, "next_page_token": ""},
     )
@@ -336,10 +331,10 @@ async def test_list_without_items(client: ZoomClient, mock_zoom: aioresponses) -
     ],
 )
 async def test_list_broken_answer(
-    client: ZoomClient, mock_zoom: aioresponses, body: str, match: str
+    client: ZoomClient, zoom: ZoomServer, body: str, match: str
 ) -> None:
     """A list answer of the wrong shape raises ZoomConnectionError."""
-    mock_zoom.get(MEETINGS_URL, body=body)
+    zoom.get(MEETINGS_URL, body=body)
 
     with pytest.raises(ZoomConnectionError, match=match):
         await client.async_list_meetings()
@@ -373,7 +368,7 @@ async def test_list_broken_answer(
 )
 async def test_start_live_stream(
     client: ZoomClient,
-    mock_zoom: aioresponses,
+    zoom: ZoomServer,
     kind: MeetingKind,
     path: str,
     settings: LiveStreamStartSettings | None,
@@ -381,12 +376,12 @@ async def test_start_live_stream(
 ) -> None:
     """Start PATCHes the status with lowercase 'start' and only the settings set."""
     url = f"{API}/{path}/{MEETING_ID}/livestream/status"
-    mock_zoom.patch(url, status=204)
+    zoom.patch(url, status=204)
 
     await client.async_start_live_stream(kind, MEETING_ID, settings)
 
-    assert sent_once(mock_zoom, "PATCH", url)["json"] == body
-    assert request_count(mock_zoom) == 1
+    assert sent_once(zoom, "PATCH", url).json == body
+    assert len(zoom.requests) == 1
 
 
 @pytest.mark.parametrize(
@@ -394,15 +389,15 @@ async def test_start_live_stream(
     [(MeetingKind.MEETING, "meetings"), (MeetingKind.WEBINAR, "webinars")],
 )
 async def test_stop_live_stream(
-    client: ZoomClient, mock_zoom: aioresponses, kind: MeetingKind, path: str
+    client: ZoomClient, zoom: ZoomServer, kind: MeetingKind, path: str
 ) -> None:
     """Stop PATCHes the status with exactly {'action': 'stop'}."""
     url = f"{API}/{path}/{MEETING_ID}/livestream/status"
-    mock_zoom.patch(url, status=204)
+    zoom.patch(url, status=204)
 
     await client.async_stop_live_stream(kind, MEETING_ID)
 
-    assert sent_once(mock_zoom, "PATCH", url)["json"] == {"action": "stop"}
+    assert sent_once(zoom, "PATCH", url).json == {"action": "stop"}
 
 
 @pytest.mark.parametrize(
@@ -410,11 +405,11 @@ async def test_stop_live_stream(
     [(MeetingKind.MEETING, "meetings"), (MeetingKind.WEBINAR, "webinars")],
 )
 async def test_get_live_stream(
-    client: ZoomClient, mock_zoom: aioresponses, kind: MeetingKind, path: str
+    client: ZoomClient, zoom: ZoomServer, kind: MeetingKind, path: str
 ) -> None:
     """The stream target is read from the livestream endpoint."""
     url = f"{API}/{path}/{WEBINAR_ID}/livestream"
-    mock_zoom.get(url, payload=STREAM)
+    zoom.get(url, payload=STREAM)
 
     config = await client.async_get_live_stream(kind, WEBINAR_ID)
 
@@ -424,7 +419,7 @@ async def test_get_live_stream(
         page_url="https://example.com/live",
         resolution=Resolution.HD_720,
     )
-    sent_once(mock_zoom, "GET", url)
+    sent_once(zoom, "GET", url)
 
 
 @pytest.mark.parametrize(
@@ -447,7 +442,7 @@ async def test_get_live_stream(
 )
 async def test_update_live_stream(
     client: ZoomClient,
-    mock_zoom: aioresponses,
+    zoom: ZoomServer,
     kind: MeetingKind,
     path: str,
     resolution: Resolution | None,
@@ -455,7 +450,7 @@ async def test_update_live_stream(
 ) -> None:
     """The PATCH carries URL, key and page URL, and the resolution only when set."""
     url = f"{API}/{path}/{MEETING_ID}/livestream"
-    mock_zoom.patch(url, status=204)
+    zoom.patch(url, status=204)
     config = LiveStreamConfig(
         stream_url="rtmp://live.example.com/app",
         stream_key="key-1",
@@ -465,52 +460,50 @@ async def test_update_live_stream(
 
     await client.async_update_live_stream(kind, MEETING_ID, config)
 
-    assert sent_once(mock_zoom, "PATCH", url)["json"] == body
+    assert sent_once(zoom, "PATCH", url).json == body
 
 
-async def test_patch_success_with_a_body(
-    client: ZoomClient, mock_zoom: aioresponses
-) -> None:
+async def test_patch_success_with_a_body(client: ZoomClient, zoom: ZoomServer) -> None:
     """A 200 with an empty body is success too for a PATCH."""
     url = f"{API}/meetings/{MEETING_ID}/livestream/status"
-    mock_zoom.patch(url, status=200, body="")
+    zoom.patch(url, status=200, body="")
 
     await client.async_stop_live_stream(MeetingKind.MEETING, MEETING_ID)
 
-    sent_once(mock_zoom, "PATCH", url)
+    sent_once(zoom, "PATCH", url)
 
 
 async def test_retry_once_with_a_fresh_token_after_401(
-    s2s_client: ZoomClient, mock_zoom: aioresponses
+    s2s_client: ZoomClient, zoom: ZoomServer
 ) -> None:
     """A refused token is renewed and the request sent again, once."""
     url = f"{API}/meetings/{MEETING_ID}/livestream/status"
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-1"))
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-2"))
-    mock_zoom.patch(
+    zoom.post(TOKEN_URL, payload=token_payload("token-1"))
+    zoom.post(TOKEN_URL, payload=token_payload("token-2"))
+    zoom.patch(
         url, status=401, payload={"code": 124, "message": "Invalid access token."}
     )
-    mock_zoom.patch(url, status=204)
+    zoom.patch(url, status=204)
     settings = LiveStreamStartSettings(display_name="Town hall")
 
     await s2s_client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID, settings)
 
-    assert len(requests_to(mock_zoom, "POST", TOKEN_URL)) == 2
-    first, second = requests_to(mock_zoom, "PATCH", url)
-    assert first.kwargs["headers"] == bearer("token-1")
-    assert second.kwargs["headers"] == bearer("token-2")
+    assert len(zoom.requests_to("POST", TOKEN_URL)) == 2
+    first, second = zoom.requests_to("PATCH", url)
+    assert first.client_headers == bearer("token-1")
+    assert second.client_headers == bearer("token-2")
     expected = {"action": "start", "settings": {"display_name": "Town hall"}}
-    assert first.kwargs["json"] == second.kwargs["json"] == expected
-    assert request_count(mock_zoom) == 4
+    assert first.json == second.json == expected
+    assert len(zoom.requests) == 4
 
 
 async def test_401_twice_raises_authentication_error(
-    s2s_client: ZoomClient, mock_zoom: aioresponses
+    s2s_client: ZoomClient, zoom: ZoomServer
 ) -> None:
     """A fresh token refused as well means the credentials no longer work."""
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-1"))
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-2"))
-    mock_zoom.get(
+    zoom.post(TOKEN_URL, payload=token_payload("token-1"))
+    zoom.post(TOKEN_URL, payload=token_payload("token-2"))
+    zoom.get(
         f"{API}/users/me",
         status=401,
         payload={"code": 124, "message": "Invalid access token."},
@@ -523,21 +516,19 @@ async def test_401_twice_raises_authentication_error(
     assert str(exc_info.value) == (
         "Zoom refused a fresh access token (code 124: Invalid access token.)"
     )
-    assert len(requests_to(mock_zoom, "GET", f"{API}/users/me")) == 2
-    assert len(requests_to(mock_zoom, "POST", TOKEN_URL)) == 2
+    assert len(zoom.requests_to("GET", f"{API}/users/me")) == 2
+    assert len(zoom.requests_to("POST", TOKEN_URL)) == 2
 
 
-async def test_static_token_refused_twice(
-    client: ZoomClient, mock_zoom: aioresponses
-) -> None:
+async def test_static_token_refused_twice(client: ZoomClient, zoom: ZoomServer) -> None:
     """A static token is retried once as it is, then reported refused."""
-    mock_zoom.get(f"{API}/users/me", status=401, body="", repeat=True)
+    zoom.get(f"{API}/users/me", status=401, body="", repeat=True)
 
     with pytest.raises(ZoomAuthenticationError, match=r"code None: \)"):
         await client.async_get_current_user()
 
-    calls = requests_to(mock_zoom, "GET", f"{API}/users/me")
-    assert [call.kwargs["headers"] for call in calls] == [bearer(TOKEN)] * 2
+    calls = zoom.requests_to("GET", f"{API}/users/me")
+    assert [call.client_headers for call in calls] == [bearer(TOKEN)] * 2
 
 
 SCOPES_MESSAGE = (
@@ -662,7 +653,7 @@ SCOPES_MESSAGE = (
 )
 async def test_api_errors(
     client: ZoomClient,
-    mock_zoom: aioresponses,
+    zoom: ZoomServer,
     status: int,
     body: dict[str, Any] | None,
     error: type[ZoomApiError],
@@ -672,9 +663,9 @@ async def test_api_errors(
     """Zoom's refusals map to typed errors keeping status, code and message."""
     url = f"{API}/meetings/{MEETING_ID}/livestream/status"
     if body is None:
-        mock_zoom.patch(url, status=status, body="")
+        zoom.patch(url, status=status, body="")
     else:
-        mock_zoom.patch(url, status=status, payload=body)
+        zoom.patch(url, status=status, payload=body)
 
     with pytest.raises(ZoomApiError) as exc_info:
         await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
@@ -683,7 +674,7 @@ async def test_api_errors(
     assert type(err) is error
     assert (err.status, err.code, err.message) == (status, code, message)
     assert str(err) == f"HTTP {status}, code {code}: {message}"
-    assert request_count(mock_zoom) == 1
+    assert len(zoom.requests) == 1
 
 
 @pytest.mark.parametrize(
@@ -702,14 +693,14 @@ async def test_api_errors(
 )
 async def test_missing_scopes(
     client: ZoomClient,
-    mock_zoom: aioresponses,
+    zoom: ZoomServer,
     status: int,
     message: str,
     missing_scopes: tuple[str, ...],
 ) -> None:
     """Code 4711 raises ZoomPermissionError naming the scopes the app lacks."""
     url = f"{API}/meetings/{MEETING_ID}/livestream/status"
-    mock_zoom.patch(url, status=status, payload={"code": 4711, "message": message})
+    zoom.patch(url, status=status, payload={"code": 4711, "message": message})
 
     with pytest.raises(ZoomPermissionError) as exc_info:
         await client.async_stop_live_stream(MeetingKind.MEETING, MEETING_ID)
@@ -720,21 +711,19 @@ async def test_missing_scopes(
 
 
 async def test_missing_scopes_on_401_are_not_retried(
-    client: ZoomClient, mock_zoom: aioresponses
+    client: ZoomClient, zoom: ZoomServer
 ) -> None:
     """A 401 for missing scopes names them; a new token would not help, so none is asked."""
     url = f"{API}/meetings/{MEETING_ID}/livestream/status"
     message = "Invalid access token, does not contain scopes:[meeting:write:admin]."
-    mock_zoom.patch(url, status=401, payload={"code": 4711, "message": message})
+    zoom.patch(url, status=401, payload={"code": 4711, "message": message})
 
     with pytest.raises(ZoomPermissionError) as exc_info:
         await client.async_stop_live_stream(MeetingKind.MEETING, MEETING_ID)
 
     assert exc_info.value.missing_scopes == ("meeting:write:admin",)
     # One PATCH, no token renewal, no retry.
-    assert [(key[0], len(calls)) for key, calls in mock_zoom.requests.items()] == [
-        ("PATCH", 1)
-    ]
+    assert [request.method for request in zoom.requests] == ["PATCH"]
 
 
 @pytest.mark.parametrize(
@@ -749,13 +738,13 @@ async def test_missing_scopes_on_401_are_not_retried(
 )
 async def test_rate_limited(
     client: ZoomClient,
-    mock_zoom: aioresponses,
+    zoom: ZoomServer,
     headers: dict[str, str],
     retry_after: float | None,
 ) -> None:
     """HTTP 429 raises ZoomRateLimitError with the wait Zoom asked for, if any."""
     url = f"{API}/meetings/{MEETING_ID}/livestream/status"
-    mock_zoom.patch(
+    zoom.patch(
         url,
         status=429,
         payload={"code": 429, "message": "Retry after 30 seconds."},
@@ -769,10 +758,10 @@ async def test_rate_limited(
 
 
 async def test_rate_limited_until_an_http_date(
-    client: ZoomClient, mock_zoom: aioresponses
+    client: ZoomClient, zoom: ZoomServer
 ) -> None:
     """A Retry-After HTTP date in the future becomes the seconds left until it."""
-    mock_zoom.get(
+    zoom.get(
         f"{API}/users/me",
         status=429,
         body="",
@@ -787,11 +776,9 @@ async def test_rate_limited_until_an_http_date(
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
-async def test_server_errors(
-    client: ZoomClient, mock_zoom: aioresponses, status: int
-) -> None:
+async def test_server_errors(client: ZoomClient, zoom: ZoomServer, status: int) -> None:
     """Server errors with an HTML outage page raise ZoomConnectionError(status)."""
-    mock_zoom.get(
+    zoom.get(
         f"{API}/users/me",
         status=status,
         body="<html><head><title>Bad Gateway</title></head><body>nginx</body></html>",
@@ -806,28 +793,34 @@ async def test_server_errors(
 
 
 @pytest.mark.parametrize(
-    ("mock_kwargs", "match"),
+    ("fault", "match"),
     [
-        ({"timeout": True}, "Timed out: GET /users/me"),
+        (Fault.STALL, "Timed out: GET /users/me"),
+        (Fault.RESET, "Cannot reach Zoom for GET /users/me: ClientOSError"),
         (
-            {"exception": aiohttp.ClientOSError(104, "Connection reset by peer")},
-            "Cannot reach Zoom for GET /users/me: ClientOSError",
-        ),
-        (
-            {"exception": aiohttp.ServerDisconnectedError()},
+            Fault.CLOSE,
             "Cannot reach Zoom for GET /users/me: ServerDisconnectedError",
         ),
+        (Fault.CUT, "Cannot reach Zoom for GET /users/me: ClientPayloadError"),
     ],
-    ids=["timeout", "reset", "disconnected"],
+    ids=["timeout", "reset", "disconnected", "cut-off"],
 )
 async def test_unreachable(
-    client: ZoomClient,
-    mock_zoom: aioresponses,
-    mock_kwargs: dict[str, Any],
-    match: str,
+    session: aiohttp.ClientSession, zoom: ZoomServer, fault: Fault, match: str
 ) -> None:
     """Timeouts and broken connections raise ZoomConnectionError without a status."""
-    mock_zoom.get(f"{API}/users/me", **mock_kwargs)
+    # aiohttp itself sends a GET again once when the connection breaks before the
+    # answer, so the fault repeats.
+    zoom.get(f"{API}/users/me", payload=USER, fault=fault, repeat=True)
+    # A stalled answer lasts until the client gives up, so that takes a short
+    # timeout; the other faults keep the usual one, so a slow machine cannot
+    # turn them into timeouts.
+    client = ZoomClient(
+        session,
+        StaticTokenAuth(TOKEN),
+        api_base=zoom.api_base,
+        request_timeout=0.3 if fault is Fault.STALL else 10.0,
+    )
 
     with pytest.raises(ZoomConnectionError, match=match) as exc_info:
         await client.async_get_current_user()
@@ -835,12 +828,29 @@ async def test_unreachable(
     assert exc_info.value.status is None
 
 
+async def test_refusing_connections(
+    session: aiohttp.ClientSession, zoom: ZoomServer
+) -> None:
+    """A host where nothing listens raises ZoomConnectionError without a status."""
+    client = ZoomClient(
+        session, StaticTokenAuth(TOKEN), api_base=f"{zoom.refused_origin}{API}"
+    )
+
+    with pytest.raises(
+        ZoomConnectionError,
+        match="^Cannot reach Zoom for GET /users/me: ClientConnectorError$",
+    ) as exc_info:
+        await client.async_get_current_user()
+
+    assert exc_info.value.status is None
+
+
 @pytest.mark.parametrize("body", ["", "<html>Maintenance</html>", "{broken"])
 async def test_get_without_json(
-    client: ZoomClient, mock_zoom: aioresponses, body: str
+    client: ZoomClient, zoom: ZoomServer, body: str
 ) -> None:
     """HTTP 200 to a GET without a JSON body is a broken answer (a proxy page)."""
-    mock_zoom.get(f"{API}/users/me", status=200, body=body, content_type="text/html")
+    zoom.get(f"{API}/users/me", status=200, body=body, content_type="text/html")
 
     with pytest.raises(ZoomConnectionError, match="no JSON body") as exc_info:
         await client.async_get_current_user()
@@ -849,10 +859,10 @@ async def test_get_without_json(
 
 
 async def test_rate_limit_headers_recorded(
-    client: ZoomClient, mock_zoom: aioresponses
+    client: ZoomClient, zoom: ZoomServer
 ) -> None:
     """The last X-RateLimit-* headers are kept; answers without them keep the old."""
-    mock_zoom.get(
+    zoom.get(
         f"{API}/users/me",
         payload=USER,
         headers={
@@ -862,7 +872,7 @@ async def test_rate_limit_headers_recorded(
             "X-RateLimit-Remaining": "29",
         },
     )
-    mock_zoom.get(f"{API}/users/me", payload=USER)
+    zoom.get(f"{API}/users/me", payload=USER)
     assert client.rate_limit is None
 
     await client.async_get_current_user()
@@ -880,30 +890,44 @@ async def test_rate_limit_headers_recorded(
         ("https://api-eu.zoom.us/", True, "https://api-eu.zoom.us/v2"),
         ("https://api-eu.zoom.us/v2", True, "https://api-eu.zoom.us/v2"),
         ("https://api-eu.zoom.us/v2/", True, "https://api-eu.zoom.us/v2"),
-        ("http://api-eu.zoom.us", True, API),
-        ("api-eu.zoom.us", True, API),
-        (None, True, API),
-        ("https://api-eu.zoom.us", False, API),
+        # None: the client's own `api_base`, the double's plain-HTTP address.
+        ("http://api-eu.zoom.us", True, None),
+        ("api-eu.zoom.us", True, None),
+        (None, True, None),
+        ("https://api-eu.zoom.us", False, None),
     ],
 )
 async def test_api_base_from_the_token(
-    session: aiohttp.ClientSession,
-    s2s_auth: ServerToServerAuth,
-    mock_zoom: aioresponses,
+    zoom: ZoomServer,
     api_url: str | None,
     use_token_api_url: bool,
-    base: str,
+    base: str | None,
 ) -> None:
     """The token's https `api_url` is the API base when allowed, else the default."""
-    client = ZoomClient(
-        session, s2s_auth, api_base=f"{API}/", use_token_api_url=use_token_api_url
+    # The double also answers as https://api-eu.zoom.us, over TLS, to this session;
+    # no other name resolves in it, so a request sent elsewhere fails.
+    session = await zoom.https_session("api-eu.zoom.us")
+    s2s_auth = ServerToServerAuth(
+        session,
+        account_id=ACCOUNT_ID,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        oauth_base=zoom.oauth_base,
     )
-    mock_zoom.post(TOKEN_URL, payload=token_payload("token-1", api_url=api_url))
-    mock_zoom.get(f"{base}/users/me", payload=USER)
-    assert client.api_base == API
+    client = ZoomClient(
+        session,
+        s2s_auth,
+        api_base=f"{zoom.api_base}/",
+        use_token_api_url=use_token_api_url,
+    )
+    base = base or zoom.api_base
+    zoom.post(TOKEN_URL, payload=token_payload("token-1", api_url=api_url))
+    zoom.get(f"{API}/users/me", payload=USER)
+    assert client.api_base == zoom.api_base
 
     await client.async_get_current_user()
 
     assert client.api_base == base
-    sent_once(mock_zoom, "GET", f"{base}/users/me", token="token-1")
-    assert request_count(mock_zoom) == 2
+    request = sent_once(zoom, "GET", f"{API}/users/me", token="token-1")
+    assert request.url == f"{base}/users/me"
+    assert len(zoom.requests) == 2

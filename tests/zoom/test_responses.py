@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 import json
 import time
 from typing import Any
 
 import aiohttp
-from aioresponses import aioresponses
 import pytest
 
 from custom_components.zoom_livestream.zoom.responses import (
@@ -17,6 +15,8 @@ from custom_components.zoom_livestream.zoom.responses import (
     parse_retry_after,
     read_json_body,
 )
+
+from .zoom_server import ZoomServer
 
 # 2015-10-21 07:28:00 UTC, the moment the dates below name.
 MOMENT = datetime(2015, 10, 21, 7, 28, tzinfo=UTC).timestamp()
@@ -106,20 +106,19 @@ def test_parse_retry_after_date_uses_the_wall_clock() -> None:
     ],
 )
 async def test_read_json_body(
-    session: aiohttp.ClientSession, mock_zoom: aioresponses, body: bytes, expected: Any
+    session: aiohttp.ClientSession, zoom: ZoomServer, body: bytes, expected: Any
 ) -> None:
     """JSON is decoded; empty, HTML, undecodable or oversized bodies give None."""
-    mock_zoom.get("https://api.zoom.us/v2/anything", body=body)
+    zoom.get("/v2/anything", body=body)
 
-    async with session.get("https://api.zoom.us/v2/anything") as response:
+    async with session.get(zoom.url("/v2/anything")) as response:
         assert await read_json_body(response) == expected
 
 
 async def test_read_json_body_arriving_in_pieces(
-    session: aiohttp.ClientSession,
-    piecemeal_server: Callable[[bytes], Awaitable[str]],
+    session: aiohttp.ClientSession, zoom: ZoomServer
 ) -> None:
-    """A page of 300 meetings (about 150 KB) arrives in 4 KiB pieces: all of it is read."""
+    """A page of 300 meetings (about 150 KB) arrives in 1-4 KiB pieces: all of it is read."""
     page = {
         "next_page_token": "",
         "meetings": [
@@ -129,7 +128,8 @@ async def test_read_json_body_arriving_in_pieces(
     }
     body = json.dumps(page).encode()
     assert len(body) > 100_000
-    url = await piecemeal_server(body)
+    zoom.get("/v2/anything", body=body)
 
-    async with session.get(url) as response:
+    async with session.get(zoom.url("/v2/anything")) as response:
+        assert response.headers["Transfer-Encoding"] == "chunked"
         assert await read_json_body(response) == page
