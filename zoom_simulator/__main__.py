@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Sequence
 import contextlib
 import ipaddress
+import logging
 import signal
 
 from aiohttp import web
@@ -220,6 +221,10 @@ async def serve(state: SimulatorState, host: str, port: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the simulator from the command line."""
     args = parse_args(argv)
+    # Requests and event deliveries, one line each, for the person debugging.
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     state = build_state(args)
     # Ctrl+C before the signal handlers are installed still ends quietly.
     with contextlib.suppress(KeyboardInterrupt):

@@ -193,10 +193,12 @@ async def _deliver_events_middleware(
                     LOGGER.info(
                         "Delivered %s: HTTP %s", event["event"], delivery.status
                     )
+                    state.record_delivery(event, url, delivery.status, None)
             except (aiohttp.ClientError, TimeoutError) as err:
                 LOGGER.warning(
                     "Could not deliver %s: %s", event["event"], type(err).__name__
                 )
+                state.record_delivery(event, url, None, type(err).__name__)
     return response
 
 
@@ -637,6 +639,7 @@ def _add_control_routes(app: web.Application) -> None:
     router.add_post("/_simulator/tokens/expire", _control_expire_tokens)
     router.add_post("/_simulator/webhook", _control_webhook)
     router.add_get("/_simulator/users", _control_users)
+    router.add_get("/_simulator/deliveries", _control_deliveries)
 
 
 async def _control_body(request: web.Request) -> JsonObject:
@@ -826,3 +829,8 @@ async def _control_users(request: web.Request) -> web.StreamResponse:
     return web.json_response(
         {"users": [account.as_json() for account in state.accounts()]}
     )
+
+
+async def _control_deliveries(request: web.Request) -> web.StreamResponse:
+    """List the latest event deliveries and how the receiver answered them."""
+    return web.json_response({"deliveries": request.app[STATE_KEY].deliveries})

@@ -67,6 +67,8 @@ DEFAULT_DAILY_LIMITS: Mapping[str, int] = {"Light": 6000, "Medium": 2000}
 
 # Bounds memory when a benchmark pages through thousands of lists.
 _MAX_PAGE_CURSORS = 10_000
+# How many recent event deliveries GET /_simulator/deliveries reports.
+MAX_DELIVERIES = 100
 
 
 def _utcnow() -> datetime:
@@ -312,6 +314,8 @@ class SimulatorState:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     pending_events: list[JsonObject] = field(default_factory=list)
+    # The latest deliveries: event, meeting, URL and Home Assistant's answer.
+    deliveries: list[JsonObject] = field(default_factory=list)
     _usage_day: str = ""
 
     def __post_init__(self) -> None:
@@ -491,6 +495,22 @@ class SimulatorState:
                     name, account.account_id, meeting, operator=account.user.email
                 )
             )
+
+    def record_delivery(
+        self, event: JsonObject, url: str, status: int | None, error: str | None
+    ) -> None:
+        """Remember how a delivery went (``status`` None: no answer, see ``error``)."""
+        self.deliveries.append(
+            {
+                "event": event["event"],
+                "meeting_id": int(event["payload"]["object"]["id"]),
+                "account_id": event["payload"]["account_id"],
+                "url": url,
+                "status": status,
+                "error": error,
+            }
+        )
+        del self.deliveries[:-MAX_DELIVERIES]
 
     def webhook_of(self, event: JsonObject) -> tuple[str, str] | None:
         """Return where a queued event goes and the secret it is signed with."""

@@ -278,6 +278,25 @@ async def test_events_go_to_each_accounts_webhook(
         assert event["event"] == "meeting.started"
         assert event["payload"]["account_id"] == account_id
 
+    deliveries = (await (await client.get("/_simulator/deliveries")).json())[
+        "deliveries"
+    ]
+    assert [
+        (d["event"], d["meeting_id"], d["account_id"], d["url"], d["status"])
+        for d in deliveries
+    ] == [
+        ("meeting.started", own.id, SECOND_ACCOUNT_ID, f"{base}/second", 200),
+        ("meeting.started", other.id, DEFAULT_ACCOUNT_ID, f"{base}/first", 200),
+    ]
+    # The receiver is gone now: the delivery is recorded as failed.
+    assert (await client.post(f"/_simulator/meetings/{other.id}/end")).status == 200
+    failed = (await (await client.get("/_simulator/deliveries")).json())["deliveries"]
+    assert (failed[-1]["event"], failed[-1]["status"], failed[-1]["error"]) == (
+        "meeting.ended",
+        None,
+        "ClientConnectorError",
+    )
+
     # Cleared: the second account's events go nowhere, the first's still do.
     resp = await client.post(
         "/_simulator/webhook", json={"account_id": SECOND_ACCOUNT_ID}
@@ -285,3 +304,14 @@ async def test_events_go_to_each_accounts_webhook(
     assert (await resp.json())["url"] is None
     state.start_meeting(_hosted_by(state, SECOND_USER_ID)[1].id)
     assert state.pending_events == []
+
+
+def test_deliveries_are_bounded(state: SimulatorState) -> None:
+    """Only the latest deliveries are kept, oldest dropped first."""
+    meeting = _hosted_by(state, DEFAULT_USER_ID)[0]
+    state.webhook_url, state.webhook_secret = "http://127.0.0.1:9/", "s"
+    for number in range(105):
+        state.start_meeting(meeting.id)
+        state.record_delivery(state.pending_events.pop(), "u", number, None)
+    assert len(state.deliveries) == 100
+    assert state.deliveries[0]["status"] == 5
