@@ -1,22 +1,35 @@
-"""Prepare the development Home Assistant started by scripts/develop.
+"""Prepare and check the development Home Assistant that scripts/develop starts.
 
-Waits for Home Assistant, creates the user `dev` (password `dev`) through
-onboarding the first time, and adds a Zoom Live Stream entry that talks to the
-local simulator, all through Home Assistant's own HTTP APIs.
+    prepare --config DIR   before Home Assistant starts: the files the
+                           configuration includes, and onboarding set so that it
+                           adds no integrations of its own (see `seed_onboarding`)
+    run                    once Home Assistant starts: waits for it, creates the
+                           user `dev` (password `dev`) through onboarding the first
+                           time, adds the Zoom Live Stream entry, points the
+                           simulator's pushed events at the entry's webhook (every
+                           run: a new simulator knows nothing), then prints
+                           "develop: Ready"
+    verify                 checks a running instance: the entry is loaded, only
+                           this project's integrations are there, a pushed event
+                           changes a sensor at once, and automations can be saved
+
+Everything goes through Home Assistant's own HTTP APIs, as the UI does.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Sequence
+import json
+import os
+from pathlib import Path
 import sys
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 import aiohttp
 
-HASS = "http://127.0.0.1:8123"
-CLIENT_ID = f"{HASS}/"
 USERNAME = "dev"
 PASSWORD = "dev"
 DOMAIN = "zoom_livestream"
@@ -28,178 +41,576 @@ SIMULATOR_CREDENTIALS = {
     "client_id": "sim-client-id",
     "client_secret": "sim-client-secret",
 }
+SIMULATOR_EMAIL = "host@example.com"
+
+# Finishing the `core_config` onboarding step starts config flows for these
+# (homeassistant/components/onboarding/views.py, CoreConfigOnboardingView): a
+# contributor would find Radio Browser ("Failed setup" without Internet), Google
+# Translate TTS, Shopping list and Met weather beside the integration.
+ONBOARDING_INTEGRATIONS = frozenset(
+    {"google_translate", "met", "radio_browser", "shopping_list"}
+)
+# Home Assistant's onboarding store (homeassistant/components/onboarding).
+ONBOARDING_STORE = {"version": 4, "minor_version": 1, "key": "onboarding"}
+# The files configuration.yaml includes, with what a default configuration writes.
+INCLUDED_FILES = {"automations.yaml": "[]\n", "scripts.yaml": "", "scenes.yaml": ""}
+
+PROGRESS_EVERY = 15.0
+# A first start installs the frontend package; later starts take seconds.
+HASS_START_TIMEOUT = 900.0
+ENTRY_LOAD_TIMEOUT = 90.0
+PUSH_TIMEOUT = 10.0
 
 
-async def wait_for(session: aiohttp.ClientSession, url: str, timeout: float) -> Any:
-    """Poll `url` until it answers 200 with JSON; give up after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            async with session.get(url) as response:
-                if response.status == 200:
-                    return await response.json()
-        except aiohttp.ClientError:
-            pass
-        if time.monotonic() > deadline:
-            sys.exit(f"develop: {url} did not answer within {timeout:.0f} s")
-        await asyncio.sleep(2)
+def say(message: str) -> None:
+    """Tell the person at the terminal, at once (output may go to a pipe)."""
+    print(f"develop: {message}", flush=True)
 
 
-async def token_from_code(session: aiohttp.ClientSession, code: str) -> str:
-    """Exchange an authorization code for an access token."""
-    async with session.post(
-        f"{HASS}/auth/token",
-        data={"grant_type": "authorization_code", "code": code, "client_id": CLIENT_ID},
-    ) as response:
-        response.raise_for_status()
-        return str((await response.json())["access_token"])
+def fail(message: str) -> NoReturn:
+    """Stop with a message that says what to do."""
+    sys.exit(f"develop: {message}")
 
 
-async def log_in(session: aiohttp.ClientSession) -> str:
-    """Log in as the dev user and return an access token."""
-    async with session.post(
-        f"{HASS}/auth/login_flow",
-        json={
-            "client_id": CLIENT_ID,
-            "handler": ["homeassistant", None],
-            "redirect_uri": CLIENT_ID,
-        },
-    ) as response:
-        response.raise_for_status()
-        flow_id = (await response.json())["flow_id"]
-    async with session.post(
-        f"{HASS}/auth/login_flow/{flow_id}",
-        json={"client_id": CLIENT_ID, "username": USERNAME, "password": PASSWORD},
-    ) as response:
-        result = await response.json()
-    if result.get("type") != "create_entry":
-        sys.exit(
-            "develop: cannot log in as dev/dev; this config/ was onboarded with "
-            "another user. Delete config/.storage to start afresh."
-        )
-    return await token_from_code(session, result["result"])
+# -- prepare ------------------------------------------------------------------------
 
 
-async def onboard(session: aiohttp.ClientSession) -> str:
-    """Finish onboarding if needed and return an access token for the dev user."""
-    steps = await wait_for(session, f"{HASS}/api/onboarding", timeout=900)
-    done = {step["step"] for step in steps if step["done"]}
-    if "user" in done:
-        token = await log_in(session)
+def create_included_files(config: Path) -> list[str]:
+    """Create the files configuration.yaml includes, if missing; return their names."""
+    created = []
+    for name, content in INCLUDED_FILES.items():
+        path = config / name
+        if not path.exists():
+            path.write_text(content, encoding="utf-8")
+            created.append(name)
+    return created
+
+
+def seed_onboarding(config: Path) -> bool:
+    """Mark onboarding's `core_config` step done before Home Assistant starts.
+
+    Our configuration.yaml already sets what that step asks for (location, units,
+    time zone). Posting the step would add the integrations in
+    `ONBOARDING_INTEGRATIONS`; with the step done, onboarding leaves them out and
+    still asks for the user, analytics and integration steps, which `run` posts.
+    Returns whether the store was changed. Home Assistant must not be running.
+    """
+    store = config / ".storage" / "onboarding"
+    if store.exists():
+        content = json.loads(store.read_text(encoding="utf-8"))
+        done = content["data"]["done"]
+        if "core_config" in done:
+            return False
+        done.append("core_config")
     else:
-        async with session.post(
-            f"{HASS}/api/onboarding/users",
+        content = {**ONBOARDING_STORE, "data": {"done": ["core_config"]}}
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text(json.dumps(content, indent=2), encoding="utf-8")
+    return True
+
+
+def prepare(config: Path) -> None:
+    """Make a configuration directory ready for Home Assistant's start."""
+    for name in create_included_files(config):
+        say(f"created an empty {config / name}")
+    if seed_onboarding(config):
+        say("onboarding will add no integrations besides this one")
+
+
+# -- HTTP helpers -------------------------------------------------------------------
+
+
+def process_alive(pid: int | None) -> bool:
+    """Tell whether a process runs (a zombie, dead but not yet reaped, does not)."""
+    if pid is None:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    # The state follows the command name, which is in parentheses.
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def log_tail(path: Path | None, lines: int = 25) -> str:
+    """Return the last lines of a log file, indented, for an error message."""
+    if path is None or not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+    return f"\nLast lines of {path}:\n" + "\n".join(f"  {line}" for line in text)
+
+
+class Instance:
+    """A running Home Assistant and simulator, and the processes behind them."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, args: argparse.Namespace
+    ) -> None:
+        """Keep the session and the addresses, PIDs and logs from the command line."""
+        self.session = session
+        self.hass: str = args.hass.rstrip("/")
+        self.simulator: str = args.simulator.rstrip("/")
+        self.client_id = f"{self.hass}/"
+        self.hass_pid: int | None = args.hass_pid
+        self.simulator_pid: int | None = args.simulator_pid
+        self.hass_log: Path | None = args.hass_log
+        self.simulator_log: Path | None = args.simulator_log
+        self.headers: dict[str, str] = {}
+
+    def check_processes(self) -> None:
+        """Stop at once, with the log's end, when a process has died."""
+        if not process_alive(self.hass_pid):
+            fail(f"Home Assistant exited.{log_tail(self.hass_log)}")
+        if not process_alive(self.simulator_pid):
+            fail(f"the Zoom simulator exited.{log_tail(self.simulator_log)}")
+
+    async def request(
+        self, method: str, url: str, *, expect: Sequence[int] = (200,), **kwargs: Any
+    ) -> Any:
+        """Send a request; return the JSON answer (None when empty) or stop."""
+        async with self.session.request(method, url, **kwargs) as response:
+            text = await response.text()
+            if response.status not in expect:
+                fail(f"{method} {url} answered {response.status}: {text[:500]}")
+            return json.loads(text) if text else None
+
+    async def hass_api(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Call Home Assistant's API as the dev user."""
+        return await self.request(
+            method, f"{self.hass}{path}", headers=self.headers, **kwargs
+        )
+
+    async def simulator_api(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Call one of the simulator's control routes."""
+        return await self.request(
+            method, f"{self.simulator}/_simulator/{path}", **kwargs
+        )
+
+    # -- waiting for the processes ---------------------------------------------------
+
+    async def wait_for_simulator(self, timeout: float = 60) -> None:
+        """Wait until the simulator answers."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.check_processes()
+            try:
+                async with self.session.get(
+                    f"{self.simulator}/_simulator/state"
+                ) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            if time.monotonic() > deadline:
+                fail(f"the simulator did not answer within {timeout:.0f} s")
+            await asyncio.sleep(0.25)
+
+    async def wait_for_hass(self) -> list[dict[str, Any]] | None:
+        """Wait until Home Assistant serves HTTP; return onboarding's steps.
+
+        None means onboarding is finished: Home Assistant then no longer serves
+        /api/onboarding at all (404), so that is an answer too, not a wait.
+        """
+        started = time.monotonic()
+        next_note = started + PROGRESS_EVERY
+        while True:
+            self.check_processes()
+            try:
+                async with self.session.get(f"{self.hass}/api/onboarding") as response:
+                    if response.status == 200:
+                        steps: list[dict[str, Any]] = await response.json()
+                        return steps
+                    if response.status == 404:
+                        return None
+            except aiohttp.ClientError:
+                pass
+            now = time.monotonic()
+            if now - started > HASS_START_TIMEOUT:
+                fail(
+                    f"Home Assistant did not answer within {HASS_START_TIMEOUT:.0f} s."
+                    f"{log_tail(self.hass_log)}"
+                )
+            if now >= next_note:
+                say(
+                    f"waiting for Home Assistant to start ({now - started:.0f} s; "
+                    "a first start installs the frontend package, which takes a "
+                    "few minutes)"
+                )
+                next_note = now + PROGRESS_EVERY
+            await asyncio.sleep(0.25)
+
+    # -- users and onboarding ----------------------------------------------------------
+
+    async def token_from_code(self, code: str) -> None:
+        """Exchange an authorization code for an access token and keep it."""
+        body = await self.request(
+            "POST",
+            f"{self.hass}/auth/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": self.client_id,
+            },
+        )
+        self.headers = {"Authorization": f"Bearer {body['access_token']}"}
+
+    async def log_in(self) -> None:
+        """Log in as the dev user."""
+        flow = await self.request(
+            "POST",
+            f"{self.hass}/auth/login_flow",
             json={
-                "client_id": CLIENT_ID,
-                "name": "Developer",
+                "client_id": self.client_id,
+                "handler": ["homeassistant", None],
+                "redirect_uri": self.client_id,
+            },
+        )
+        result = await self.request(
+            "POST",
+            f"{self.hass}/auth/login_flow/{flow['flow_id']}",
+            json={
+                "client_id": self.client_id,
                 "username": USERNAME,
                 "password": PASSWORD,
-                "language": "en",
             },
-        ) as response:
-            response.raise_for_status()
-            token = await token_from_code(session, (await response.json())["auth_code"])
-    headers = {"Authorization": f"Bearer {token}"}
-    for step, body in (
-        ("core_config", {}),
-        ("analytics", {}),
-        ("integration", {"client_id": CLIENT_ID, "redirect_uri": CLIENT_ID}),
-    ):
-        if step not in done:
-            async with session.post(
-                f"{HASS}/api/onboarding/{step}", json=body, headers=headers
-            ) as response:
-                response.raise_for_status()
-    return token
+        )
+        if result.get("type") != "create_entry":
+            fail(
+                f"cannot log in as {USERNAME}/{PASSWORD}: this configuration was "
+                "onboarded with another user. Delete its .storage folder to start "
+                "afresh."
+            )
+        await self.token_from_code(result["result"])
 
-
-async def add_entry(session: aiohttp.ClientSession, token: str, simulator: str) -> None:
-    """Add the integration, pointed at the simulator, unless it is there already."""
-    headers = {"Authorization": f"Bearer {token}"}
-    async with session.get(
-        f"{HASS}/api/config/config_entries/entry",
-        params={"domain": DOMAIN},
-        headers=headers,
-    ) as response:
-        response.raise_for_status()
-        if await response.json():
-            print("develop: the Zoom Live Stream entry exists already.")
+    async def onboard(self, steps: list[dict[str, Any]] | None) -> None:
+        """Finish what onboarding still asks for, and log in as the dev user."""
+        if steps is None:
+            await self.log_in()
             return
-    async with session.post(
-        f"{HASS}/api/config/config_entries/flow",
-        json={"handler": DOMAIN},
-        headers=headers,
-    ) as response:
-        response.raise_for_status()
-        flow_id = (await response.json())["flow_id"]
-    # The first step is a menu: choose the Server-to-Server form.
-    async with session.post(
-        f"{HASS}/api/config/config_entries/flow/{flow_id}",
-        json={"next_step_id": "server_to_server"},
-        headers=headers,
-    ) as response:
-        response.raise_for_status()
-    async with session.post(
-        f"{HASS}/api/config/config_entries/flow/{flow_id}",
-        json={
-            **SIMULATOR_CREDENTIALS,
-            "cloud": "global",
-        },
-        headers=headers,
-    ) as response:
-        result = await response.json()
-    if result.get("type") != "create_entry":
-        sys.exit(f"develop: adding the integration failed: {result.get('errors')}")
-    print(f"develop: added Zoom Live Stream for {result['title']}.")
-    await enable_push(session, headers, result["result"]["entry_id"], simulator)
+        done = {step["step"] for step in steps if step["done"]}
+        if "user" in done:
+            await self.log_in()
+        else:
+            result = await self.request(
+                "POST",
+                f"{self.hass}/api/onboarding/users",
+                json={
+                    "client_id": self.client_id,
+                    "name": "Developer",
+                    "username": USERNAME,
+                    "password": PASSWORD,
+                    "language": "en",
+                },
+            )
+            await self.token_from_code(result["auth_code"])
+            say(f"created the user {USERNAME} (password {PASSWORD})")
+        # Normally done by `prepare`; posting it adds ONBOARDING_INTEGRATIONS,
+        # which remove_onboarding_entries takes away again.
+        for step, body in (
+            ("core_config", {}),
+            ("analytics", {}),
+            (
+                "integration",
+                {"client_id": self.client_id, "redirect_uri": self.client_id},
+            ),
+        ):
+            if step not in done:
+                await self.hass_api("POST", f"/api/onboarding/{step}", json=body)
+
+    async def entries(self, domain: str | None = None) -> list[dict[str, Any]]:
+        """Return the config entries (of one domain)."""
+        params = {"domain": domain} if domain else {}
+        entries: list[dict[str, Any]] = await self.hass_api(
+            "GET", "/api/config/config_entries/entry", params=params
+        )
+        return entries
+
+    async def remove_onboarding_entries(self) -> None:
+        """Remove what an earlier onboarding added, so only this project shows."""
+        for entry in await self.entries():
+            if (
+                entry["domain"] in ONBOARDING_INTEGRATIONS
+                and entry.get("source") == "onboarding"
+            ):
+                await self.hass_api(
+                    "DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}"
+                )
+                say(f"removed {entry['title']!r}, added by onboarding")
+
+    # -- the integration ---------------------------------------------------------------
+
+    async def ensure_entry(self) -> str:
+        """Add the Zoom Live Stream entry of the simulator unless it exists."""
+        existing = await self.entries(DOMAIN)
+        if existing:
+            # A second entry a contributor added by hand stays untouched.
+            chosen = next(
+                (e for e in existing if e["title"] == SIMULATOR_EMAIL), existing[0]
+            )
+            return str(chosen["entry_id"])
+        flow = await self.hass_api(
+            "POST", "/api/config/config_entries/flow", json={"handler": DOMAIN}
+        )
+        # The first step is a menu: choose the Server-to-Server form.
+        await self.hass_api(
+            "POST",
+            f"/api/config/config_entries/flow/{flow['flow_id']}",
+            json={"next_step_id": "server_to_server"},
+        )
+        result = await self.hass_api(
+            "POST",
+            f"/api/config/config_entries/flow/{flow['flow_id']}",
+            json={**SIMULATOR_CREDENTIALS, "cloud": "global"},
+        )
+        if result.get("type") != "create_entry":
+            fail(f"adding the integration failed: {result.get('errors')}")
+        say(f"added Zoom Live Stream for {result['title']}")
+        return str(result["result"]["entry_id"])
+
+    async def wait_until_loaded(self, entry_id: str) -> None:
+        """Wait until the entry is loaded; stop with its state and reason if not."""
+        deadline = time.monotonic() + ENTRY_LOAD_TIMEOUT
+        while True:
+            self.check_processes()
+            entry = next(
+                (e for e in await self.entries(DOMAIN) if e["entry_id"] == entry_id),
+                None,
+            )
+            if entry is None:
+                fail(f"the entry {entry_id} disappeared")
+            if entry["state"] == "loaded":
+                return
+            if time.monotonic() > deadline:
+                fail(
+                    f"the Zoom Live Stream entry is {entry['state']}, not loaded, after "
+                    f"{ENTRY_LOAD_TIMEOUT:.0f} s: {entry.get('reason')}"
+                    f"{log_tail(self.hass_log)}"
+                )
+            await asyncio.sleep(0.5)
+
+    async def ensure_push(self, entry_id: str) -> str:
+        """Store the webhook secret if needed and point the simulator at the webhook.
+
+        Every run: the simulator keeps its settings in memory only, so a new one
+        (after a restart or a crash) would otherwise push nothing.
+        """
+        form = await self.hass_api(
+            "POST",
+            "/api/config/config_entries/options/flow",
+            json={"handler": entry_id},
+        )
+        webhook_url = str(form["description_placeholders"]["webhook_url"])
+        if not webhook_url.startswith("http"):
+            fail(f"the entry has no webhook URL: {webhook_url}")
+        # Submit the form as it stands, with events on and the secret token: the
+        # form does not show a stored secret, so it is saved again every run.
+        values: dict[str, Any] = {}
+        for field in form["data_schema"]:
+            value = field.get("description", {}).get("suggested_value")
+            if value is None:
+                value = field.get("default")
+            if value is not None:
+                values[field["name"]] = value
+        if any(field["name"] == "events" for field in form["data_schema"]):
+            values["events"] = True
+        values["webhook_secret"] = WEBHOOK_SECRET
+        result = await self.hass_api(
+            "POST",
+            f"/api/config/config_entries/options/flow/{form['flow_id']}",
+            json=values,
+        )
+        if result.get("type") != "create_entry":
+            fail(f"saving the webhook secret failed: {result.get('errors')}")
+        # Saving the options reloads the entry.
+        await self.wait_until_loaded(entry_id)
+        await self.simulator_api(
+            "POST", "webhook", json={"url": webhook_url, "secret": WEBHOOK_SECRET}
+        )
+        return webhook_url
 
 
-async def enable_push(
-    session: aiohttp.ClientSession,
-    headers: dict[str, str],
-    entry_id: str,
-    simulator: str,
-) -> None:
-    """Save a webhook secret in the options and let the simulator push signed events."""
-    async with session.post(
-        f"{HASS}/api/config/config_entries/options/flow",
-        json={"handler": entry_id},
-        headers=headers,
-    ) as response:
-        response.raise_for_status()
-        form = await response.json()
-    webhook_url = form["description_placeholders"]["webhook_url"]
-    async with session.post(
-        f"{HASS}/api/config/config_entries/options/flow/{form['flow_id']}",
-        json={"include_webinars": True, "webhook_secret": WEBHOOK_SECRET},
-        headers=headers,
-    ) as response:
-        response.raise_for_status()
-    async with session.post(
-        f"{simulator}/_simulator/webhook",
-        json={"url": webhook_url, "secret": WEBHOOK_SECRET},
-    ) as response:
-        response.raise_for_status()
-    print(f"develop: the simulator pushes signed Zoom events to {webhook_url}.")
-
-
-async def main() -> None:
-    """Bootstrap the development instance."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--simulator", default="http://127.0.0.1:8765")
-    args = parser.parse_args()
-    async with aiohttp.ClientSession() as session:
-        await wait_for(session, f"{args.simulator}/_simulator/state", timeout=60)
-        token = await onboard(session)
-        await add_entry(session, token, args.simulator)
+async def run(args: argparse.Namespace) -> None:
+    """Bring the instance to a usable state and say so."""
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        instance = Instance(session, args)
+        await instance.wait_for_simulator()
+        steps = await instance.wait_for_hass()
+        await instance.onboard(steps)
+        await instance.remove_onboarding_entries()
+        entry_id = await instance.ensure_entry()
+        await instance.wait_until_loaded(entry_id)
+        webhook_url = await instance.ensure_push(entry_id)
+    elapsed = f" after {time.time() - args.since:.0f} s" if args.since else ""
     print(
-        "\nReady. Open http://127.0.0.1:8123 and log in as dev / dev.\n"
-        "Settings -> Devices & services -> Zoom Live Stream -> 'Weekly team sync':\n"
-        "turn on 'Live stream', then check the simulator:\n"
-        f"  curl -s {args.simulator}/_simulator/state\n"
-        "Ctrl+C stops Home Assistant and the simulator.\n"
+        f"develop: the simulator pushes signed Zoom events to {webhook_url}\n"
+        f"develop: Ready{elapsed}: Home Assistant {args.hass} (log in as "
+        f"{USERNAME} / {PASSWORD}), Zoom simulator {args.simulator}\n"
+        "  Settings -> Devices & services -> Zoom Live Stream -> 'Weekly team sync':\n"
+        "  turn on 'Live stream', then see it in the simulator:\n"
+        f"    curl -s {args.simulator}/_simulator/state\n"
+        "  Ctrl+C stops Home Assistant and the simulator.",
+        flush=True,
     )
 
 
+# -- verify -------------------------------------------------------------------------
+
+
+async def wait_for_state(
+    instance: Instance, entity_id: str, wanted: str, timeout: float
+) -> float:
+    """Wait until an entity has a state; return how long it took."""
+    started = time.monotonic()
+    while True:
+        state = await instance.hass_api(
+            "GET", f"/api/states/{entity_id}", expect=(200, 404)
+        )
+        if state is not None and state.get("state") == wanted:
+            return time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            fail(f"{entity_id} is {state and state.get('state')}, not {wanted}")
+        await asyncio.sleep(0.1)
+
+
+async def wait_for_delivery(
+    instance: Instance, seen: int, event: str, meeting_id: int
+) -> dict[str, Any]:
+    """Wait for the simulator to deliver an event; return how it went."""
+    deadline = time.monotonic() + PUSH_TIMEOUT
+    while True:
+        body = await instance.simulator_api("GET", "deliveries")
+        for delivery in body["deliveries"][seen:]:
+            if delivery["event"] == event and delivery["meeting_id"] == meeting_id:
+                return dict(delivery)
+        if time.monotonic() > deadline:
+            fail(f"the simulator delivered no {event} within {PUSH_TIMEOUT:.0f} s")
+        await asyncio.sleep(0.1)
+
+
+async def check_push(instance: Instance) -> None:
+    """Start and end a meeting in the simulator; its sensor must follow at once."""
+    state = await instance.simulator_api("GET", "state")
+    user_id = state["user"]["id"]
+    meeting = next(
+        (m for m in state["meetings"] if m["host_id"] == user_id and not m["started"]),
+        None,
+    )
+    if meeting is None:
+        fail("the simulator has no meeting that is not in progress to start")
+    states = await instance.hass_api("GET", "/api/states")
+    sensor = next(
+        (
+            s["entity_id"]
+            for s in states
+            if s["entity_id"].startswith("binary_sensor.")
+            and str(s["attributes"].get("friendly_name", "")).startswith(
+                meeting["topic"]
+            )
+        ),
+        None,
+    )
+    if sensor is None:
+        fail(f"no binary sensor for the meeting {meeting['topic']!r}")
+    for action, event, wanted in (
+        ("start", "meeting.started", "on"),
+        ("end", "meeting.ended", "off"),
+    ):
+        seen = len((await instance.simulator_api("GET", "deliveries"))["deliveries"])
+        await instance.simulator_api("POST", f"meetings/{meeting['id']}/{action}")
+        delivery = await wait_for_delivery(instance, seen, event, meeting["id"])
+        if delivery["status"] != 200:
+            fail(
+                f"Home Assistant answered the pushed {event} with "
+                f"{delivery['status'] or delivery['error']}, not 200"
+            )
+        took = await wait_for_state(instance, sensor, wanted, PUSH_TIMEOUT)
+        say(f"pushed {event} -> HTTP 200, {sensor} = {wanted} after {took:.1f} s")
+
+
+async def check_automation_saving(instance: Instance) -> None:
+    """Save an automation as the editor does; it must load, then delete it."""
+    automation_id = "develop_check"
+    config = {
+        "id": automation_id,
+        "alias": "Develop check",
+        "description": "",
+        "triggers": [{"trigger": "homeassistant", "event": "start"}],
+        "conditions": [],
+        "actions": [],
+        "mode": "single",
+    }
+    path = f"/api/config/automation/config/{automation_id}"
+    await instance.hass_api("POST", path, json=config)
+    try:
+        await wait_for_state(instance, "automation.develop_check", "on", 10)
+    finally:
+        await instance.hass_api("DELETE", path)
+    say("the automation editor can save automations")
+
+
+async def verify(args: argparse.Namespace) -> None:
+    """Check a running instance works as a contributor expects."""
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        instance = Instance(session, args)
+        await instance.log_in()
+        entries = await instance.entries()
+        say(
+            "config entries: "
+            + ", ".join(f"{e['domain']} ({e['state']})" for e in entries)
+        )
+        unwanted = [
+            e["domain"] for e in entries if e["domain"] in ONBOARDING_INTEGRATIONS
+        ]
+        if unwanted:
+            fail(f"onboarding added integrations: {', '.join(unwanted)}")
+        ours = [e for e in entries if e["domain"] == DOMAIN]
+        if not ours or any(e["state"] != "loaded" for e in ours):
+            fail(f"the Zoom Live Stream entry is not loaded: {ours}")
+        await check_push(instance)
+        await check_automation_saving(instance)
+    say("verified")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    prepare_parser = commands.add_parser("prepare")
+    prepare_parser.add_argument("--config", type=Path, required=True)
+    for name in ("run", "verify"):
+        command = commands.add_parser(name)
+        command.add_argument("--hass", default="http://127.0.0.1:8123")
+        command.add_argument("--simulator", default="http://127.0.0.1:8765")
+        command.add_argument("--hass-pid", type=int)
+        command.add_argument("--simulator-pid", type=int)
+        command.add_argument("--hass-log", type=Path)
+        command.add_argument("--simulator-log", type=Path)
+        command.add_argument(
+            "--since", type=float, help="when ./scripts/develop started (epoch)"
+        )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run one command."""
+    args = parse_args(argv)
+    if args.command == "prepare":
+        prepare(args.config)
+    elif args.command == "run":
+        asyncio.run(run(args))
+    else:
+        asyncio.run(verify(args))
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
