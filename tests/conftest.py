@@ -133,6 +133,9 @@ class ZoomMock:
             WEBINAR_ID: meeting_json(WEBINAR_ID, "Quarterly all-hands", 5)
         }
         self.live: set[int] = {MEETING_ID}
+        # Webinars have no live list; a test starts one by adding it here.
+        self.live_webinars: set[int] = set()
+        self.streaming: set[int] = set()
         self.livestream: dict[int, dict[str, Any]] = {
             MEETING_ID: {
                 "stream_url": "rtmp://a.rtmp.youtube.com/live2",
@@ -267,11 +270,52 @@ class ZoomMock:
                         meeting_id, {"stream_url": "", "stream_key": "", "page_url": ""}
                     ),
                 )
+            if meeting_id in self.streaming:
+                # Zoom takes a new target only while the stream is stopped.
+                return self._error(
+                    method,
+                    url,
+                    3000,
+                    "The live stream settings cannot be changed while live streaming.",
+                )
             self.livestream[meeting_id] = body
             return AiohttpClientMockResponse(method, url, status=HTTPStatus.NO_CONTENT)
         if parts[0] in ("meetings", "webinars") and parts[-1] == "status":
-            return AiohttpClientMockResponse(method, url, status=HTTPStatus.NO_CONTENT)
+            return self._status(method, url, parts[0], int(parts[1]), body)
         raise AssertionError(f"Unexpected request {method} {url}")
+
+    def _status(
+        self, method: str, url: URL, collection: str, meeting_id: int, body: Any
+    ) -> AiohttpClientMockResponse:
+        """Start or stop, refused as Zoom refuses when nothing runs."""
+        webinar = collection == "webinars"
+        running = meeting_id in (self.live_webinars if webinar else self.live)
+        if not running:
+            # Zoom's own answers for a meeting or webinar that is not running.
+            if webinar:
+                return self._error(
+                    method, url, 200, f"Webinar {meeting_id} has not started."
+                )
+            return self._error(
+                method, url, 3000, f"Meeting {meeting_id} has not started."
+            )
+        if body.get("action") == "start":
+            self.streaming.add(meeting_id)
+        else:
+            self.streaming.discard(meeting_id)
+        return AiohttpClientMockResponse(method, url, status=HTTPStatus.NO_CONTENT)
+
+    @staticmethod
+    def _error(
+        method: str, url: URL, code: int, message: str
+    ) -> AiohttpClientMockResponse:
+        return AiohttpClientMockResponse(
+            method,
+            url,
+            status=HTTPStatus.BAD_REQUEST,
+            json={"code": code, "message": message},
+            headers={"Content-Type": "application/json"},
+        )
 
     def _page(
         self, method: str, url: URL, key: str, items: list[dict[str, Any]]

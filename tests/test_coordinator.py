@@ -19,6 +19,7 @@ from homeassistant.helpers import entity_registry as er
 from .conftest import (
     MEETING_ID,
     OTHER_MEETING_ID,
+    USER_ID,
     SetupIntegration,
     ZoomMock,
     async_poll,
@@ -103,7 +104,7 @@ async def test_deleted_meetings_devices_are_removed(
     """A meeting deleted in Zoom loses its device and entities."""
     del zoom.meetings[OTHER_MEETING_ID]
     await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
-    assert find_device(hass, str(OTHER_MEETING_ID)) is None
+    assert find_device(hass, f"{USER_ID}_{OTHER_MEETING_ID}") is None
     assert entity_registry.async_get("switch.product_launch_live_stream") is None
     assert hass.states.get("switch.product_launch_live_stream") is None
 
@@ -211,7 +212,7 @@ async def test_meeting_id_kept_as_64_bit_integer(
     await setup_integration()
     entry = er.async_get(hass).async_get("switch.huge_id_live_stream")
     assert entry is not None
-    assert entry.unique_id == f"{big}_live_stream"
+    assert entry.unique_id == f"{USER_ID}_{big}_live_stream"
     assert (
         MEETING_ID
         in hass.config_entries.async_entries(DOMAIN)[
@@ -229,7 +230,7 @@ async def test_renamed_meeting_renames_its_device(
     """A topic changed in Zoom becomes the device name at the next full refresh."""
     zoom.meetings[MEETING_ID]["topic"] = "Weekly team sync (new time)"
     await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
-    device = find_device(hass, str(MEETING_ID))
+    device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
     assert device is not None
     assert device.name == "Weekly team sync (new time)"
     # The entity id a user's automations use does not change.

@@ -94,7 +94,7 @@ async def test_device_diagnostics(
 ) -> None:
     """A meeting's device shows that meeting; the account's device the poller."""
     entry = await _setup(hass)
-    meeting = find_device(hass, str(MEETING_ID))
+    meeting = find_device(hass, f"{USER_ID}_{MEETING_ID}")
     account = find_device(hass, f"account_{USER_ID}")
     assert meeting is not None
     assert account is not None

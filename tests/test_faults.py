@@ -68,11 +68,12 @@ async def entry(
         },
         blocking=True,
     )
-    stored = hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]
+    stored = hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]["meetings"]
     zoom.clear_calls()
     yield entry
-    # Nothing is lost, whatever happened.
-    assert hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"] == stored
+    # No display setting is lost, whatever happened.
+    await hass.async_block_till_done()
+    assert hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]["meetings"] == stored
     assert dict(entry.options) == OPTIONS
     for secret in SECRETS:
         assert secret not in caplog.text, f"{secret} was logged"
@@ -195,6 +196,7 @@ async def test_rate_limited_poll_backs_off(
     hass: HomeAssistant,
     zoom: ZoomMock,
     entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
     headers: dict[str, str],
     wait: int | None,
 ) -> None:
@@ -211,8 +213,14 @@ async def test_rate_limited_poll_backs_off(
     coordinator = entry.runtime_data.coordinator
     assert coordinator.update_interval is not None
     if wait is None:
-        # A date far away: back off far, never hammer.
-        assert coordinator.update_interval > timedelta(days=365)
+        # A date far away: back off, but at most an hour, and say so; polling
+        # must not stop until a reload.
+        assert coordinator.update_interval == timedelta(hours=1)
+        assert "waiting 3600 s" in caplog.text
+        zoom.clear_calls()
+        await async_poll(hass, freezer, timedelta(hours=1))
+        assert zoom.calls
+        assert coordinator.update_interval == SCAN_INTERVAL
         return
     assert coordinator.update_interval == timedelta(seconds=wait)
     zoom.clear_calls()

@@ -16,7 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
-from .conftest import MEETING_ID, USER_EMAIL, ZoomMock, find_device
+from .conftest import MEETING_ID, USER_EMAIL, USER_ID, ZoomMock, find_device
 
 
 async def test_setup_and_unload(
@@ -147,13 +147,20 @@ async def test_removing_the_entry_deletes_stored_settings(
 async def test_device_removal_only_for_meetings_zoom_no_longer_lists(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """A listed meeting's device cannot be deleted by hand; a gone one can."""
+    """A listed meeting's device cannot be deleted by hand; a gone one can.
+
+    The account's device holds the diagnostic sensors: it goes with the entry.
+    """
     registry = dr.async_get(hass)
-    device = find_device(hass, str(MEETING_ID))
+    device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
     assert device is not None
     assert not await async_remove_config_entry_device(hass, init_integration, device)
+    account = find_device(hass, f"account_{USER_ID}")
+    assert account is not None
+    assert not await async_remove_config_entry_device(hass, init_integration, account)
     orphan = registry.async_get_or_create(
-        config_entry_id=init_integration.entry_id, identifiers={(DOMAIN, "123")}
+        config_entry_id=init_integration.entry_id,
+        identifiers={(DOMAIN, f"{USER_ID}_123")},
     )
     assert await async_remove_config_entry_device(hass, init_integration, orphan)
 

@@ -13,7 +13,7 @@ from custom_components.zoom_livestream.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 
 from .conftest import MEETING_ID, ZoomMock, async_poll, make_entry
@@ -115,26 +115,39 @@ async def test_meeting_not_started_raises_no_issue(
 
 
 async def test_missing_scopes_on_start(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     zoom: ZoomMock,
     init_integration: MockConfigEntry,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """A start refused for lack of a scope names it too."""
+    """A start refused for lack of a write scope names it until a start works.
+
+    Polls only read: a successful poll proves nothing about write scopes, so it
+    must not clear the repair.
+    """
     zoom.fail(
         "PATCH",
         STATUS,
         HTTPStatus.BAD_REQUEST,
         {"code": 4711, "message": "does not contain scopes:[meeting:write:admin]"},
     )
-    with pytest.raises(HomeAssistantError):
+    with pytest.raises(ServiceValidationError) as exc_info:
         await _turn_on(hass)
-    issue = issue_registry.async_get_issue(
-        DOMAIN, f"missing_scopes_{init_integration.entry_id}"
-    )
+    assert exc_info.value.translation_key == "missing_scopes"
+    issue_id = f"missing_scopes_write_{init_integration.entry_id}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
     assert issue is not None
+    assert issue.translation_key == "missing_scopes"
     assert issue.translation_placeholders is not None
     assert issue.translation_placeholders["scopes"] == "meeting:write:admin"
+
+    await async_poll(hass, freezer)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+    zoom.heal()
+    await _turn_on(hass)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 
 async def test_webhook_secret_missing_issue(

@@ -253,7 +253,7 @@ async def test_two_accounts_side_by_side(
     standup = entity_registry.async_get("switch.second_standup_live_stream")
     assert standup is not None
     assert standup.config_entry_id == second_entry.entry_id
-    assert standup.unique_id == f"{SECOND_MEETING_ID}_live_stream"
+    assert standup.unique_id == f"{SECOND_USER_ID}_{SECOND_MEETING_ID}_live_stream"
     sync = entity_registry.async_get("switch.weekly_team_sync_live_stream")
     assert sync is not None
     assert sync.config_entry_id == mock_config_entry.entry_id

@@ -344,6 +344,7 @@ async def test_concurrent_requests_share_the_forced_refresh(
                 await asyncio.sleep(0)
 
     zoom.gate = gate
+    zoom.live.add(OTHER_MEETING_ID)
     first = hass.async_create_task(
         hass.services.async_call(
             Platform.SWITCH,
@@ -420,7 +421,7 @@ async def test_token_api_url_is_the_api_base(
     assert entry.state is ConfigEntryState.LOADED
     assert zoom.api_calls
     assert {str(c.url.origin()) for c in zoom.api_calls} == {REGIONAL_API}
-    assert entry.runtime_data.client.api_base == f"{REGIONAL_API}/v2"
+    assert entry.runtime_data.coordinator.client.api_base == f"{REGIONAL_API}/v2"
 
 
 @pytest.mark.parametrize("api_url", ["http://api-eu.zoom.us", "", 42])

@@ -103,9 +103,10 @@ async def test_form_of_a_server_to_server_entry(
         "include_webinars",
         "extra_users",
         "extra_meetings",
+        "events",
         "webhook_secret",
     ]
-    assert schema({}) == {"include_webinars": True}
+    assert schema({}) == {"include_webinars": True, "events": False}
     placeholders = result["description_placeholders"]
     assert placeholders is not None
     assert placeholders["value"] == ""
@@ -140,7 +141,7 @@ async def test_form_shows_the_stored_options(
     }
     placeholders = result["description_placeholders"]
     assert placeholders is not None
-    assert placeholders["webhook_url"].startswith("(none")
+    assert placeholders["webhook_url"] == "-"
 
 
 async def test_form_of_an_oauth_entry_has_no_other_users(hass: HomeAssistant) -> None:
@@ -153,15 +154,9 @@ async def test_form_of_an_oauth_entry_has_no_other_users(hass: HomeAssistant) ->
     assert [str(key) for key in schema.schema] == [
         "include_webinars",
         "extra_meetings",
+        "events",
         "webhook_secret",
     ]
-    # Not loaded: nothing can be checked, whatever was entered.
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"include_webinars": True}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "not_loaded"}
-    assert entry.options == {}
 
 
 # -- saving ------------------------------------------------------------------------
@@ -222,7 +217,7 @@ async def test_saving_cleans_the_options_and_reloads(
         ("GET", f"/meetings/{EXTRA_ID}", None),
     ]
     assert hass.states.get(WEBINAR_SWITCH) is None
-    assert find_device(hass, str(WEBINAR_ID)) is None
+    assert find_device(hass, f"{USER_ID}_{WEBINAR_ID}") is None
     assert state_of(hass, "switch.partner_town_hall_live_stream") == STATE_OFF
 
     zoom.clear_calls()
@@ -431,19 +426,33 @@ async def test_unexpected_answer_is_logged(
     assert "Unexpected answer from Zoom while checking options" in caplog.text
 
 
-async def test_not_loaded(
+async def test_saved_while_not_loaded(
     hass: HomeAssistant, zoom: ZoomMock, mock_config_entry: MockConfigEntry
 ) -> None:
-    """An entry that is not loaded has no client to check the options with."""
+    """An entry that is not loaded (perhaps because of an option) can still be fixed.
+
+    Nothing can be asked of Zoom without a loaded entry: the options are saved
+    after the local checks, and the reload checks the rest.
+    """
     mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert placeholders["webhook_url"] == "-"
+    result = await async_submit(
+        hass, mock_config_entry, {"include_webinars": True, "extra_meetings": ["x1"]}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"extra_meetings": "invalid_meeting_id"}
     result = await async_submit(
         hass, mock_config_entry, {"include_webinars": True, "extra_meetings": ["123"]}
     )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "not_loaded"}
-    placeholders = result["description_placeholders"]
-    assert placeholders is not None
-    assert placeholders["webhook_url"].startswith("(none")
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options == {
+        "include_webinars": True,
+        "extra_users": [],
+        "extra_meetings": ["123"],
+    }
     assert zoom.calls == []
 
 
@@ -571,18 +580,16 @@ async def test_missing_extra_meeting_is_skipped(
         await hass.async_block_till_done()
 
     assert entry.state is ConfigEntryState.LOADED
-    assert f"Extra meeting {EXTRA_ID} does not exist" in caplog.text
+    assert f"Skipping meeting {EXTRA_ID} of {USER_EMAIL} until the options change" in (
+        caplog.text
+    )
     assert EXTRA_ID not in entry.runtime_data.coordinator.data.meetings
     assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
 
-    # Still unknown as either kind: asked both ways again, and the poll succeeds.
+    # Skipped until the options change: not asked again, and the poll succeeds.
     zoom.clear_calls()
     await async_poll(hass, freezer)
-    assert requests(zoom) == [
-        ("GET", "/users/me/meetings", "live"),
-        ("GET", f"/meetings/{EXTRA_ID}", None),
-        ("GET", f"/webinars/{EXTRA_ID}", None),
-    ]
+    assert requests(zoom) == [("GET", "/users/me/meetings", "live")]
     assert entry.runtime_data.coordinator.last_update_success
     assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
 

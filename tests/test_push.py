@@ -400,6 +400,7 @@ async def test_webinar_started_and_ended(
     events: list[Event],
 ) -> None:
     """Only the events tell whether a webinar runs; a later start proves it runs."""
+    zoom.live_webinars.add(WEBINAR_ID)
     assert state_of(hass, WEBINAR_SENSOR) == STATE_UNKNOWN
 
     response = await deliver(
@@ -779,8 +780,11 @@ async def test_rejected(
     assert state_of(hass, SWITCH) == STATE_OFF
     assert events == []
     assert zoom.calls == []
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any("Rejected a Zoom webhook delivery" in m for m in warnings), warnings
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert any("Rejected a Zoom webhook delivery" in m for m in debug), debug
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    # Anyone can post to the webhook: at most one summary line, never a flood.
+    assert len(warnings) <= 1
     assert SECRET not in caplog.text
     assert STREAM_KEY not in caplog.text
 
@@ -1050,7 +1054,7 @@ async def test_options_without_external_url(
 ) -> None:
     """No reachable URL: the form says so instead of showing a local one."""
     placeholders = await _options_form(hass, init_integration)
-    assert placeholders["webhook_url"].startswith("(none: ")
+    assert placeholders["webhook_url"] == "-"
 
 
 async def test_options_keep_or_replace_the_secret(

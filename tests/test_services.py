@@ -18,9 +18,11 @@ from .conftest import (
     CLIENT_SECRET,
     MEETING_ID,
     OTHER_MEETING_ID,
+    USER_ID,
     WEBINAR_ID,
     ZoomMock,
     find_device,
+    make_entry,
 )
 
 SWITCH = "switch.weekly_team_sync_live_stream"
@@ -105,12 +107,12 @@ async def test_display_settings_are_stored_and_sent_with_every_start(
         hass, SWITCH, display_name="  Home Assistant Live ", active_speaker_name=True
     )
     assert zoom.calls == []
-    assert hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"] == {
-        "meetings": {
-            str(MEETING_ID): {
-                "display_name": "Home Assistant Live",
-                "active_speaker_name": True,
-            }
+    assert hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"][
+        "meetings"
+    ] == {
+        str(MEETING_ID): {
+            "display_name": "Home Assistant Live",
+            "active_speaker_name": True,
         }
     }
 
@@ -131,6 +133,7 @@ async def test_display_settings_are_stored_and_sent_with_every_start(
 
     # A later change of one value keeps the other.
     await _update(hass, OTHER_SWITCH, active_speaker_name=False)
+    zoom.live.add(OTHER_MEETING_ID)
     zoom.clear_calls()
     await _turn_on(hass, OTHER_SWITCH)
     assert [c.json for c in zoom.api_calls] == [
@@ -182,9 +185,17 @@ async def test_limits_are_inclusive(hass: HomeAssistant, zoom: ZoomMock) -> None
     assert zoom.calls[-1].json["stream_key"] == "k" * 512
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_refused_while_streaming(hass: HomeAssistant, zoom: ZoomMock) -> None:
-    """Zoom only accepts new settings while stopped, so the action says so first."""
+async def test_target_refused_while_streaming_with_events(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """With Zoom's events the stream state is known: a target change is refused here.
+
+    Display settings only apply at the next start, so they are taken at any time.
+    """
+    entry = make_entry(options={"webhook_secret": "zm-secret"})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
     await _turn_on(hass, SWITCH)
     zoom.clear_calls()
     with pytest.raises(ServiceValidationError) as err:
@@ -192,6 +203,32 @@ async def test_refused_while_streaming(hass: HomeAssistant, zoom: ZoomMock) -> N
     assert err.value.translation_key == "stream_active"
     assert "turn the live stream off first" in str(err.value)
     assert zoom.calls == []
+
+    await _update(hass, SWITCH, display_name="Next time")
+    assert zoom.calls == []
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_target_while_streaming_is_left_to_zoom_when_assumed(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Without events the state is assumed: Zoom judges, and its refusal is explained."""
+    await _turn_on(hass, SWITCH)
+    zoom.clear_calls()
+    with pytest.raises(ServiceValidationError) as err:
+        await _update(hass, SWITCH, stream_key="other")
+    assert err.value.translation_key == "stream_active"
+    assert [c.method for c in zoom.api_calls] == ["GET", "PATCH"]
+
+    zoom.clear_calls()
+    await _update(hass, SWITCH, display_name="Next time")
+    assert zoom.calls == []
+
+    # The host stopped the stream in Zoom: the assumed state is stale, and Zoom
+    # takes the change.
+    zoom.streaming.clear()
+    await _update(hass, SWITCH, stream_key="other")
+    assert zoom.livestream[MEETING_ID]["stream_key"] == "other"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -226,6 +263,7 @@ async def test_zoom_refusal_is_translated(hass: HomeAssistant, zoom: ZoomMock) -
             display_name="Not stored",
         )
     assert err.value.translation_key == "api_error"
+    zoom.live.add(OTHER_MEETING_ID)
     zoom.clear_calls()
     await _turn_on(hass, OTHER_SWITCH)
     assert zoom.api_calls[0].json == {"action": "start"}
@@ -236,6 +274,7 @@ async def test_several_targets(hass: HomeAssistant, zoom: ZoomMock) -> None:
     """One call can update several meetings."""
     zoom.clear_calls()
     await _update(hass, [SWITCH, WEBINAR_SWITCH], display_name="Both")
+    zoom.live_webinars.add(WEBINAR_ID)
     await _turn_on(hass, WEBINAR_SWITCH)
     assert zoom.api_calls[-1].json == {
         "action": "start",
@@ -313,7 +352,7 @@ async def test_device_target_uses_its_switch_only(
     hass: HomeAssistant, zoom: ZoomMock
 ) -> None:
     """A meeting's device holds a sensor too; targeting the device changes the switch."""
-    device = find_device(hass, str(MEETING_ID))
+    device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
     assert device is not None
     await hass.services.async_call(
         DOMAIN,

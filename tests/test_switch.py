@@ -14,7 +14,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
-    mock_restore_cache,
     snapshot_platform,
 )
 from syrupy.assertion import SnapshotAssertion
@@ -30,8 +29,8 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     Platform,
 )
-from homeassistant.core import HomeAssistant, State
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from .conftest import (
@@ -108,6 +107,7 @@ async def test_turn_off_sends_one_stop_request(
 @pytest.mark.usefixtures("init_integration")
 async def test_webinar_uses_webinar_path(hass: HomeAssistant, zoom: ZoomMock) -> None:
     """Webinars are started under /webinars/."""
+    zoom.live_webinars.add(WEBINAR_ID)
     zoom.clear_calls()
     await _switch(hass, SERVICE_TURN_ON, WEBINAR_SWITCH)
     assert [(c.method, c.path, c.json) for c in zoom.calls] == [
@@ -116,74 +116,130 @@ async def test_webinar_uses_webinar_path(hass: HomeAssistant, zoom: ZoomMock) ->
     assert state_of(hass, WEBINAR_SWITCH) == STATE_ON
 
 
+# What the user can fix (the meeting's state, the stream target, the account's
+# settings) is a ServiceValidationError: Home Assistant shows it without logging a
+# traceback. Failures of Zoom or the network stay HomeAssistantError.
+USER_FIXABLE = ServiceValidationError
+ZOOM_FAILED = HomeAssistantError
+
+
 @pytest.mark.parametrize(
-    ("status", "body", "headers", "exc", "translation_key", "in_message"),
+    ("status", "body", "headers", "exc", "translation_key", "in_message", "kind"),
     [
-        (
+        pytest.param(
             HTTPStatus.BAD_REQUEST,
             {"code": 3000, "message": f"Meeting {MEETING_ID} has not started."},
             None,
             None,
             "meeting_not_started",
             "has not started",
+            USER_FIXABLE,
+            id="not_started",
         ),
-        (
+        pytest.param(
             HTTPStatus.NOT_FOUND,
             {"code": 3001, "message": f"Meeting does not exist: {MEETING_ID}."},
             None,
             None,
             "meeting_not_found",
             "does not exist",
+            USER_FIXABLE,
+            id="not_found",
         ),
-        (
+        pytest.param(
             HTTPStatus.BAD_REQUEST,
             {"code": 3000, "message": "Not allowed to start live streaming."},
             None,
             None,
-            "permission_denied",
+            "streaming_not_allowed",
             "Not allowed to start live streaming",
+            USER_FIXABLE,
+            id="host_setting_off",
         ),
-        (
+        pytest.param(
             HTTPStatus.BAD_REQUEST,
             {"code": 200, "message": "Custom live streaming is not enabled."},
             None,
             None,
-            "permission_denied",
-            "Pro or higher plan",
+            "streaming_not_allowed",
+            "Pro (or higher) host",
+            USER_FIXABLE,
+            id="plan",
         ),
-        (
+        pytest.param(
+            HTTPStatus.BAD_REQUEST,
+            {
+                "code": 3000,
+                "message": "The meeting is not configured with a custom streaming "
+                "service.",
+            },
+            None,
+            None,
+            "stream_target_missing",
+            "zoom_livestream.update_settings",
+            USER_FIXABLE,
+            id="no_target",
+        ),
+        pytest.param(
             HTTPStatus.TOO_MANY_REQUESTS,
             {"code": 429, "message": "Retry after 30 seconds."},
             {"Retry-After": "30"},
             None,
-            "rate_limited",
+            "rate_limited_wait",
             "Try again in 30 seconds",
+            ZOOM_FAILED,
+            id="rate_limited_30s",
         ),
-        (
+        pytest.param(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            {"code": 429, "message": "Too many requests."},
+            None,
+            None,
+            "rate_limited",
+            "Wait a little",
+            ZOOM_FAILED,
+            id="rate_limited_no_wait",
+        ),
+        pytest.param(
             HTTPStatus.BAD_REQUEST,
             {"code": 300, "message": "Validation Failed."},
             None,
             None,
             "api_error",
             "Validation Failed.",
+            ZOOM_FAILED,
+            id="validation",
         ),
-        (
+        pytest.param(
             HTTPStatus.BAD_GATEWAY,
             None,
             None,
             None,
             "cannot_connect",
             "Cannot reach Zoom",
+            ZOOM_FAILED,
+            id="bad_gateway",
         ),
-        (
+        pytest.param(
             0,
             None,
             None,
             aiohttp.ClientConnectionError(),
             "cannot_connect",
             "Cannot reach",
+            ZOOM_FAILED,
+            id="connection",
         ),
-        (0, None, None, TimeoutError(), "cannot_connect", "Cannot reach"),
+        pytest.param(
+            0,
+            None,
+            None,
+            TimeoutError(),
+            "cannot_connect",
+            "Cannot reach",
+            ZOOM_FAILED,
+            id="timeout",
+        ),
     ],
 )
 @pytest.mark.usefixtures("init_integration")
@@ -196,15 +252,19 @@ async def test_refused_start_explains_and_keeps_state(
     exc: Exception | None,
     translation_key: str,
     in_message: str,
+    kind: type[HomeAssistantError],
 ) -> None:
     """A refused start raises a translated error naming the reason; the switch stays off."""
     zoom.fail("PATCH", STATUS_PATH, status, body, headers=headers, exc=exc)
     with pytest.raises(HomeAssistantError) as err:
         await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    assert type(err.value) is kind
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == translation_key
     assert in_message in str(err.value)
     assert "Weekly team sync" in str(err.value)
+    # Zoom named no wait: none is invented.
+    assert translation_key != "rate_limited" or "seconds" not in str(err.value)
     assert state_of(hass, SWITCH) == STATE_OFF
 
 
@@ -271,6 +331,7 @@ async def test_toggles_of_different_meetings_run_in_parallel(
     hass: HomeAssistant, zoom: ZoomMock
 ) -> None:
     """Two meetings' start requests are in flight at the same time."""
+    zoom.live.add(OTHER_MEETING_ID)
     both_arrived = asyncio.Event()
     arrived: list[str] = []
 
@@ -371,18 +432,46 @@ async def test_a_poll_sent_before_the_start_does_not_end_it(
 async def test_restart_restores_stream_while_meeting_runs(
     hass: HomeAssistant,
     zoom: ZoomMock,
+    mock_config_entry: MockConfigEntry,
     setup_integration: SetupIntegration,
+    hass_storage: dict[str, Any],
     live: bool,
     expected: str,
 ) -> None:
     """After a restart the switch is on again only if the meeting still runs."""
-    mock_restore_cache(hass, [State(SWITCH, STATE_ON)])
+    hass_storage[f"{DOMAIN}.{mock_config_entry.entry_id}"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.{mock_config_entry.entry_id}",
+        "data": {"meetings": {}, "streaming": [MEETING_ID]},
+    }
     if not live:
         zoom.live.discard(MEETING_ID)
     await setup_integration()
     assert state_of(hass, SWITCH) == expected
     # Nothing is sent to Zoom to restore it.
     assert not [c for c in zoom.api_calls if c.method == "PATCH"]
+
+
+async def test_stream_survives_an_outage_and_a_reload(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Zoom unreachable, then the entry reloads: the stream that still runs is on.
+
+    The switch was unavailable when the entry unloaded, so its last state tells
+    nothing; the stream state is kept with the entry instead.
+    """
+    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    zoom.fail("GET", "/users/me/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down")
+    await async_poll(hass, freezer)
+    assert state_of(hass, SWITCH) == STATE_UNAVAILABLE
+    zoom.heal()
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_ON
+    assert MEETING_ID in zoom.streaming
 
 
 async def test_unavailable_while_zoom_is_down(
@@ -441,10 +530,11 @@ async def test_stream_ends_when_two_polls_miss_the_meeting(
 ) -> None:
     """Started between two polls that both miss the meeting: the second one ends it.
 
-    Both polls' data are equal, so this needs the controller to see every poll,
-    not only polls that changed something.
+    Both polls' answers are equal, so this needs every poll to be looked at, not
+    only polls that changed something.
     """
-    zoom.live.discard(MEETING_ID)
+    # Zoom's live list lags: the meeting runs (so the start works) but is missing.
+    zoom.fail("GET", "/users/me/meetings", HTTPStatus.OK, {"meetings": []})
     await async_poll(hass, freezer)
     await _switch(hass, SERVICE_TURN_ON, SWITCH)
     assert state_of(hass, SWITCH) == STATE_ON

@@ -185,7 +185,7 @@ def test_parse_meeting_started_with_string_id() -> None:
         }
     )
     assert parse_event(body) == ZoomEvent(
-        "meeting.started", "acc-123", MEETING_ID, MeetingKind.MEETING
+        "meeting.started", "acc-123", MEETING_ID, MeetingKind.MEETING, topic="Sync"
     )
 
 

@@ -18,12 +18,18 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .coordinator import ZoomCoordinator
-from .data import ZoomConfigEntry, ZoomRuntimeData
-from .live_stream import LiveStreamController
+from .coordinator import (
+    ZoomConfigEntry,
+    ZoomCoordinator,
+    ZoomRuntimeData,
+    meeting_id_of_device,
+    meeting_scope,
+)
+from .entity import account_device_identifier
+from .migration import async_migrate_registry
 from .push import ZoomWebhookReceiver, async_setup_webhook
 from .services import async_setup_services
-from .store import DisplaySettingsStore
+from .store import ZoomStore
 
 # Entry data keys that older versions stored and 1.3 removed.
 REMOVED_DATA_KEYS = frozenset({"api_base_url", "oauth_base_url"})
@@ -48,29 +54,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="oauth_credentials_missing"
         ) from err
-    coordinator = ZoomCoordinator(hass, entry, client)
+    coordinator = ZoomCoordinator(hass, entry, client, ZoomStore(hass, entry.entry_id))
     # Raises ConfigEntryAuthFailed (reauth) or ConfigEntryNotReady (retried).
     await coordinator.async_config_entry_first_refresh()
-
-    store = DisplaySettingsStore(hass, entry.entry_id)
-    await store.async_load()
-    controller = LiveStreamController(coordinator, client, store)
-    coordinator.poll_listeners.append(controller.async_handle_poll)
+    coordinator.async_restore_streams()
     if CONF_WEBHOOK_ID not in entry.data:
         hass.config_entries.async_update_entry(
             entry, data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
         )
     receiver = ZoomWebhookReceiver(
-        hass,
-        entry,
-        coordinator,
-        controller,
-        account_id=entry.data.get(CONF_ACCOUNT_ID, ""),
+        hass, entry, coordinator, account_id=entry.data.get(CONF_ACCOUNT_ID, "")
     )
     entry.runtime_data = ZoomRuntimeData(
-        client=client,
         coordinator=coordinator,
-        controller=controller,
         options=dict(entry.options),
         webhook_url=await async_setup_webhook(hass, entry, receiver),
     )
@@ -103,6 +99,8 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bo
     if entry.minor_version < 3:
         # Until 1.3 advanced mode could store other Zoom addresses (for the local
         # simulator). Contributors now use an environment variable instead.
+        # 1.3 also scopes unique IDs and device identifiers to the Zoom user.
+        await async_migrate_registry(hass, entry)
         hass.config_entries.async_update_entry(
             entry,
             data={
@@ -123,7 +121,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> boo
 
 async def async_remove_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> None:
     """Delete the stored display settings and the cloudhook with the entry."""
-    await DisplaySettingsStore(hass, entry.entry_id).async_remove()
+    await ZoomStore(hass, entry.entry_id).async_remove()
     if CONF_WEBHOOK_ID in entry.data and "cloud" in hass.config.components:
         # Only imported when loaded: Cloud pulls in many requirements of its own.
         from homeassistant.components import cloud  # noqa: PLC0415
@@ -137,9 +135,11 @@ async def async_remove_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> Non
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: ZoomConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Allow deleting a device only when Zoom no longer lists its meeting."""
-    meetings = entry.runtime_data.coordinator.data.meetings
-    return not any(
-        domain == DOMAIN and value.isdigit() and int(value) in meetings
-        for domain, value in device.identifiers
-    )
+    """Allow deleting a meeting's device only when Zoom no longer lists the meeting.
+
+    The account's device holds the diagnostic sensors: it goes with the entry.
+    """
+    if account_device_identifier(entry) in device.identifiers:
+        return False
+    meeting_id = meeting_id_of_device(meeting_scope(entry), device)
+    return meeting_id not in entry.runtime_data.coordinator.data.meetings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
     BinarySensorEntity,
@@ -10,8 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .const import IN_PROGRESS_KEY
-from .coordinator import ZoomCoordinator
-from .data import ZoomConfigEntry
+from .coordinator import ZoomConfigEntry, ZoomCoordinator
 from .entity import ZoomMeetingEntity, async_add_meeting_entities
 from .zoom import Meeting
 
@@ -34,7 +35,7 @@ async def async_setup_entry(
 
 
 class ZoomInProgressSensor(ZoomMeetingEntity, BinarySensorEntity):
-    """On while the meeting runs; unknown for webinars, which Zoom lists no live state for."""
+    """On while the meeting runs; unknown for webinars until Zoom's events tell."""
 
     _attr_device_class = BinarySensorDeviceClass.RUNNING
 
@@ -46,3 +47,7 @@ class ZoomInProgressSensor(ZoomMeetingEntity, BinarySensorEntity):
     def is_on(self) -> bool | None:
         """Return whether the meeting is in progress."""
         return self.coordinator.data.in_progress(self.meeting)
+
+    def shown(self) -> Hashable:
+        """Return whether the meeting runs."""
+        return (self.available, self.is_on)

@@ -36,6 +36,7 @@ from .const import (
     CONF_ACCOUNT_ID,
     CONF_AUTH_TYPE,
     CONF_CLOUD,
+    CONF_EVENTS,
     CONF_EXTRA_MEETINGS,
     CONF_EXTRA_USERS,
     CONF_INCLUDE_WEBINARS,
@@ -153,8 +154,10 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         await self.async_set_unique_id(user.id)
         if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
             self._abort_if_unique_id_mismatch(reason="wrong_account")
+            # Merged, not replaced: the entry's webhook ID (where Zoom posts its
+            # events) and anything else it stores must survive a new sign-in.
             return self.async_update_reload_and_abort(
-                self._entry_to_update(), data=data
+                self._entry_to_update(), data_updates=data
             )
         self._abort_if_unique_id_configured()
         return self.async_create_entry(title=user.email or user.id, data=data)
@@ -295,26 +298,32 @@ class ZoomOptionsFlow(OptionsFlow):
         """Show and check the options; saving them reloads the entry."""
         entry = self.config_entry
         server_to_server = entry.data.get(CONF_AUTH_TYPE) != AUTH_TYPE_OAUTH
+        stored_secret = entry.options.get(CONF_WEBHOOK_SECRET)
         errors: dict[str, str] = {}
         placeholders = {"value": ""}
         if user_input is not None:
-            options = {
+            options: dict[str, Any] = {
                 CONF_INCLUDE_WEBINARS: user_input[CONF_INCLUDE_WEBINARS],
                 CONF_EXTRA_USERS: _unique_list(user_input.get(CONF_EXTRA_USERS, []))
                 if server_to_server
                 else [],
                 CONF_EXTRA_MEETINGS: _unique_list(
-                    value.replace(" ", "").replace("-", "")
+                    str(value).replace(" ", "").replace("-", "")
                     for value in user_input.get(CONF_EXTRA_MEETINGS, [])
                 ),
             }
-            # An empty field keeps the stored secret: the form never shows it.
-            if secret := (
-                str(user_input.get(CONF_WEBHOOK_SECRET, "")).strip()
-                or entry.options.get(CONF_WEBHOOK_SECRET)
-            ):
-                options[CONF_WEBHOOK_SECRET] = secret
-            errors, placeholders["value"] = await self._async_check(options)
+            # The form never shows the stored secret: an empty field keeps it,
+            # and turning events off removes it.
+            if user_input.get(CONF_EVENTS, False):
+                if secret := (
+                    str(user_input.get(CONF_WEBHOOK_SECRET, "")).strip()
+                    or stored_secret
+                ):
+                    options[CONF_WEBHOOK_SECRET] = secret
+                else:
+                    errors[CONF_WEBHOOK_SECRET] = "secret_required"
+            if not errors:
+                errors, placeholders["value"] = await self._async_check(options)
             if not errors:
                 return self.async_create_entry(data=options)
         fields: dict[vol.Marker, Any] = {
@@ -323,29 +332,43 @@ class ZoomOptionsFlow(OptionsFlow):
         if server_to_server:
             fields[vol.Optional(CONF_EXTRA_USERS)] = LIST
         fields[vol.Optional(CONF_EXTRA_MEETINGS)] = LIST
+        fields[vol.Required(CONF_EVENTS, default=bool(stored_secret))] = (
+            BooleanSelector()
+        )
         fields[vol.Optional(CONF_WEBHOOK_SECRET)] = PASSWORD
         placeholders["webhook_url"] = (
             entry.runtime_data.webhook_url
             if entry.state is ConfigEntryState.LOADED and entry.runtime_data.webhook_url
-            else "(none: set an external URL under Settings → System → Network, or use Home Assistant Cloud)"
+            else "-"
         )
+        # Whatever was typed or stored, the secret is never sent back to the browser.
+        suggested = {
+            key: value
+            for key, value in (user_input or entry.options).items()
+            if key != CONF_WEBHOOK_SECRET
+        }
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                vol.Schema(fields), user_input or dict(entry.options)
+                vol.Schema(fields), suggested
             ),
             errors=errors,
             description_placeholders=placeholders,
         )
 
     async def _async_check(self, options: dict[str, Any]) -> tuple[dict[str, str], str]:
-        """Return form errors and the offending value, asking Zoom when it must."""
+        """Return form errors and the offending value, asking Zoom when it can.
+
+        An entry that is not loaded (perhaps because of a bad option) has no
+        client to ask: the options are saved and the reload checks them.
+        """
         for value in options[CONF_EXTRA_MEETINGS]:
-            if not value.isdigit() or not 0 < int(value) < 2**63:
+            # isascii: "²" or "①" pass isdigit() but are not meeting IDs.
+            if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**63:
                 return {CONF_EXTRA_MEETINGS: "invalid_meeting_id"}, value
         if self.config_entry.state is not ConfigEntryState.LOADED:
-            return {"base": "not_loaded"}, ""
-        client = self.config_entry.runtime_data.client
+            return {}, ""
+        client = self.config_entry.runtime_data.coordinator.client
         try:
             for value in options[CONF_EXTRA_USERS]:
                 try:

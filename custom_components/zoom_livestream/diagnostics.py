@@ -10,8 +10,8 @@ from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from .const import CONF_ACCOUNT_ID, CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN
-from .data import ZoomConfigEntry
+from .const import CONF_ACCOUNT_ID, CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET
+from .coordinator import ZoomConfigEntry, meeting_id_of_device, meeting_scope
 from .zoom import Meeting
 
 TO_REDACT = {
@@ -33,7 +33,7 @@ TO_REDACT = {
 
 
 def _meeting(entry: ZoomConfigEntry, meeting: Meeting) -> dict[str, Any]:
-    runtime = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     return {
         "id": meeting.id,
         "kind": meeting.kind.value,
@@ -42,9 +42,9 @@ def _meeting(entry: ZoomConfigEntry, meeting: Meeting) -> dict[str, Any]:
         "start_time": meeting.start_time.isoformat() if meeting.start_time else None,
         "duration": meeting.duration,
         "timezone": meeting.timezone,
-        "in_progress": runtime.coordinator.data.in_progress(meeting),
-        "streaming": runtime.controller.is_streaming(meeting.id),
-        "display_settings": runtime.controller.stored_display_settings(meeting.id),
+        "in_progress": coordinator.data.in_progress(meeting),
+        "streaming": coordinator.data.is_streaming(meeting.id),
+        "display_settings": coordinator.store.display_settings_json(meeting.id),
     }
 
 
@@ -54,7 +54,7 @@ async def async_get_config_entry_diagnostics(
     """Return the entry's configuration, state and meetings, redacted."""
     runtime = entry.runtime_data
     coordinator = runtime.coordinator
-    rate_limit = runtime.client.rate_limit
+    rate_limit = coordinator.data.rate_limit
     return {
         "entry": async_redact_data(
             {
@@ -71,7 +71,7 @@ async def async_get_config_entry_diagnostics(
             "last_exception": repr(coordinator.last_exception)
             if coordinator.last_exception
             else None,
-            "last_error": coordinator.last_error,
+            "last_error": coordinator.data.last_error,
             "update_interval_seconds": coordinator.update_interval.total_seconds()
             if coordinator.update_interval
             else None,
@@ -96,9 +96,9 @@ async def async_get_device_diagnostics(
 ) -> dict[str, Any]:
     """Return one meeting's state (or the account's, for its own device)."""
     meetings = entry.runtime_data.coordinator.data.meetings
-    for domain, value in device.identifiers:
-        if domain == DOMAIN and value.isdigit() and int(value) in meetings:
-            return {"meeting": _meeting(entry, meetings[int(value)])}
+    meeting_id = meeting_id_of_device(meeting_scope(entry), device)
+    if meeting_id is not None and meeting_id in meetings:
+        return {"meeting": _meeting(entry, meetings[meeting_id])}
     return {
         "account": (await async_get_config_entry_diagnostics(hass, entry))[
             "coordinator"

@@ -1,10 +1,13 @@
-"""Turn Zoom client errors into the translated errors a user sees."""
+"""Turn Zoom client errors into what a user sees: one place for every command."""
 
 from __future__ import annotations
 
-from typing import NoReturn
+from collections.abc import Iterator
+from contextlib import contextmanager
+import re
+from typing import TYPE_CHECKING, NoReturn
 
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
 from .zoom import (
@@ -12,20 +15,53 @@ from .zoom import (
     ZoomAuthenticationError,
     ZoomConnectionError,
     ZoomError,
-    ZoomMeetingNotStartedError,
     ZoomNotFoundError,
     ZoomPermissionError,
     ZoomRateLimitError,
 )
 
+if TYPE_CHECKING:
+    from .coordinator import ZoomCoordinator
+    from .zoom import Meeting
 
-def translation_for(err: ZoomError, name: str) -> tuple[str, dict[str, str]]:
-    """Return the translation key and placeholders describing `err`."""
+# Refusals the user can act on (the meeting's state, the stream target, the
+# account's settings): a ServiceValidationError, which Home Assistant shows
+# without logging a traceback. Failures of Zoom or the network stay
+# HomeAssistantError.
+USER_FIXABLE = frozenset(
+    {
+        "meeting_not_started",
+        "meeting_not_found",
+        "stream_target_missing",
+        "streaming_not_allowed",
+        "permission_denied",
+        "missing_scopes",
+        "stream_active",
+    }
+)
+
+_EMAIL = re.compile(r"[^\s/@]+@[^\s/@]+")
+_USER_PATH = re.compile(r"/users/[^\s/]+")
+
+
+def redact_error(message: str) -> str:
+    """Remove what identifies a person (emails, user IDs in paths) from a message."""
+    return _EMAIL.sub("***", _USER_PATH.sub("/users/***", message))
+
+
+def translation_for(
+    err: ZoomError, name: str, reason: str | None = None
+) -> tuple[str, dict[str, str]]:
+    """Return the translation key and placeholders describing `err`.
+
+    `reason` is the coordinator's explanation of a refusal, when it has one.
+    """
     placeholders = {"name": name}
     if isinstance(err, ZoomRateLimitError):
-        wait = err.retry_after
-        placeholders["seconds"] = str(round(wait)) if wait is not None else "30"
-        return "rate_limited", placeholders
+        if err.retry_after is None:
+            return "rate_limited", placeholders
+        placeholders["seconds"] = str(round(err.retry_after))
+        return "rate_limited_wait", placeholders
     if isinstance(err, ZoomAuthenticationError):
         return "auth_failed", placeholders
     if isinstance(err, ZoomConnectionError):
@@ -33,8 +69,11 @@ def translation_for(err: ZoomError, name: str) -> tuple[str, dict[str, str]]:
     if isinstance(err, ZoomApiError):
         placeholders["message"] = err.message
         placeholders["code"] = str(err.code) if err.code is not None else "-"
-        if isinstance(err, ZoomMeetingNotStartedError):
-            return "meeting_not_started", placeholders
+        if isinstance(err, ZoomPermissionError) and err.missing_scopes:
+            placeholders["scopes"] = ", ".join(err.missing_scopes)
+            return "missing_scopes", placeholders
+        if reason is not None:
+            return reason, placeholders
         if isinstance(err, ZoomNotFoundError):
             return "meeting_not_found", placeholders
         if isinstance(err, ZoomPermissionError):
@@ -43,11 +82,32 @@ def translation_for(err: ZoomError, name: str) -> tuple[str, dict[str, str]]:
     return "unknown_error", placeholders
 
 
-def raise_for_zoom_error(err: ZoomError, name: str) -> NoReturn:
-    """Raise the translated HomeAssistantError that explains `err`."""
-    key, placeholders = translation_for(err, name)
-    raise HomeAssistantError(
+def raise_translated(
+    coordinator: ZoomCoordinator,
+    meeting: Meeting,
+    err: ZoomError,
+    *,
+    changing_target: bool = False,
+) -> NoReturn:
+    """Record `err` and raise the translated error that explains it to the user."""
+    coordinator.async_command_failed(meeting, err)
+    key, placeholders = translation_for(
+        err,
+        meeting.topic,
+        coordinator.explain_refusal(meeting, err, changing_target=changing_target),
+    )
+    kind = ServiceValidationError if key in USER_FIXABLE else HomeAssistantError
+    raise kind(
         translation_domain=DOMAIN,
         translation_key=key,
         translation_placeholders=placeholders,
     ) from err
+
+
+@contextmanager
+def translated_errors(coordinator: ZoomCoordinator, meeting: Meeting) -> Iterator[None]:
+    """Turn a Zoom error of a command on `meeting` into the translated error to show."""
+    try:
+        yield
+    except ZoomError as err:
+        raise_translated(coordinator, meeting, err)

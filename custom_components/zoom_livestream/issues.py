@@ -1,4 +1,8 @@
-"""Repair issues: things only the user can fix, raised and cleared as they change."""
+"""Repair issues: things only the user can fix, raised and cleared as they change.
+
+Each issue is cleared only by the operation that raised it succeeding: a
+missing read scope by a poll, a missing write scope by a command.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,12 @@ from homeassistant.helpers import issue_registry as ir
 from .const import DOMAIN
 from .zoom import ZoomPermissionError
 
+# Translation keys; the issue IDs add the entry ID.
 ISSUE_MISSING_SCOPES = "missing_scopes"
+ISSUE_MISSING_SCOPES_WRITE = "missing_scopes_write"
 ISSUE_STREAMING_NOT_ALLOWED = "streaming_not_allowed"
 ISSUE_WEBHOOK_SECRET_MISSING = "webhook_secret_missing"
-
-# Zoom's words when the plan or the host's settings forbid custom live streaming.
-_NOT_ALLOWED_HINTS = ("not allowed", "not enabled", "not configured", "plan", "upgrade")
+ISSUE_OPTION_SKIPPED = "option_skipped"
 
 
 def _issue_id(kind: str, entry: ConfigEntry) -> str:
@@ -27,6 +31,8 @@ def async_raise(
     entry: ConfigEntry,
     kind: str,
     placeholders: dict[str, str] | None = None,
+    *,
+    translation_key: str | None = None,
 ) -> None:
     """Show (or update) a repair issue for this entry."""
     ir.async_create_issue(
@@ -35,7 +41,7 @@ def async_raise(
         _issue_id(kind, entry),
         is_fixable=False,
         severity=ir.IssueSeverity.ERROR,
-        translation_key=kind,
+        translation_key=translation_key or kind,
         translation_placeholders={"title": entry.title, **(placeholders or {})},
     )
 
@@ -48,15 +54,25 @@ def async_clear(hass: HomeAssistant, entry: ConfigEntry, *kinds: str) -> None:
 
 
 @callback
+def async_clear_poll_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clear the read-scope repair: a poll read everything."""
+    async_clear(hass, entry, ISSUE_MISSING_SCOPES)
+
+
+@callback
 def async_raise_for_permission_error(
-    hass: HomeAssistant, entry: ConfigEntry, err: ZoomPermissionError
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    err: ZoomPermissionError,
+    *,
+    during_poll: bool = False,
 ) -> None:
-    """Turn a refusal the user must fix in Zoom into a repair issue."""
+    """Turn missing scopes into a repair issue cleared by the same kind of request."""
     if err.missing_scopes:
         async_raise(
-            hass, entry, ISSUE_MISSING_SCOPES, {"scopes": ", ".join(err.missing_scopes)}
+            hass,
+            entry,
+            ISSUE_MISSING_SCOPES if during_poll else ISSUE_MISSING_SCOPES_WRITE,
+            {"scopes": ", ".join(err.missing_scopes)},
+            translation_key=ISSUE_MISSING_SCOPES,
         )
-    elif err.code == 200 or any(
-        hint in err.message.lower() for hint in _NOT_ALLOWED_HINTS
-    ):
-        async_raise(hass, entry, ISSUE_STREAMING_NOT_ALLOWED, {"message": err.message})

@@ -1,9 +1,15 @@
-"""Zoom event subscriptions pushed into Home Assistant through a webhook."""
+"""Zoom event subscriptions pushed into Home Assistant through a webhook.
+
+The webhook URL is on the internet: anyone can post to it. Nothing changes
+unless a delivery passes every check, rejections are logged quietly, and a
+repair issue is raised only for deliveries that look like Zoom's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from http import HTTPStatus
+import json
 import time
 
 from aiohttp import web
@@ -14,9 +20,7 @@ from homeassistant.helpers.network import NoURLAvailableError
 
 from . import issues
 from .const import CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, EVENT_ZOOM, LOGGER
-from .coordinator import ZoomCoordinator
-from .data import ZoomConfigEntry
-from .live_stream import LiveStreamController
+from .coordinator import ZoomConfigEntry, ZoomCoordinator
 from .zoom import (
     URL_VALIDATION_EVENT,
     ZoomEvent,
@@ -31,6 +35,8 @@ from .zoom import (
 MAX_BODY_BYTES = 64 * 1024
 # Deliveries older or newer than this are replays or forgeries.
 MAX_CLOCK_SKEW = 300.0
+# Rejections are logged at debug level; a summary warning at most this often.
+REJECTION_WARNING_INTERVAL = 3600.0
 
 STREAMING_EVENTS = {
     "meeting.live_streaming_started": True,
@@ -42,6 +48,9 @@ RUNNING_EVENTS = {
     "webinar.started": True,
     "webinar.ended": False,
 }
+CREATED_EVENTS = frozenset({"meeting.created", "webinar.created"})
+UPDATED_EVENTS = frozenset({"meeting.updated", "webinar.updated"})
+DELETED_EVENTS = frozenset({"meeting.deleted", "webinar.deleted"})
 
 
 class WebhookRejectedError(Exception):
@@ -61,7 +70,6 @@ class ZoomWebhookReceiver:
         hass: HomeAssistant,
         entry: ZoomConfigEntry,
         coordinator: ZoomCoordinator,
-        controller: LiveStreamController,
         *,
         account_id: str,
         clock: Callable[[], float] | None = None,
@@ -70,12 +78,11 @@ class ZoomWebhookReceiver:
         self._hass = hass
         self._entry = entry
         self._coordinator = coordinator
-        self._controller = controller
         self._account_id = account_id
         # Looked up at each call (not bound at import) so tests can move time.
         self._clock = clock or (lambda: time.time())
-        # Signatures of fresh deliveries, with their timestamps: a repeat is a replay.
-        self._seen: dict[str, float] = {}
+        self._rejected = 0
+        self._warned_at: float | None = None
 
     @property
     def secret(self) -> str | None:
@@ -90,19 +97,35 @@ class ZoomWebhookReceiver:
         try:
             event, secret = await self._async_verify(request)
         except WebhookRejectedError as err:
-            LOGGER.warning(
-                "Rejected a Zoom webhook delivery for %s: %s", self._entry.title, err
-            )
+            self._log_rejection(err)
             return web.Response(status=err.status)
-        if event.event == URL_VALIDATION_EVENT:
-            assert self.secret is not None and event.plain_token is not None
-            return web.json_response(
-                url_validation_response(self.secret, event.plain_token)
-            )
+        if event.event == URL_VALIDATION_EVENT and event.plain_token is not None:
+            return web.json_response(url_validation_response(secret, event.plain_token))
         self._apply(event)
         return web.Response(status=HTTPStatus.OK)
 
-    async def _async_verify(self, request: web.Request) -> tuple[ZoomEvent, str]:
+    def _log_rejection(self, err: WebhookRejectedError) -> None:
+        """Debug for each; a warning at most hourly, so strangers cannot flood the log."""
+        LOGGER.debug(
+            "Rejected a Zoom webhook delivery for %s: %s", self._entry.title, err
+        )
+        self._rejected += 1
+        now = time.monotonic()
+        if (
+            self._warned_at is None
+            or now - self._warned_at >= REJECTION_WARNING_INTERVAL
+        ):
+            LOGGER.warning(
+                "Rejected %d delivery(ies) to the Zoom webhook of %s (last: %s); "
+                "if Zoom's events stop arriving, check the secret token in the options",
+                self._rejected,
+                self._entry.title,
+                err,
+            )
+            self._rejected = 0
+            self._warned_at = now
+
+    async def _async_read_body(self, request: web.Request) -> bytes:
         if (
             request.content_length is not None
             and request.content_length > MAX_BODY_BYTES
@@ -120,16 +143,21 @@ class ZoomWebhookReceiver:
             raise WebhookRejectedError(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large"
             )
+        return body
+
+    async def _async_verify(self, request: web.Request) -> tuple[ZoomEvent, str]:
+        body = await self._async_read_body(request)
+        timestamp = request.headers.get("x-zm-request-timestamp", "")
+        signature = request.headers.get("x-zm-signature", "")
         if (secret := self.secret) is None:
-            # Zoom is sending events, so push is set up there but not here.
-            issues.async_raise(
-                self._hass, self._entry, issues.ISSUE_WEBHOOK_SECRET_MISSING
-            )
+            if timestamp and signature and _looks_like_zoom(body):
+                # Zoom is sending events, so push is set up there but not here.
+                issues.async_raise(
+                    self._hass, self._entry, issues.ISSUE_WEBHOOK_SECRET_MISSING
+                )
             raise WebhookRejectedError(
                 HTTPStatus.UNAUTHORIZED, "no secret token is set in the options"
             )
-        timestamp = request.headers.get("x-zm-request-timestamp", "")
-        signature = request.headers.get("x-zm-signature", "")
         if not timestamp or not signature:
             raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "unsigned")
         try:
@@ -141,14 +169,11 @@ class ZoomWebhookReceiver:
             raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "stale timestamp")
         if not signature_is_valid(secret, timestamp, body, signature):
             raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "wrong signature")
-        # Remember each signature for as long as its timestamp stays fresh (a
-        # delivery dated ahead stays fresh for longer than the skew after receipt).
-        self._seen = {
-            sig: at for sig, at in self._seen.items() if abs(now - at) <= MAX_CLOCK_SKEW
-        }
-        if signature in self._seen:
+        # Stored with the entry, so a replay is refused after a reload or restart.
+        if not self._coordinator.store.async_remember_delivery(
+            signature, sent_at, now, MAX_CLOCK_SKEW
+        ):
             raise WebhookRejectedError(HTTPStatus.CONFLICT, "replayed delivery")
-        self._seen[signature] = sent_at
         try:
             event = parse_event(body)
         except ZoomWebhookError as err:
@@ -161,26 +186,53 @@ class ZoomWebhookReceiver:
 
     @callback
     def _apply(self, event: ZoomEvent) -> None:
-        """Change state at once, then tell automations."""
-        meeting_id, kind = event.meeting_id, event.kind
-        if meeting_id is not None and kind is not None:
-            if meeting_id in self._coordinator.data.meetings:
-                if (running := RUNNING_EVENTS.get(event.event)) is not None:
-                    self._coordinator.async_set_pushed_in_progress(
-                        kind, meeting_id, running
-                    )
-                elif (streaming := STREAMING_EVENTS.get(event.event)) is not None:
-                    self._controller.async_set_pushed_streaming(meeting_id, streaming)
-        else:
-            LOGGER.debug("Ignoring Zoom event %s without a meeting", event.event)
+        """Change only the meeting the event names, then tell automations."""
+        coordinator = self._coordinator
+        meeting_id, name = event.meeting_id, event.event
+        if meeting_id is None:
+            LOGGER.debug("Ignoring Zoom event %s without a meeting", name)
+        elif (running := RUNNING_EVENTS.get(name)) is not None:
+            coordinator.async_set_running(meeting_id, running)
+        elif (streaming := STREAMING_EVENTS.get(name)) is not None:
+            coordinator.async_set_streaming(meeting_id, streaming)
+        elif name in CREATED_EVENTS:
+            self._apply_created(event)
+        elif name in UPDATED_EVENTS:
+            coordinator.async_meeting_updated(meeting_id, event.topic)
+        elif name in DELETED_EVENTS:
+            coordinator.async_meeting_deleted(meeting_id)
         self._hass.bus.async_fire(
             EVENT_ZOOM,
             {
                 "config_entry_id": self._entry.entry_id,
-                "type": event.event,
+                "type": name,
                 "meeting_id": meeting_id,
             },
         )
+
+    def _apply_created(self, event: ZoomEvent) -> None:
+        meeting = event.meeting
+        if meeting is None:
+            return
+        if meeting.host_id == self._entry.unique_id:
+            self._coordinator.async_meeting_created(meeting)
+        else:
+            # Another user's meeting: the lists tell whether this entry follows them.
+            self._coordinator.async_request_full_refresh()
+            self._hass.async_create_task(self._coordinator.async_request_refresh())
+
+
+def _looks_like_zoom(body: bytes) -> bool:
+    """Whether an unverifiable delivery has the shape of Zoom's (not a stranger's)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("event"), str)
+        and isinstance(data.get("payload"), dict)
+    )
 
 
 async def async_setup_webhook(

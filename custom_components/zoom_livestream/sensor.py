@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from homeassistant.components.sensor import SensorEntity
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
-from .coordinator import ZoomCoordinator
-from .data import ZoomConfigEntry
+from .coordinator import ZoomConfigEntry, ZoomCoordinator
+from .entity import ZoomAccountEntity
 
-# Read-only: values come from the coordinator and the client.
+# Read-only: values come from the coordinator.
 PARALLEL_UPDATES = 0
 
 
@@ -29,45 +28,34 @@ async def async_setup_entry(
     )
 
 
-class ZoomAccountEntity(CoordinatorEntity[ZoomCoordinator]):
-    """An entity of the Zoom account itself, not of a meeting."""
+class ZoomDiagnosticSensor(ZoomAccountEntity, SensorEntity):
+    """A diagnostic sensor of the account, disabled until someone needs it."""
 
-    _attr_has_entity_name = True
     _attr_entity_category = EntityCategory.DIAGNOSTIC
     # Useful when troubleshooting, noise otherwise.
     _attr_entity_registry_enabled_default = False
 
-    def __init__(self, coordinator: ZoomCoordinator, key: str) -> None:
-        """Attach the entity to the account's device."""
-        super().__init__(coordinator)
-        entry = coordinator.config_entry
-        self._attr_translation_key = key
-        self._attr_unique_id = f"{entry.unique_id}_{key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, f"account_{entry.unique_id}")},
-            name=entry.title,
-            manufacturer="Zoom",
-            model="Account",
-            entry_type=DeviceEntryType.SERVICE,
-        )
+    def shown(self) -> Hashable:
+        """Return the value."""
+        return (self.available, self.native_value)
 
 
-class ZoomRequestsRemainingSensor(ZoomAccountEntity, SensorEntity):
+class ZoomRequestsRemainingSensor(ZoomDiagnosticSensor):
     """Zoom's X-RateLimit-Remaining of the last answer: requests left today."""
 
     def __init__(self, coordinator: ZoomCoordinator) -> None:
-        """Read the client's last rate-limit headers."""
+        """Read the rate-limit headers of Zoom's last answer."""
         super().__init__(coordinator, "requests_remaining")
 
     @property
     def native_value(self) -> int | None:
         """Return the requests left in the current rate-limit window."""
-        limits = self.coordinator.client.rate_limit
+        limits = self.coordinator.data.rate_limit
         return limits.remaining if limits is not None else None
 
 
-class ZoomLastErrorSensor(ZoomAccountEntity, SensorEntity):
-    """The last error Zoom gave, from a poll or a command."""
+class ZoomLastErrorSensor(ZoomDiagnosticSensor):
+    """The last error Zoom gave, from a poll or a command (no personal data)."""
 
     def __init__(self, coordinator: ZoomCoordinator) -> None:
         """Read the coordinator's last error."""
@@ -81,4 +69,4 @@ class ZoomLastErrorSensor(ZoomAccountEntity, SensorEntity):
     @property
     def native_value(self) -> str | None:
         """Return the last error, or nothing when there was none."""
-        return self.coordinator.last_error
+        return self.coordinator.data.last_error

@@ -13,6 +13,7 @@ from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
 
+from . import issues
 from .compat import async_extract_referenced_entity_ids, vol
 from .const import (
     ATTR_ACTIVE_SPEAKER_NAME,
@@ -28,9 +29,14 @@ from .const import (
     MAX_URL_LENGTH,
     SERVICE_UPDATE_SETTINGS,
 )
-from .data import ZoomConfigEntry
-from .errors import raise_for_zoom_error
-from .live_stream import IncompleteStreamTargetError, SettingsUpdate, StreamActiveError
+from .coordinator import (
+    IncompleteStreamTargetError,
+    StreamActiveError,
+    ZoomConfigEntry,
+    ZoomCoordinator,
+)
+from .errors import raise_translated
+from .settings import SettingsUpdate
 from .zoom import Meeting, Resolution, ZoomError
 
 SETTING_FIELDS = (
@@ -128,14 +134,14 @@ def _is_live_stream_switch(entity: er.RegistryEntry | None) -> bool:
 
 def _resolve_targets(
     hass: HomeAssistant, call: ServiceCall
-) -> list[tuple[ZoomConfigEntry, Meeting]]:
+) -> list[tuple[ZoomCoordinator, Meeting]]:
     registry = er.async_get(hass)
     selected = async_extract_referenced_entity_ids(hass, call)
     for entity_id in selected.referenced:
         # Named explicitly: a wrong entity is the user's mistake, say so.
         if not _is_live_stream_switch(registry.async_get(entity_id)):
             raise _invalid("not_a_live_stream_switch", entity_id=entity_id)
-    targets: list[tuple[ZoomConfigEntry, Meeting]] = []
+    targets: list[tuple[ZoomCoordinator, Meeting]] = []
     # A device or area also holds sensors; only its live-stream switches count.
     for entity_id in sorted(selected.referenced | selected.indirectly_referenced):
         entity = registry.async_get(entity_id)
@@ -149,25 +155,26 @@ def _resolve_targets(
         if entry is None or entry.state is not ConfigEntryState.LOADED:
             raise _invalid("entry_not_loaded", entity_id=entity_id)
         # The switch itself says which meeting it controls.
+        coordinator = entry.runtime_data.coordinator
         meeting_id = entry.runtime_data.switch_meetings.get(entity_id)
         meeting = (
-            entry.runtime_data.coordinator.data.meetings.get(meeting_id)
+            coordinator.data.meetings.get(meeting_id)
             if meeting_id is not None
             else None
         )
         if meeting is None:
             raise _invalid("meeting_gone", entity_id=entity_id)
-        targets.append((entry, meeting))
+        targets.append((coordinator, meeting))
     if not targets:
         raise _invalid("no_target")
     return targets
 
 
 async def _async_update_one(
-    entry: ZoomConfigEntry, meeting: Meeting, update: SettingsUpdate
+    coordinator: ZoomCoordinator, meeting: Meeting, update: SettingsUpdate
 ) -> None:
     try:
-        await entry.runtime_data.controller.async_update_settings(meeting, update)
+        await coordinator.async_update_settings(meeting, update)
     except StreamActiveError:
         raise _invalid("stream_active", name=meeting.topic) from None
     except IncompleteStreamTargetError as err:
@@ -177,14 +184,22 @@ async def _async_update_one(
             fields=", ".join(err.missing),
         ) from None
     except ZoomError as err:
-        raise_for_zoom_error(err, meeting.topic)
+        raise_translated(
+            coordinator, meeting, err, changing_target=update.changes_target
+        )
+    issues.async_clear(
+        coordinator.hass, coordinator.config_entry, issues.ISSUE_MISSING_SCOPES_WRITE
+    )
 
 
 async def _async_update_settings(call: ServiceCall) -> None:
     update = parse_settings_update(dict(call.data))
     targets = _resolve_targets(call.hass, call)
     results = await asyncio.gather(
-        *(_async_update_one(entry, meeting, update) for entry, meeting in targets),
+        *(
+            _async_update_one(coordinator, meeting, update)
+            for coordinator, meeting in targets
+        ),
         return_exceptions=True,
     )
     for result in results:

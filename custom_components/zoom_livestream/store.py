@@ -1,16 +1,27 @@
-"""Per-meeting display settings, kept across restarts."""
+"""What an entry keeps across restarts and reloads, in `.storage/zoom_livestream.<entry_id>`.
+
+- display settings per meeting (sent with each start);
+- which streams are on (restored after a restart if the meeting still runs);
+- the signatures of recent Zoom deliveries (so a replay is refused after a
+  reload or restart too, for as long as its timestamp is fresh).
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypedDict, cast
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .zoom import LiveStreamStartSettings
 
 STORAGE_VERSION = 1
+# Stream state and deliveries change often: write at most this often (seconds).
+SAVE_DELAY = 1.0
 
 
 class StoredDisplaySettings(TypedDict, total=False):
@@ -20,45 +31,157 @@ class StoredDisplaySettings(TypedDict, total=False):
     active_speaker_name: bool
 
 
-class DisplaySettingsStore:
-    """Display settings per meeting ID, in `.storage/zoom_livestream.<entry_id>`."""
+def _meeting_id(key: Any) -> int | None:
+    if isinstance(key, str) and key.isascii() and key.isdigit():
+        return int(key)
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    return None
+
+
+class ZoomStore:
+    """The entry's stored state; damaged data is set aside, never fatal."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Prepare the store; nothing is read until `async_load`."""
+        self._hass = hass
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}"
         )
-        self._settings: dict[int, StoredDisplaySettings] = {}
+        self._display: dict[int, StoredDisplaySettings] = {}
+        self._streaming: set[int] = set()
+        self._deliveries: dict[str, float] = {}
+        self._loaded = False
 
     async def async_load(self) -> None:
-        """Read the stored settings once at setup."""
-        data = await self._store.async_load() or {}
+        """Read the stored state once; set damaged data aside and start afresh."""
+        if self._loaded:
+            return
+        self._loaded = True
+        try:
+            data = await self._store.async_load()
+        except HomeAssistantError as err:
+            # Not JSON at all: keep the file for inspection, start with nothing.
+            await self._async_set_aside(f"unreadable ({err})")
+            return
+        if data is None:
+            return
+        if not self._read(data):
+            await self._async_set_aside("not in the expected shape")
+            await self._store.async_save(self._as_json())
+
+    def _read(self, data: Any) -> bool:
+        """Take what is valid; return False when the data is damaged."""
+        if not isinstance(data, dict):
+            return False
         meetings = data.get("meetings", {})
-        self._settings = {}
-        for key, value in meetings.items():
-            if not (isinstance(key, str) and key.isdigit() and isinstance(value, dict)):
+        streaming = data.get("streaming", [])
+        deliveries = data.get("deliveries", {})
+        intact = (
+            isinstance(meetings, dict)
+            and isinstance(streaming, list)
+            and isinstance(deliveries, dict)
+        )
+        for key, value in (meetings if isinstance(meetings, dict) else {}).items():
+            if (meeting_id := _meeting_id(key)) is None or not isinstance(value, dict):
                 continue
             settings: StoredDisplaySettings = {}
             if isinstance(name := value.get("display_name"), str):
                 settings["display_name"] = name
             if isinstance(speaker := value.get("active_speaker_name"), bool):
                 settings["active_speaker_name"] = speaker
-            self._settings[int(key)] = settings
+            self._display[meeting_id] = settings
+        for value in streaming if isinstance(streaming, list) else []:
+            if (meeting_id := _meeting_id(value)) is not None:
+                self._streaming.add(meeting_id)
+        for signature, sent_at in (
+            deliveries if isinstance(deliveries, dict) else {}
+        ).items():
+            if isinstance(sent_at, int | float) and not isinstance(sent_at, bool):
+                self._deliveries[str(signature)] = float(sent_at)
+        return intact
 
-    def get(self, meeting_id: int) -> LiveStreamStartSettings:
+    async def _async_set_aside(self, why: str) -> None:
+        path = Path(self._store.path)
+        aside = path.with_name(f"{path.name}.damaged")
+        LOGGER.warning(
+            "The stored state of Zoom Live Stream (%s) is %s: it was moved to %s "
+            "and replaced; display settings may need to be set again",
+            path.name,
+            why,
+            aside.name,
+        )
+        await self._hass.async_add_executor_job(_move, path, aside)
+
+    # -- display settings ---------------------------------------------------------
+
+    def display_settings(self, meeting_id: int) -> LiveStreamStartSettings:
         """Return the settings to send when starting this meeting's stream."""
-        stored = self._settings.get(meeting_id, {})
+        stored = self._display.get(meeting_id, {})
         return LiveStreamStartSettings(
             display_name=stored.get("display_name"),
             active_speaker_name=stored.get("active_speaker_name"),
         )
 
-    async def async_update(
+    def display_settings_json(self, meeting_id: int) -> dict[str, str | bool]:
+        """Return the stored display settings as JSON (diagnostics)."""
+        return cast("dict[str, str | bool]", dict(self._display.get(meeting_id, {})))
+
+    async def async_update_display(
         self, meeting_id: int, changes: StoredDisplaySettings
     ) -> None:
-        """Merge `changes` into the meeting's settings and save them."""
-        self._settings[meeting_id] = {**self._settings.get(meeting_id, {}), **changes}
+        """Merge `changes` into the meeting's settings and save them now."""
+        self._display[meeting_id] = {**self._display.get(meeting_id, {}), **changes}
         await self._store.async_save(self._as_json())
+
+    @callback
+    def async_prune(self, meeting_ids: set[int]) -> None:
+        """Forget what belongs to meetings Zoom no longer lists."""
+        gone = (set(self._display) | self._streaming) - meeting_ids
+        if gone:
+            for meeting_id in gone:
+                self._display.pop(meeting_id, None)
+            self._streaming -= gone
+            self._schedule_save()
+
+    # -- stream state -------------------------------------------------------------
+
+    def streaming_ids(self) -> set[int]:
+        """Return the meetings whose stream was on when last saved."""
+        return set(self._streaming)
+
+    @callback
+    def async_set_streaming(self, meeting_ids: Iterable[int]) -> None:
+        """Remember which streams are on now."""
+        streaming = set(meeting_ids)
+        if streaming != self._streaming:
+            self._streaming = streaming
+            self._schedule_save()
+
+    # -- Zoom deliveries ----------------------------------------------------------
+
+    @callback
+    def async_remember_delivery(
+        self, signature: str, sent_at: float, now: float, window: float
+    ) -> bool:
+        """Remember a fresh delivery; return False if it was seen before (a replay).
+
+        Each signature is kept for as long as its timestamp is within `window` of
+        now: a delivery dated ahead stays fresh for longer than the window.
+        """
+        self._deliveries = {
+            sig: at for sig, at in self._deliveries.items() if abs(now - at) <= window
+        }
+        if signature in self._deliveries:
+            return False
+        self._deliveries[signature] = sent_at
+        self._schedule_save()
+        return True
+
+    # -- saving -------------------------------------------------------------------
+
+    def _schedule_save(self) -> None:
+        self._store.async_delay_save(self._as_json, SAVE_DELAY)
 
     async def async_remove(self) -> None:
         """Delete the file: the config entry is being removed."""
@@ -68,6 +191,13 @@ class DisplaySettingsStore:
         return {
             "meetings": {
                 str(meeting_id): dict(settings)
-                for meeting_id, settings in self._settings.items()
-            }
+                for meeting_id, settings in self._display.items()
+            },
+            "streaming": sorted(self._streaming),
+            "deliveries": dict(self._deliveries),
         }
+
+
+def _move(path: Path, aside: Path) -> None:
+    if path.exists():
+        path.replace(aside)

@@ -109,7 +109,13 @@ def _body(data: Any) -> bytes:
                     "object": {"id": "9876543210123", "topic": "Town hall"},
                 },
             },
-            ZoomEvent("meeting.started", "acc-123", 9876543210123, MeetingKind.MEETING),
+            ZoomEvent(
+                "meeting.started",
+                "acc-123",
+                9876543210123,
+                MeetingKind.MEETING,
+                topic="Town hall",
+            ),
         ),
         (
             {

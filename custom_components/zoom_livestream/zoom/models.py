@@ -205,6 +205,18 @@ class LiveStreamConfig:
             else None,
         )
 
+    def missing_fields(self) -> list[str]:
+        """Return the fields Zoom requires that are empty (it wants all three)."""
+        return [
+            name
+            for name, value in (
+                ("stream_url", self.stream_url),
+                ("stream_key", self.stream_key),
+                ("page_url", self.page_url),
+            )
+            if not value
+        ]
+
     def to_json(self) -> dict[str, str]:
         """Return the body of `PATCH /meetings/{id}/livestream`."""
         body = {

@@ -9,7 +9,8 @@ import json
 import math
 from typing import Any
 
-from .models import MeetingKind, parse_meeting_id
+from .exceptions import ZoomConnectionError
+from .models import Meeting, MeetingKind, parse_meeting_id
 
 URL_VALIDATION_EVENT = "endpoint.url_validation"
 
@@ -56,20 +57,25 @@ def parse_timestamp(value: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class ZoomEvent:
-    """One verified delivery, without its payload's secrets."""
+    """One verified delivery, without its payload's secrets (no stream URL or key)."""
 
     event: str
     account_id: str
     meeting_id: int | None
     kind: MeetingKind | None
     plain_token: str | None = None
+    # The meeting as the event describes it (created events), or None.
+    meeting: Meeting | None = None
+    # The new topic (created and updated events), when the event has one.
+    topic: str | None = None
 
 
 def parse_event(body: bytes) -> ZoomEvent:
     """Parse a delivery's JSON; keep only what the integration uses."""
     try:
         data: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: nesting deep enough to exhaust the parser's stack.
         raise ZoomWebhookError("the body is not JSON") from None
     if not isinstance(data, dict) or not isinstance(event := data.get("event"), str):
         raise ZoomWebhookError("the body has no event")
@@ -94,6 +100,21 @@ def parse_event(body: bytes) -> ZoomEvent:
         kind = (
             MeetingKind.WEBINAR if event.startswith("webinar.") else MeetingKind.MEETING
         )
+    meeting: Meeting | None = None
+    topic: str | None = None
+    if kind is not None and isinstance(obj, dict):
+        if isinstance(value := obj.get("topic"), str) and value.strip():
+            topic = value
+        if event.endswith(".created"):
+            try:
+                meeting = Meeting.from_json(obj, kind)
+            except ZoomConnectionError:
+                meeting = None
     return ZoomEvent(
-        event, account_id if isinstance(account_id, str) else "", meeting_id, kind
+        event,
+        account_id if isinstance(account_id, str) else "",
+        meeting_id,
+        kind,
+        meeting=meeting,
+        topic=topic,
     )

@@ -1,0 +1,57 @@
+"""A validated change of a meeting's live-stream settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .store import StoredDisplaySettings
+from .zoom import LiveStreamConfig, Resolution
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsUpdate:
+    """A validated `update_settings` request: None means "leave as it is"."""
+
+    stream_url: str | None = None
+    stream_key: str | None = None
+    page_url: str | None = None
+    resolution: Resolution | None = None
+    display_name: str | None = None
+    active_speaker_name: bool | None = None
+
+    @property
+    def changes_target(self) -> bool:
+        """Whether Zoom's stream target (URL, key, page, resolution) changes."""
+        return any(
+            value is not None
+            for value in (
+                self.stream_url,
+                self.stream_key,
+                self.page_url,
+                self.resolution,
+            )
+        )
+
+    @property
+    def display_changes(self) -> StoredDisplaySettings:
+        """The display settings to store (sent with the next start)."""
+        changes: StoredDisplaySettings = {}
+        if self.display_name is not None:
+            changes["display_name"] = self.display_name
+        if self.active_speaker_name is not None:
+            changes["active_speaker_name"] = self.active_speaker_name
+        return changes
+
+    def merged_into(self, current: LiveStreamConfig) -> LiveStreamConfig:
+        """Return Zoom's current target with this request's values on top."""
+        return replace(
+            current,
+            stream_url=self.stream_url
+            if self.stream_url is not None
+            else current.stream_url,
+            stream_key=self.stream_key
+            if self.stream_key is not None
+            else current.stream_key,
+            page_url=self.page_url if self.page_url is not None else current.page_url,
+            resolution=self.resolution or current.resolution,
+        )
