@@ -11,7 +11,8 @@
                            "develop: Ready"
     verify                 checks a running instance: the entry is loaded, only
                            this project's integrations are there, a pushed event
-                           changes a sensor at once, and automations can be saved
+                           changes a sensor at once, a switch starts and stops a
+                           stream in the simulator, and automations can be saved
 
 Everything goes through Home Assistant's own HTTP APIs, as the UI does.
 """
@@ -185,6 +186,22 @@ class Instance:
         return await self.request(
             method, f"{self.hass}{path}", headers=self.headers, **kwargs
         )
+
+    async def entity_of(self, domain: str, topic: str) -> str:
+        """Return the entity of a platform whose name starts with a meeting's topic."""
+        states = await self.hass_api("GET", "/api/states")
+        entity_id = next(
+            (
+                s["entity_id"]
+                for s in states
+                if s["entity_id"].startswith(f"{domain}.")
+                and str(s["attributes"].get("friendly_name", "")).startswith(topic)
+            ),
+            None,
+        )
+        if entity_id is None:
+            fail(f"no {domain} entity for the meeting {topic!r}")
+        return str(entity_id)
 
     async def simulator_api(self, method: str, path: str, **kwargs: Any) -> Any:
         """Call one of the simulator's control routes."""
@@ -504,20 +521,7 @@ async def check_push(instance: Instance) -> None:
     )
     if meeting is None:
         fail("the simulator has no meeting that is not in progress to start")
-    states = await instance.hass_api("GET", "/api/states")
-    sensor = next(
-        (
-            s["entity_id"]
-            for s in states
-            if s["entity_id"].startswith("binary_sensor.")
-            and str(s["attributes"].get("friendly_name", "")).startswith(
-                meeting["topic"]
-            )
-        ),
-        None,
-    )
-    if sensor is None:
-        fail(f"no binary sensor for the meeting {meeting['topic']!r}")
+    sensor = await instance.entity_of("binary_sensor", meeting["topic"])
     for action, event, wanted in (
         ("start", "meeting.started", "on"),
         ("end", "meeting.ended", "off"),
@@ -532,6 +536,50 @@ async def check_push(instance: Instance) -> None:
             )
         took = await wait_for_state(instance, sensor, wanted, PUSH_TIMEOUT)
         say(f"pushed {event} -> HTTP 200, {sensor} = {wanted} after {took:.1f} s")
+
+
+async def check_stream(instance: Instance) -> None:
+    """Turn a stream on and off through the REST API; the simulator must follow."""
+    state = await instance.simulator_api("GET", "state")
+    user_id = state["user"]["id"]
+    meeting = next(
+        (
+            m
+            for m in state["meetings"]
+            if m["host_id"] == user_id
+            and m["kind"] == "meeting"
+            and m["started"]
+            and m["live_stream"]["stream_url"]
+            and m["live_stream"]["stream_key"]
+        ),
+        None,
+    )
+    if meeting is None:
+        fail("the simulator has no meeting in progress with a stream target")
+    switch = await instance.entity_of("switch", meeting["topic"])
+    for service, streaming, wanted in (
+        ("turn_on", True, "on"),
+        ("turn_off", False, "off"),
+    ):
+        await instance.hass_api(
+            "POST", f"/api/services/switch/{service}", json={"entity_id": switch}
+        )
+        deadline = time.monotonic() + PUSH_TIMEOUT
+        while True:
+            state = await instance.simulator_api("GET", "state")
+            now = next(m for m in state["meetings"] if m["id"] == meeting["id"])
+            if now["streaming"] is streaming:
+                break
+            if time.monotonic() > deadline:
+                fail(
+                    f"switch.{service} of {switch}: the simulator is not streaming={streaming}"
+                )
+            await asyncio.sleep(0.1)
+        await wait_for_state(instance, switch, wanted, PUSH_TIMEOUT)
+        say(
+            f"POST /api/services/switch/{service} {switch} -> the simulator shows "
+            f"{meeting['topic']!r} streaming={str(streaming).lower()}"
+        )
 
 
 async def check_automation_saving(instance: Instance) -> None:
@@ -575,6 +623,7 @@ async def verify(args: argparse.Namespace) -> None:
         if not ours or any(e["state"] != "loaded" for e in ours):
             fail(f"the Zoom Live Stream entry is not loaded: {ours}")
         await check_push(instance)
+        await check_stream(instance)
         await check_automation_saving(instance)
     say("verified")
 
