@@ -136,6 +136,7 @@ class ZoomMock:
         # Webinars have no live list; a test starts one by adding it here.
         self.live_webinars: set[int] = set()
         self.streaming: set[int] = set()
+        self.requests_left = 6000
         self.livestream: dict[int, dict[str, Any]] = {
             MEETING_ID: {
                 "stream_url": "rtmp://a.rtmp.youtube.com/live2",
@@ -244,7 +245,18 @@ class ZoomMock:
                     "scope": "meeting:read:admin meeting:write:admin",
                 },
             )
-        return self._route(method, url, path, _decode(data))
+        response = self._route(method, url, path, _decode(data))
+        # Like Zoom, every API answer says how many requests are left today.
+        self.requests_left -= 1
+        response.headers.update(
+            {
+                "X-RateLimit-Category": "Light",
+                "X-RateLimit-Type": "Daily-limit",
+                "X-RateLimit-Limit": "6000",
+                "X-RateLimit-Remaining": str(self.requests_left),
+            }
+        )
+        return response
 
     def _route(
         self, method: str, url: URL, path: str, body: Any
@@ -260,6 +272,8 @@ class ZoomMock:
             return self._page(method, url, "meetings", items)
         if method == "GET" and parts[0] == "users" and parts[2] == "webinars":
             return self._page(method, url, "webinars", list(self.webinars.values()))
+        if method == "GET" and parts[0] in ("meetings", "webinars") and len(parts) == 2:
+            return self._details(method, url, parts[0], int(parts[1]))
         if parts[0] in ("meetings", "webinars") and parts[-1] == "livestream":
             meeting_id = int(parts[1])
             if method == "GET":
@@ -283,6 +297,27 @@ class ZoomMock:
         if parts[0] in ("meetings", "webinars") and parts[-1] == "status":
             return self._status(method, url, parts[0], int(parts[1]), body)
         raise AssertionError(f"Unexpected request {method} {url}")
+
+    def _details(
+        self, method: str, url: URL, collection: str, meeting_id: int
+    ) -> AiohttpClientMockResponse:
+        """A meeting's details carry its status; a webinar's do not."""
+        if collection == "webinars":
+            if meeting_id in self.webinars:
+                return self._json(method, url, self.webinars[meeting_id])
+        elif meeting_id in self.meetings:
+            status = "started" if meeting_id in self.live else "waiting"
+            return self._json(
+                method, url, {**self.meetings[meeting_id], "status": status}
+            )
+        kind = "Webinar" if collection == "webinars" else "Meeting"
+        return AiohttpClientMockResponse(
+            method,
+            url,
+            status=HTTPStatus.NOT_FOUND,
+            json={"code": 3001, "message": f"{kind} does not exist: {meeting_id}."},
+            headers={"Content-Type": "application/json"},
+        )
 
     def _status(
         self, method: str, url: URL, collection: str, meeting_id: int, body: Any

@@ -22,6 +22,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
+    async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
@@ -39,6 +40,7 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
+    STATE_UNAVAILABLE,
     STATE_UNKNOWN,
     Platform,
 )
@@ -51,11 +53,14 @@ from .conftest import (
     ACCOUNT_ID,
     MEETING_ID,
     OTHER_MEETING_ID,
+    USER_ID,
     WEBINAR_ID,
     SetupIntegration,
     ZoomMock,
     async_poll,
+    find_device,
     make_entry,
+    meeting_json,
     state_of,
 )
 
@@ -1196,3 +1201,238 @@ async def test_cloud_without_subscription(
     placeholders = await _options_form(hass, entry)
     webhook_id = entry.data[CONF_WEBHOOK_ID]
     assert placeholders["webhook_url"] == f"{EXTERNAL_URL}/api/webhook/{webhook_id}"
+
+
+# -- events and the poll schedule -------------------------------------------------------
+
+
+def live_polls(zoom: ZoomMock) -> int:
+    """Return how many live lists were requested (one per poll)."""
+    return sum(
+        1
+        for call in zoom.api_calls
+        if call.path == "/users/me/meetings" and call.url.query.get("type") == "live"
+    )
+
+
+async def test_events_never_postpone_polling(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+) -> None:
+    """An event every 50 s for 10 minutes: the polls still run every minute.
+
+    Ended meetings, list refreshes and device clean-up all depend on them.
+    """
+    zoom.clear_calls()
+    for tick in range(60):
+        freezer.tick(timedelta(seconds=10))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        if tick % 5 == 0:
+            event = "meeting.started" if tick % 10 == 0 else "meeting.ended"
+            response = await deliver(
+                client, webhook_id, running_body(event, OTHER_MEETING_ID)
+            )
+            assert response.status == HTTPStatus.OK
+            await hass.async_block_till_done()
+    # 600 s in steps of 10 s: a poll every 60-70 s.
+    assert live_polls(zoom) >= 8
+
+
+async def test_event_during_an_outage_keeps_entities_unavailable(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+) -> None:
+    """Polls fail: one pushed event must not bring back every entity with stale data."""
+    zoom.fail("GET", "/users/me/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down")
+    await async_poll(hass, freezer)
+    assert state_of(hass, SENSOR) == STATE_UNAVAILABLE
+
+    response = await deliver(
+        client, webhook_id, running_body("meeting.started", OTHER_MEETING_ID)
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert state_of(hass, SENSOR) == STATE_UNAVAILABLE
+    assert state_of(hass, OTHER_SENSOR) == STATE_UNAVAILABLE
+
+    # When Zoom answers again, the pushed state is there.
+    zoom.heal()
+    zoom.live.add(OTHER_MEETING_ID)
+    await async_poll(hass, freezer)
+    assert state_of(hass, OTHER_SENSOR) == STATE_ON
+
+
+async def test_meeting_ended_changes_only_the_meeting_it_names(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+) -> None:
+    """A's end never ends B's stream, even when B started after the last poll."""
+    zoom.live.add(OTHER_MEETING_ID)
+    await async_poll(hass, freezer)
+    freezer.tick(5)
+    await _turn_on(hass, SWITCH)
+    await _turn_on(hass, OTHER_SWITCH)
+
+    response = await deliver(
+        client, webhook_id, running_body("meeting.ended", OTHER_MEETING_ID)
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert state_of(hass, OTHER_SWITCH) == STATE_OFF
+    assert state_of(hass, SWITCH) == STATE_ON
+    assert state_of(hass, SENSOR) == STATE_ON
+
+
+# -- meetings created, renamed and deleted in Zoom ----------------------------------------
+
+NEW_MEETING_ID = 83333444455
+
+
+def lifecycle_body(event: str, obj: dict[str, Any]) -> bytes:
+    """Return a meeting.created/updated/deleted delivery."""
+    return make_body(event, obj, operator="host@example.com")
+
+
+async def test_created_updated_deleted_apply_at_once(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Zoom says a meeting was scheduled, renamed, deleted: no wait for the lists."""
+    zoom.clear_calls()
+    created = meeting_json(NEW_MEETING_ID, "Board meeting")
+    response = await deliver(
+        client, webhook_id, lifecycle_body("meeting.created", created)
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert state_of(hass, "switch.board_meeting_live_stream") == STATE_OFF
+    assert state_of(hass, "binary_sensor.board_meeting_in_progress") == STATE_OFF
+
+    response = await deliver(
+        client,
+        webhook_id,
+        make_body(
+            "meeting.updated",
+            {"id": NEW_MEETING_ID, "topic": "Board meeting (moved)"},
+            old_object={"id": NEW_MEETING_ID, "topic": "Board meeting"},
+        ),
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    device = find_device(hass, f"{USER_ID}_{NEW_MEETING_ID}")
+    assert device is not None
+    assert device.name == "Board meeting (moved)"
+    # The entity ID automations use stays.
+    assert state_of(hass, "switch.board_meeting_live_stream") == STATE_OFF
+
+    response = await deliver(
+        client,
+        webhook_id,
+        lifecycle_body("meeting.deleted", {"id": NEW_MEETING_ID, "uuid": "u=="}),
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert find_device(hass, f"{USER_ID}_{NEW_MEETING_ID}") is None
+    assert hass.states.get("switch.board_meeting_live_stream") is None
+    # All of it without a single request to Zoom.
+    assert zoom.calls == []
+
+
+async def test_created_for_another_host_rereads_the_lists(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+) -> None:
+    """A meeting another user scheduled shows only if the lists say this entry sees it."""
+    zoom.clear_calls()
+    created = {**meeting_json(NEW_MEETING_ID, "Not mine"), "host_id": "someone-else"}
+    response = await deliver(
+        client, webhook_id, lifecycle_body("meeting.created", created)
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert hass.states.get("switch.not_mine_live_stream") is None
+    assert ("GET", "/users/me/meetings") in [(c.method, c.path) for c in zoom.calls]
+
+
+# -- replays across a reload ----------------------------------------------------------------
+
+
+async def test_replay_refused_after_a_reload(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+    events: list[Event],
+) -> None:
+    """A delivery accepted before an options save (a reload) is refused after it."""
+    body = streaming_body("meeting.live_streaming_started", MEETING_ID)
+    headers = signed(body)
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(60)
+    assert (
+        await deliver(client, webhook_id, body, headers)
+    ).status == HTTPStatus.CONFLICT
+    await hass.async_block_till_done()
+    assert len(events) == 1
+
+
+# -- strangers ------------------------------------------------------------------------------
+
+
+async def test_fifty_unsigned_posts_log_one_warning(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The webhook is on the internet: strangers must not flood the log."""
+    for number in range(50):
+        response = await client.post(
+            f"/api/webhook/{webhook_id}", data=f"hello {number}".encode()
+        )
+        assert response.status == HTTPStatus.UNAUTHORIZED
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1
+
+
+@NO_SECRET
+async def test_without_secret_only_zoom_like_deliveries_raise_the_repair(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A stranger's post raises no repair; a delivery shaped like Zoom's does."""
+    issue_id = f"webhook_secret_missing_{init_integration.entry_id}"
+    for junk in (b"", b"hello", b'{"event": 1}', b"[1, 2]"):
+        response = await client.post(f"/api/webhook/{webhook_id}", data=junk)
+        assert response.status == HTTPStatus.UNAUTHORIZED
+    unsigned = running_body("meeting.started", MEETING_ID)
+    response = await client.post(f"/api/webhook/{webhook_id}", data=unsigned)
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+    response = await deliver(client, webhook_id, unsigned)
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None

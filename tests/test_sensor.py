@@ -58,7 +58,8 @@ async def test_requests_left_follows_zoom_headers(
 ) -> None:
     """The value is Zoom's X-RateLimit-Remaining of the last answer."""
     await _enable_sensors(hass, freezer)
-    assert state_of(hass, REMAINING) == STATE_UNKNOWN
+    # Zoom said how many requests are left with every answer so far.
+    assert state_of(hass, REMAINING) == str(zoom.requests_left)
     zoom.fail(
         "GET",
         "/users/me/meetings",

@@ -115,8 +115,11 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bo
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool:
-    """Remove the entities; the actions stay registered."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Remove the entities and save the stream state; the actions stay registered."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.coordinator.store.async_flush()
+    return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> None:

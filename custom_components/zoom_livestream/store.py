@@ -52,6 +52,7 @@ class ZoomStore:
         self._streaming: set[int] = set()
         self._deliveries: dict[str, float] = {}
         self._loaded = False
+        self._dirty = False
 
     async def async_load(self) -> None:
         """Read the stored state once; set damaged data aside and start afresh."""
@@ -181,13 +182,20 @@ class ZoomStore:
     # -- saving -------------------------------------------------------------------
 
     def _schedule_save(self) -> None:
+        self._dirty = True
         self._store.async_delay_save(self._as_json, SAVE_DELAY)
+
+    async def async_flush(self) -> None:
+        """Write what is pending now: the entry unloads (a reload reads it back)."""
+        if self._dirty:
+            await self._store.async_save(self._as_json())
 
     async def async_remove(self) -> None:
         """Delete the file: the config entry is being removed."""
         await self._store.async_remove()
 
     def _as_json(self) -> dict[str, Any]:
+        self._dirty = False
         return {
             "meetings": {
                 str(meeting_id): dict(settings)
