@@ -59,6 +59,9 @@ INCLUDED_FILES = {"automations.yaml": "[]\n", "scripts.yaml": "", "scenes.yaml":
 PROGRESS_EVERY = 15.0
 # A first start installs the frontend package; later starts take seconds.
 HASS_START_TIMEOUT = 900.0
+REQUEST_TIMEOUT = 900.0
+# One look at whether a process answers yet.
+POLL_TIMEOUT = aiohttp.ClientTimeout(total=10)
 ENTRY_LOAD_TIMEOUT = 90.0
 PUSH_TIMEOUT = 10.0
 
@@ -174,12 +177,31 @@ class Instance:
     async def request(
         self, method: str, url: str, *, expect: Sequence[int] = (200,), **kwargs: Any
     ) -> Any:
-        """Send a request; return the JSON answer (None when empty) or stop."""
-        async with self.session.request(method, url, **kwargs) as response:
-            text = await response.text()
-            if response.status not in expect:
-                fail(f"{method} {url} answered {response.status}: {text[:500]}")
-            return json.loads(text) if text else None
+        """Send a request; return the JSON answer (None when empty) or stop.
+
+        Some answers take minutes: the first config flow makes Home Assistant
+        install the requirements of the integration's dependencies (on a bare
+        Home Assistant, those of `cloud` and everything it depends on). So the
+        wait is long, and said every PROGRESS_EVERY seconds.
+        """
+
+        async def send() -> tuple[int, str]:
+            async with self.session.request(method, url, **kwargs) as response:
+                return response.status, await response.text()
+
+        started = time.monotonic()
+        task = asyncio.ensure_future(send())
+        while not (await asyncio.wait({task}, timeout=PROGRESS_EVERY))[0]:
+            self.check_processes()
+            say(
+                f"still waiting for {method} {url.removeprefix(self.hass)} "
+                f"({time.monotonic() - started:.0f} s; Home Assistant may be "
+                "installing packages)"
+            )
+        status, text = task.result()
+        if status not in expect:
+            fail(f"{method} {url} answered {status}: {text[:500]}")
+        return json.loads(text) if text else None
 
     async def hass_api(self, method: str, path: str, **kwargs: Any) -> Any:
         """Call Home Assistant's API as the dev user."""
@@ -218,11 +240,11 @@ class Instance:
             self.check_processes()
             try:
                 async with self.session.get(
-                    f"{self.simulator}/_simulator/state"
+                    f"{self.simulator}/_simulator/state", timeout=POLL_TIMEOUT
                 ) as response:
                     if response.status == 200:
                         return
-            except aiohttp.ClientError:
+            except (aiohttp.ClientError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
                 fail(f"the simulator did not answer within {timeout:.0f} s")
@@ -239,13 +261,15 @@ class Instance:
         while True:
             self.check_processes()
             try:
-                async with self.session.get(f"{self.hass}/api/onboarding") as response:
+                async with self.session.get(
+                    f"{self.hass}/api/onboarding", timeout=POLL_TIMEOUT
+                ) as response:
                     if response.status == 200:
                         steps: list[dict[str, Any]] = await response.json()
                         return steps
                     if response.status == 404:
                         return None
-            except aiohttp.ClientError:
+            except (aiohttp.ClientError, TimeoutError):
                 pass
             now = time.monotonic()
             if now - started > HASS_START_TIMEOUT:
@@ -454,7 +478,7 @@ class Instance:
 
 async def run(args: argparse.Namespace) -> None:
     """Bring the instance to a usable state and say so."""
-    timeout = aiohttp.ClientTimeout(total=60)
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         instance = Instance(session, args)
         await instance.wait_for_simulator()
@@ -605,7 +629,7 @@ async def check_automation_saving(instance: Instance) -> None:
 
 async def verify(args: argparse.Namespace) -> None:
     """Check a running instance works as a contributor expects."""
-    timeout = aiohttp.ClientTimeout(total=60)
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         instance = Instance(session, args)
         await instance.log_in()
