@@ -301,7 +301,7 @@ class ZoomMock:
     def _details(
         self, method: str, url: URL, collection: str, meeting_id: int
     ) -> AiohttpClientMockResponse:
-        """A meeting's details carry its status; a webinar's do not."""
+        """Answer a meeting's details (with its status) or a webinar's (without)."""
         if collection == "webinars":
             if meeting_id in self.webinars:
                 return self._json(method, url, self.webinars[meeting_id])

@@ -107,8 +107,12 @@ def mock_zoom_answers(
         aioclient_mock.get(f"{GOV_API}/users/me", json=user_json(user_id))
 
 
+# Zoom posts its events to the webhook with this ID: it must survive a new sign-in.
+WEBHOOK_ID = "webhook-id-given-to-zoom"
+
+
 def oauth_entry(cloud: str = "global") -> MockConfigEntry:
-    """Return a current (1.2) entry that signs in with Zoom."""
+    """Return a current (1.3) entry that signs in with Zoom and receives events."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=USER_EMAIL,
@@ -119,7 +123,9 @@ def oauth_entry(cloud: str = "global") -> MockConfigEntry:
             "auth_implementation": DOMAIN,
             "account_id": ACCOUNT_ID,
             "token": OLD_TOKEN,
+            "webhook_id": WEBHOOK_ID,
         },
+        options={"webhook_secret": "zm-secret"},
         version=1,
         minor_version=3,
     )
@@ -508,6 +514,7 @@ async def test_reauth_oauth(
         "cloud": cloud,
         "auth_implementation": DOMAIN,
         "account_id": ACCOUNT_ID,
+        "webhook_id": WEBHOOK_ID,
     }
     assert_new_token(token)
     assert entry.unique_id == USER_ID
@@ -627,6 +634,7 @@ async def test_reconfigure_oauth(
     assert entry.data["cloud"] == "government"
     assert entry.data["auth_type"] == "oauth"
     assert entry.data["auth_implementation"] == DOMAIN
+    assert entry.data["webhook_id"] == WEBHOOK_ID
     assert_new_token(entry.data["token"])
     assert_token_request(zoom, "government")
     assert_user_request(zoom, "government")

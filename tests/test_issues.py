@@ -16,7 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 
-from .conftest import MEETING_ID, ZoomMock, async_poll, make_entry
+from .conftest import MEETING_ID, OTHER_MEETING_ID, ZoomMock, async_poll, make_entry
 
 STATUS = f"/meetings/{MEETING_ID}/livestream/status"
 SCOPES_MESSAGE = "Invalid access token, does not contain scopes:[meeting:read:admin, webinar:read:admin]."
@@ -178,3 +178,36 @@ async def test_webhook_secret_missing_issue(
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_refusal_of_a_meeting_not_running_is_no_plan_problem(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Zoom's code 3000 covers several causes: the meeting's state explains it first.
+
+    Words like "not allowed" or "plan" in Zoom's message are not a contract: here
+    the meeting is not running, so the refusal says so, and no repair about the
+    account's plan is raised.
+    """
+    zoom.fail(
+        "PATCH",
+        f"/meetings/{OTHER_MEETING_ID}/livestream/status",
+        HTTPStatus.BAD_REQUEST,
+        {
+            "code": 3000,
+            "message": "Live streaming is not allowed until the host starts the "
+            "meeting (see your plan).",
+        },
+    )
+    with pytest.raises(ServiceValidationError) as exc_info:
+        await hass.services.async_call(
+            Platform.SWITCH,
+            "turn_on",
+            {"entity_id": "switch.product_launch_live_stream"},
+            blocking=True,
+        )
+    assert exc_info.value.translation_key == "meeting_not_started"
+    assert not [i for i in issue_registry.issues.values() if i.domain == DOMAIN]

@@ -16,6 +16,7 @@ from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
 
 from .conftest import (
     ACCOUNT_ID,
@@ -235,7 +236,7 @@ async def test_webhook_secret_is_kept_or_replaced(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
-    result = await async_submit(hass, entry, {"include_webinars": True})
+    result = await async_submit(hass, entry, {"include_webinars": True, "events": True})
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {
@@ -246,12 +247,121 @@ async def test_webhook_secret_is_kept_or_replaced(
     }
 
     result = await async_submit(
-        hass, entry, {"include_webinars": True, "webhook_secret": " new-secret "}
+        hass,
+        entry,
+        {"include_webinars": True, "events": True, "webhook_secret": " new-secret "},
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options["webhook_secret"] == "new-secret"
     assert entry.state is ConfigEntryState.LOADED
+
+
+def _suggested(result: ConfigFlowResult) -> dict[str, Any]:
+    schema = result["data_schema"]
+    assert schema is not None
+    return {
+        str(key): key.description["suggested_value"]
+        for key in schema.schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
+async def test_webhook_secret_never_goes_back_to_the_browser(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """The form never carries the secret: not the stored one, not one just typed."""
+    entry = make_entry({"include_webinars": True, "webhook_secret": "old-secret"})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert "old-secret" not in str(result)
+    assert "webhook_secret" not in _suggested(result)
+    schema = result["data_schema"]
+    assert schema is not None
+    # Events are on, because a secret is stored.
+    assert schema({})["events"] is True
+
+    # A form shown again with an error does not echo what was typed either.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "include_webinars": True,
+            "events": True,
+            "webhook_secret": "typed-secret",
+            "extra_meetings": ["abc"],
+        },
+    )
+    assert result["errors"] == {"extra_meetings": "invalid_meeting_id"}
+    assert "typed-secret" not in str(result)
+    assert "old-secret" not in str(result)
+
+
+async def test_events_can_be_turned_off(hass: HomeAssistant, zoom: ZoomMock) -> None:
+    """Turning events off removes the stored secret; on again needs a secret."""
+    entry = make_entry({"include_webinars": True, "webhook_secret": "old-secret"})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    result = await async_submit(
+        hass, entry, {"include_webinars": True, "events": False}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "webhook_secret" not in entry.options
+    assert state_of(hass, "switch.weekly_team_sync_live_stream") == STATE_OFF
+    state = hass.states.get("switch.weekly_team_sync_live_stream")
+    assert state is not None
+    assert state.attributes["assumed_state"] is True
+
+    result = await async_submit(hass, entry, {"include_webinars": True, "events": True})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"webhook_secret": "secret_required"}
+    assert "webhook_secret" not in entry.options
+
+
+async def test_other_user_who_left_is_skipped_and_named(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    caplog: pytest.LogCaptureFixture,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """An "other user" who left the account no longer takes the whole entry down."""
+    for path in (f"/users/{OTHER_USER}/meetings", f"/users/{OTHER_USER}/webinars"):
+        zoom.fail("GET", path, HTTPStatus.NOT_FOUND, NOT_FOUND_USER)
+    entry = make_entry({"include_webinars": True, "extra_users": [OTHER_USER]})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
+    issue = issue_registry.async_get_issue(DOMAIN, f"option_skipped_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["users"] == OTHER_USER
+    warnings = [r for r in caplog.records if "Skipping user" in r.getMessage()]
+    assert len(warnings) == 1
+
+    # Polls go on without asking for that user again, and say nothing more.
+    zoom.clear_calls()
+    await async_poll(hass, freezer)
+    await async_poll(hass, freezer)
+    assert not [c for c in zoom.api_calls if OTHER_USER in c.path]
+    assert len([r for r in caplog.records if "Skipping user" in r.getMessage()]) == 1
+
+    # The user removes the option: the repair goes.
+    result = await async_submit(hass, entry, {"include_webinars": True})
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert (
+        issue_registry.async_get_issue(DOMAIN, f"option_skipped_{entry.entry_id}")
+        is None
+    )
 
 
 async def test_webinar_id_is_accepted(
@@ -284,7 +394,11 @@ async def test_webinar_id_is_accepted(
 # -- errors ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "12.5", str(2**63)])
+@pytest.mark.parametrize(
+    "value",
+    # Unicode digits pass str.isdigit(): "²" then crashed int(), "١٢٣" became 123.
+    ["abc", "0", "12.5", str(2**63), "²", "①②③", "١٢٣"],
+)
 async def test_invalid_meeting_id(
     hass: HomeAssistant,
     zoom: ZoomMock,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 import re
@@ -159,3 +160,13 @@ def test_zoom_client_stays_independent() -> None:
     for path in (INTEGRATION / "zoom").glob("*.py"):
         assert "homeassistant" not in path.read_text(), path.name
     assert "async_get_clientsession" in (INTEGRATION / "connection.py").read_text()
+
+
+def test_no_assert_in_the_integration() -> None:
+    """Checks that matter must not vanish under `python -O`: no assert statements."""
+    for path in INTEGRATION.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        asserts = [
+            node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assert)
+        ]
+        assert not asserts, f"{path.name}: assert on lines {asserts}"
