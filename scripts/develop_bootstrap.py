@@ -57,6 +57,9 @@ ONBOARDING_STORE = {"version": 4, "minor_version": 1, "key": "onboarding"}
 INCLUDED_FILES = {"automations.yaml": "[]\n", "scripts.yaml": "", "scenes.yaml": ""}
 
 PROGRESS_EVERY = 15.0
+# Without `prepare`, how long onboarding's own config flows may keep adding
+# entries after the last one.
+ONBOARDING_SETTLE = 5.0
 # A first start installs the frontend package; later starts take seconds.
 HASS_START_TIMEOUT = 900.0
 REQUEST_TIMEOUT = 900.0
@@ -166,6 +169,7 @@ class Instance:
         self.hass_log: Path | None = args.hass_log
         self.simulator_log: Path | None = args.simulator_log
         self.headers: dict[str, str] = {}
+        self.posted_core_config = False
 
     def check_processes(self) -> None:
         """Stop at once, with the log's end, when a process has died."""
@@ -363,6 +367,7 @@ class Instance:
         ):
             if step not in done:
                 await self.hass_api("POST", f"/api/onboarding/{step}", json=body)
+                self.posted_core_config |= step == "core_config"
 
     async def entries(self, domain: str | None = None) -> list[dict[str, Any]]:
         """Return the config entries (of one domain)."""
@@ -373,16 +378,31 @@ class Instance:
         return entries
 
     async def remove_onboarding_entries(self) -> None:
-        """Remove what an earlier onboarding added, so only this project shows."""
-        for entry in await self.entries():
+        """Remove what an onboarding added, so only this project shows.
+
+        When this run posted `core_config` itself, onboarding's config flows are
+        still running in the background: keep looking until none has added an
+        entry for ONBOARDING_SETTLE seconds.
+        """
+        quiet_since = time.monotonic()
+        while True:
+            for entry in await self.entries():
+                if (
+                    entry["domain"] in ONBOARDING_INTEGRATIONS
+                    and entry.get("source") == "onboarding"
+                ):
+                    await self.hass_api(
+                        "DELETE",
+                        f"/api/config/config_entries/entry/{entry['entry_id']}",
+                    )
+                    say(f"removed {entry['title']!r}, added by onboarding")
+                    quiet_since = time.monotonic()
             if (
-                entry["domain"] in ONBOARDING_INTEGRATIONS
-                and entry.get("source") == "onboarding"
+                not self.posted_core_config
+                or time.monotonic() - quiet_since > ONBOARDING_SETTLE
             ):
-                await self.hass_api(
-                    "DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}"
-                )
-                say(f"removed {entry['title']!r}, added by onboarding")
+                return
+            await asyncio.sleep(0.5)
 
     # -- the integration ---------------------------------------------------------------
 
