@@ -272,3 +272,83 @@ async def test_unreachable_at_startup_then_back(
     assert state_of(hass, SENSOR) == STATE_ON
     assert dict(entry.options) == OPTIONS
     assert CLIENT_SECRET not in caplog.text
+
+
+# -- numbers and shapes from outside with no bound ------------------------------------
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
+
+async def test_huge_retry_after_on_a_poll_backs_off_an_hour(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Retry-After: 1e18 is held to an hour, logged, and polling goes on."""
+    zoom.fail(
+        "GET",
+        LIVE_LIST,
+        HTTPStatus.TOO_MANY_REQUESTS,
+        {"code": 429, "message": "Too many requests."},
+        headers={"Retry-After": "1e18"},
+        times=1,
+    )
+    await async_poll(hass, freezer)
+    coordinator = entry.runtime_data.coordinator
+    assert coordinator.update_interval == timedelta(hours=1)
+    assert "waiting 3600 s" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert "Unexpected error" not in caplog.text
+    zoom.clear_calls()
+    await async_poll(hass, freezer, timedelta(hours=1))
+    assert zoom.calls
+    assert coordinator.last_update_success
+
+
+async def test_huge_retry_after_on_a_toggle_is_explained(
+    hass: HomeAssistant, zoom: ZoomMock, entry: MockConfigEntry
+) -> None:
+    """A toggle refused with Retry-After: 1e18 says an hour, not a 19-digit number."""
+    zoom.fail(
+        "PATCH",
+        STATUS,
+        HTTPStatus.TOO_MANY_REQUESTS,
+        {"code": 429, "message": "Too many requests."},
+        headers={"Retry-After": "1e18"},
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await _toggle(hass)
+    assert err.value.translation_key == "rate_limited_wait"
+    assert "Try again in 3600 seconds" in str(err.value)
+
+
+async def test_deeply_nested_error_body_is_just_a_refusal(
+    hass: HomeAssistant, zoom: ZoomMock, entry: MockConfigEntry
+) -> None:
+    """Nesting that exhausts the JSON parser is a malformed body, not a RecursionError."""
+    zoom.fail("PATCH", STATUS, HTTPStatus.BAD_REQUEST, text=DEEP_JSON)
+    with pytest.raises(HomeAssistantError) as err:
+        await _toggle(hass)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == "api_error"
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+
+async def test_deeply_nested_list_fails_the_poll_cleanly(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A live list nested too deep is a failed poll with one log line, no traceback."""
+    zoom.fail("GET", LIVE_LIST, HTTPStatus.OK, text=DEEP_JSON)
+    await async_poll(hass, freezer)
+    assert state_of(hass, SWITCH) == STATE_UNAVAILABLE
+    assert "Traceback" not in caplog.text
+    assert "RecursionError" not in caplog.text
+    zoom.heal()
+    await async_poll(hass, freezer)
+    assert state_of(hass, SWITCH) == STATE_OFF

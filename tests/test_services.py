@@ -145,18 +145,73 @@ async def test_display_settings_are_stored_and_sent_with_every_start(
     ("fields", "translation_key"),
     [
         ({}, "no_settings"),
-        ({"stream_url": "http://example.com/live"}, "invalid_url"),
-        ({"stream_url": "not a url"}, "invalid_url"),
-        ({"stream_url": "rtmp://"}, "invalid_url"),
-        ({"stream_url": "rtmp://[::1"}, "invalid_url"),
-        ({"stream_url": "rtmp://example.com/" + "a" * 1024}, "value_too_long"),
-        ({"page_url": "rtmp://example.com/live"}, "invalid_url"),
-        ({"page_url": "https://example.com/" + "a" * 1024}, "value_too_long"),
-        ({"stream_key": "   "}, "empty_stream_key"),
-        ({"stream_key": "k" * 513}, "value_too_long"),
+        ({"stream_url": "http://example.com/live"}, "invalid_stream_url"),
+        ({"stream_url": "not a url"}, "invalid_stream_url"),
+        ({"stream_url": "rtmp://"}, "invalid_stream_url"),
+        ({"stream_url": "rtmp://[::1"}, "invalid_stream_url"),
+        ({"stream_url": "rtmp://example.com/" + "a" * 1024}, "stream_url_too_long"),
+        ({"page_url": "rtmp://example.com/live"}, "invalid_page_url"),
+        ({"page_url": "https://example.com/" + "a" * 1024}, "page_url_too_long"),
+        ({"stream_key": "   "}, "invalid_stream_key"),
+        ({"stream_key": "k" * 513}, "stream_key_too_long"),
         ({"resolution": "4k"}, "invalid_resolution"),
         ({"display_name": " "}, "invalid_display_name"),
         ({"display_name": "x" * 51}, "invalid_display_name"),
+        # Values that look fine to a parser but are not what they seem.
+        pytest.param(
+            {"stream_url": "rtmp://a.example/live\nX-Evil: 1"},
+            "invalid_stream_url",
+            id="newline_in_stream_url",
+        ),
+        pytest.param(
+            {"stream_url": "rtmp://exa mple.com/live"},
+            "invalid_stream_url",
+            id="space_in_host",
+        ),
+        pytest.param(
+            {"stream_url": "rtmp://example.com/li ve"},
+            "invalid_stream_url",
+            id="space_in_path",
+        ),
+        pytest.param(
+            {"stream_url": "rtmps://example.com/live\x00"},
+            "invalid_stream_url",
+            id="nul_in_stream_url",
+        ),
+        pytest.param(
+            {"page_url": "https://example.com/\r\nlive"},
+            "invalid_page_url",
+            id="crlf_in_page_url",
+        ),
+        pytest.param(
+            {"page_url": "https://example.com/\x1b[31mlive"},
+            "invalid_page_url",
+            id="escape_in_page_url",
+        ),
+        pytest.param(
+            {"stream_key": "abc\x00def"}, "invalid_stream_key", id="nul_in_key"
+        ),
+        pytest.param(
+            {"stream_key": "abc\ndef"}, "invalid_stream_key", id="newline_in_key"
+        ),
+        pytest.param(
+            {"stream_key": "abc def"}, "invalid_stream_key", id="space_in_key"
+        ),
+        pytest.param(
+            {"display_name": "Live\x1b[2J"},
+            "invalid_display_name",
+            id="escape_in_display_name",
+        ),
+        pytest.param(
+            {"display_name": "Line\nbreak"},
+            "invalid_display_name",
+            id="newline_in_display_name",
+        ),
+        pytest.param(
+            {"display_name": "Zero\u200bwidth"},
+            "invalid_display_name",
+            id="format_char_in_display_name",
+        ),
     ],
 )
 @pytest.mark.usefixtures("init_integration")
@@ -240,7 +295,7 @@ async def test_incomplete_target_is_refused(
     with pytest.raises(ServiceValidationError) as err:
         await _update(hass, OTHER_SWITCH, stream_key="only-the-key")
     assert err.value.translation_key == "incomplete_stream_target"
-    assert "stream_url, page_url" in str(err.value)
+    assert "stream URL, the stream key and the page URL" in str(err.value)
     assert [c.method for c in zoom.calls] == ["GET"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+import unicodedata
 
 from yarl import URL
 
@@ -69,23 +70,43 @@ def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
+def _is_clean(value: str, *, spaces_allowed: bool) -> bool:
+    """Return whether `value` has no control characters (and no spaces if so asked).
+
+    Zoom gets exactly the validated string: a newline, NUL or ESC that passes
+    here would reach Zoom, or the stream server, as it is.
+    """
+    return not any(
+        unicodedata.category(char).startswith("C")
+        or (char.isspace() and not (spaces_allowed and char == " "))
+        for char in value
+    )
+
+
 def _check_url(field: str, value: str, schemes: tuple[str, ...]) -> str:
     value = value.strip()
     if len(value) > MAX_URL_LENGTH:
-        raise _invalid("value_too_long", field=field, max=str(MAX_URL_LENGTH))
+        raise _invalid(f"{field}_too_long", max=str(MAX_URL_LENGTH))
     try:
         url = URL(value)
     except ValueError:
         url = None
-    if url is None or url.scheme not in schemes or not url.host:
-        raise _invalid("invalid_url", field=field, schemes=", ".join(schemes))
+    if (
+        url is None
+        or not _is_clean(value, spaces_allowed=False)
+        or url.scheme not in schemes
+        or not url.host
+        # What is sent is the string as typed: it must be the URL that was checked.
+        or str(url) != value
+    ):
+        raise _invalid(f"invalid_{field}")
     return value
 
 
 def parse_settings_update(data: dict[str, Any]) -> SettingsUpdate:
     """Validate the action's fields; raise a translated error on the first problem."""
     if not any(field in data for field in SETTING_FIELDS):
-        raise _invalid("no_settings", fields=", ".join(SETTING_FIELDS))
+        raise _invalid("no_settings")
     stream_url = stream_key = page_url = display_name = None
     resolution: Resolution | None = None
     if ATTR_STREAM_URL in data:
@@ -96,12 +117,10 @@ def parse_settings_update(data: dict[str, Any]) -> SettingsUpdate:
         page_url = _check_url(ATTR_PAGE_URL, data[ATTR_PAGE_URL], ("http", "https"))
     if ATTR_STREAM_KEY in data:
         stream_key = data[ATTR_STREAM_KEY].strip()
-        if not stream_key:
-            raise _invalid("empty_stream_key")
+        if not stream_key or not _is_clean(stream_key, spaces_allowed=False):
+            raise _invalid("invalid_stream_key")
         if len(stream_key) > MAX_STREAM_KEY_LENGTH:
-            raise _invalid(
-                "value_too_long", field=ATTR_STREAM_KEY, max=str(MAX_STREAM_KEY_LENGTH)
-            )
+            raise _invalid("stream_key_too_long", max=str(MAX_STREAM_KEY_LENGTH))
     if ATTR_RESOLUTION in data:
         try:
             resolution = Resolution(data[ATTR_RESOLUTION])
@@ -111,7 +130,10 @@ def parse_settings_update(data: dict[str, Any]) -> SettingsUpdate:
             ) from None
     if ATTR_DISPLAY_NAME in data:
         display_name = data[ATTR_DISPLAY_NAME].strip()
-        if not 1 <= len(display_name) <= MAX_DISPLAY_NAME_LENGTH:
+        if not (
+            1 <= len(display_name) <= MAX_DISPLAY_NAME_LENGTH
+            and _is_clean(display_name, spaces_allowed=True)
+        ):
             raise _invalid("invalid_display_name", max=str(MAX_DISPLAY_NAME_LENGTH))
     return SettingsUpdate(
         stream_url=stream_url,
@@ -177,12 +199,8 @@ async def _async_update_one(
         await coordinator.async_update_settings(meeting, update)
     except StreamActiveError:
         raise _invalid("stream_active", name=meeting.topic) from None
-    except IncompleteStreamTargetError as err:
-        raise _invalid(
-            "incomplete_stream_target",
-            name=meeting.topic,
-            fields=", ".join(err.missing),
-        ) from None
+    except IncompleteStreamTargetError:
+        raise _invalid("incomplete_stream_target", name=meeting.topic) from None
     except ZoomError as err:
         raise_translated(
             coordinator, meeting, err, changing_target=update.changes_target

@@ -34,6 +34,10 @@ MOMENT = datetime(2015, 10, 21, 7, 28, tzinfo=UTC).timestamp()
         ("inf", None),
         ("-inf", None),
         ("1e400", None),
+        # From outside, so held to an hour: no overflow, no polling stopped for days.
+        ("1e18", 3600.0),
+        ("86400", 3600.0),
+        ("Thu, 01 Jan 2099 00:00:00 GMT", 3600.0),
         (None, None),
         ("", None),
         ("   ", None),
@@ -93,6 +97,9 @@ def test_parse_retry_after_date_uses_the_wall_clock() -> None:
         (b"<html><body>502 Bad Gateway</body></html>", None),
         (b'{"message": "caf\xe9"}', None),
         (b'{"message": "' + b"x" * MAX_BODY_BYTES + b'"}', None),
+        # Small, but nested deep enough to exhaust the parser's stack.
+        (b"[" * 100_000 + b"]" * 100_000, None),
+        (b'{"a":' * 50_000 + b"1" + b"}" * 50_000, None),
     ],
     ids=[
         "empty",
@@ -103,6 +110,8 @@ def test_parse_retry_after_date_uses_the_wall_clock() -> None:
         "html",
         "invalid-utf8",
         "too-large",
+        "deep-array",
+        "deep-object",
     ],
 )
 async def test_read_json_body(

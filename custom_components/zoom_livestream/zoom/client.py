@@ -35,9 +35,9 @@ from .responses import parse_retry_after, read_json_body
 _LOGGER = logging.getLogger(__name__)
 
 PAGE_SIZE = 300
-# A runaway pager (a server repeating its token) must not loop forever:
-# 200 pages of 300 is far beyond any real account.
-MAX_PAGES = 200
+# A pager that never ends must not cost hundreds of requests a minute: 40 pages
+# of 300 (12,000 meetings or webinars for one user) is beyond any real account.
+MAX_PAGES = 40
 
 # Zoom codes that mean "this account, plan, host or app may not do that".
 _PERMISSION_CODES = frozenset({200, 1010, 3161, 4711})
@@ -155,9 +155,23 @@ class ZoomClient:
             page = await self._async_list_page(path, kind, params, token)
             items.extend(page.items)
             token = page.next_page_token
-            if not token or token in seen_tokens:
-                break
+            if not token:
+                return items
+            if token in seen_tokens:
+                _LOGGER.warning(
+                    "Zoom repeated a page token while listing %s; keeping the %d "
+                    "items read",
+                    kind.path,
+                    len(items),
+                )
+                return items
             seen_tokens.add(token)
+        _LOGGER.warning(
+            "Zoom's list of %s did not end after %d pages; keeping the %d items read",
+            kind.path,
+            MAX_PAGES,
+            len(items),
+        )
         return items
 
     async def _async_list_page(

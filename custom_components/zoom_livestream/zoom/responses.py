@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 import json
+import logging
 import math
 import time
 from typing import Any
 
 import aiohttp
+
+_LOGGER = logging.getLogger(__name__)
+
+# Zoom's waits are seconds to minutes; anything from outside is held to this, so
+# a far-future date or a huge number cannot stop polling, or overflow a timer.
+MAX_RETRY_AFTER = 3600.0
 
 # A page of 300 meetings is a few hundred kilobytes; anything far larger is not
 # Zoom's JSON, and reading it whole could tie up memory.
@@ -29,12 +36,25 @@ async def read_json_body(response: aiohttp.ClientResponse) -> Any:
         return None
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: nesting deep enough to exhaust the parser's stack.
         return None
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Read `Retry-After` as seconds: a number, an HTTP date or an ISO 8601 date."""
+    """Read `Retry-After` as seconds (a number, an HTTP or ISO 8601 date), at most an hour."""
+    seconds = _retry_after_seconds(value, now)
+    if seconds is not None and seconds > MAX_RETRY_AFTER:
+        _LOGGER.warning(
+            "Zoom asked to wait %.0f s before the next request; waiting %.0f s",
+            seconds,
+            MAX_RETRY_AFTER,
+        )
+        return MAX_RETRY_AFTER
+    return seconds
+
+
+def _retry_after_seconds(value: str | None, now: float | None) -> float | None:
     if value is None or not (text := value.strip()):
         return None
     try:
