@@ -124,6 +124,20 @@ def test_icons_cover_entities_and_actions() -> None:
     assert set(STRINGS["services"]) == set(icons["services"])
 
 
+def test_stream_deck_key_shows_the_stream_state() -> None:
+    """A dashboard button or Stream Deck key showing the switch changes its icon.
+
+    Home Assistant picks the state icon from icons.json: on and off must differ,
+    and so must the in-progress sensor's.
+    """
+    icons = _json(INTEGRATION / "icons.json")["entity"]
+    for platform, key in (("switch", "live_stream"), ("binary_sensor", "in_progress")):
+        entity = icons[platform][key]
+        assert entity["state"]["on"] != entity["default"], f"{platform}.{key}"
+    event_states = icons["event"]["zoom_event"]["state_attributes"]["event_type"]
+    assert len(set(event_states["state"].values())) == 4
+
+
 def test_manifest() -> None:
     """Keys as hassfest wants them for a custom integration, sorted after domain and name."""
     manifest = _json(INTEGRATION / "manifest.json")

@@ -196,8 +196,15 @@ def entity_states(hass: HomeAssistant) -> dict[str, tuple[str, dict[str, Any]]]:
 
 
 def event_data(events: list[Event]) -> list[dict[str, Any]]:
-    """Return the data of the captured zoom_livestream_event events."""
-    return [dict(event.data) for event in events]
+    """Return what identifies each captured zoom_livestream_event event.
+
+    Events of known meetings also carry the meeting's topic and device ID (for the
+    logbook); tests/test_logbook.py checks those.
+    """
+    return [
+        {key: event.data[key] for key in ("config_entry_id", "type", "meeting_id")}
+        for event in events
+    ]
 
 
 async def _turn_on(hass: HomeAssistant, entity_id: str) -> None:

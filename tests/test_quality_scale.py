@@ -151,7 +151,7 @@ def test_integration_owner_and_dependency_transparency() -> None:
 
 def test_parallel_updates_declared_on_every_platform() -> None:
     """Each entity platform says how many updates may run at once."""
-    for platform in ("switch", "binary_sensor", "sensor"):
+    for platform in ("switch", "binary_sensor", "event", "sensor"):
         assert "PARALLEL_UPDATES" in (INTEGRATION / f"{platform}.py").read_text()
 
 

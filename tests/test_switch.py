@@ -380,6 +380,44 @@ async def test_toggles_of_one_meeting_never_interleave(
     assert state_of(hass, SWITCH) == STATE_ON
 
 
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(("presses", "expected"), [(10, STATE_OFF), (9, STATE_ON)])
+async def test_ten_quick_presses_of_a_toggle_button(
+    hass: HomeAssistant, zoom: ZoomMock, presses: int, expected: str
+) -> None:
+    """A Stream Deck key pressed ten times in a second: each press flips the stream.
+
+    Each press counts from the state the presses before it asked for, not from
+    the state Zoom has confirmed so far; one request at a time, none lost, in order.
+    """
+    in_flight = 0
+    most_in_flight = 0
+
+    async def gate(method: str, path: str) -> None:
+        nonlocal in_flight, most_in_flight
+        in_flight += 1
+        most_in_flight = max(most_in_flight, in_flight)
+        await asyncio.sleep(0.02)
+        in_flight -= 1
+
+    zoom.gate = gate
+    zoom.clear_calls()
+    presses_done = [
+        hass.async_create_task(
+            hass.services.async_call(
+                Platform.SWITCH, "toggle", {"entity_id": SWITCH}, blocking=True
+            )
+        )
+        for _ in range(presses)
+    ]
+    await asyncio.gather(*presses_done)
+    actions = [c.json["action"] for c in zoom.api_calls]
+    assert actions == ["start", "stop"] * (presses // 2) + ["start"] * (presses % 2)
+    assert most_in_flight == 1
+    assert state_of(hass, SWITCH) == expected
+    assert (MEETING_ID in zoom.streaming) is (expected == STATE_ON)
+
+
 async def test_goes_off_when_the_meeting_ends(
     freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,

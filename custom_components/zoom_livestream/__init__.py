@@ -34,7 +34,12 @@ from .store import ZoomStore
 # Entry data keys that older versions stored and 1.3 removed.
 REMOVED_DATA_KEYS = frozenset({"api_base_url", "oauth_base_url"})
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 

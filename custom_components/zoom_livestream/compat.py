@@ -16,6 +16,7 @@ from typing import Any, Protocol
 __all__ = [
     "ReferencedEntities",
     "async_extract_referenced_entity_ids",
+    "async_get_entry_device",
     "oauth_token_request_error",
     "vol",
 ]
@@ -24,7 +25,7 @@ import aiohttp
 
 from homeassistant import exceptions as ha_exceptions
 from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.helpers import service as ha_service
+from homeassistant.helpers import device_registry as dr, service as ha_service
 
 # mypy checks this file against one release at a time: each ignore below is
 # needed on one of the two and unused on the other, hence "unused-ignore".
@@ -95,3 +96,25 @@ def oauth_token_request_error(err: aiohttp.ClientError, domain: str) -> Exceptio
         "headers": err.headers,
     }
     return kind(domain=domain, **details)
+
+
+def async_get_entry_device(
+    hass: HomeAssistant, entry_id: str, identifier: tuple[str, str]
+) -> dr.DeviceEntry | None:
+    """Return the entry's device with `identifier`.
+
+    From 2026.10 identifiers are unique per config entry, and looking one up
+    across entries (`async_get_device`) is deprecated.
+    """
+    registry = dr.async_get(hass)
+    by_identifier: Callable[..., dr.DeviceEntry | None] | None = getattr(
+        registry, "async_get_device_by_identifier", None
+    )
+    if by_identifier is not None:
+        return by_identifier(identifier, entry_id)
+    device = registry.async_get_device(  # pragma: no cover - before 2026.10
+        identifiers={identifier}
+    )
+    return (  # pragma: no cover - before 2026.10
+        device if device is not None and entry_id in device.config_entries else None
+    )

@@ -40,6 +40,7 @@ MAX_DISPLAY_NAME_LENGTH: Final = 50
 
 LIVE_STREAM_KEY: Final = "live_stream"
 IN_PROGRESS_KEY: Final = "in_progress"
+EVENT_KEY: Final = "zoom_event"
 
 CONF_AUTH_TYPE: Final = "auth_type"
 AUTH_TYPE_SERVER_TO_SERVER: Final = "server_to_server"

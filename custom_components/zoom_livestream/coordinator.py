@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 import time
@@ -140,6 +141,10 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         # (monotonic): a poll sent before that moment cannot undo it.
         self._changed_at: dict[int, float] = {}
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # What the presses waiting for a meeting's lock asked for, last one wins:
+        # a toggle pressed meanwhile flips that, not the state Zoom confirmed.
+        self._wanted: dict[int, bool] = {}
+        self._pending: defaultdict[int, int] = defaultdict(int)
         self._skipped = _Skipped()
         self._change_listeners: list[Callable[[MeetingChange], None]] = []
 
@@ -416,9 +421,27 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
 
     # -- commands -----------------------------------------------------------------
 
+    def wants_streaming(self, meeting_id: int) -> bool:
+        """Return what the last press asked for, or the known state when none waits."""
+        return self._wanted.get(meeting_id, self.data.is_streaming(meeting_id))
+
+    @asynccontextmanager
+    async def _command(self, meeting_id: int, streaming: bool) -> AsyncIterator[None]:
+        """Run one command at a time per meeting, in the order they were asked for."""
+        self._wanted[meeting_id] = streaming
+        self._pending[meeting_id] += 1
+        try:
+            async with self._locks[meeting_id]:
+                yield
+        finally:
+            self._pending[meeting_id] -= 1
+            if not self._pending[meeting_id]:
+                del self._pending[meeting_id]
+                self._wanted.pop(meeting_id, None)
+
     async def async_start(self, meeting: Meeting) -> None:
         """Start the stream with the stored display settings (one request)."""
-        async with self._locks[meeting.id]:
+        async with self._command(meeting.id, True):
             await self.client.async_start_live_stream(
                 meeting.kind, meeting.id, self.store.display_settings(meeting.id)
             )
@@ -448,7 +471,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
 
     async def async_stop(self, meeting: Meeting) -> None:
         """Stop the stream (one request). A meeting that is not running is stopped."""
-        async with self._locks[meeting.id]:
+        async with self._command(meeting.id, False):
             try:
                 await self.client.async_stop_live_stream(meeting.kind, meeting.id)
             except (ZoomNotFoundError, ZoomApiError) as err:

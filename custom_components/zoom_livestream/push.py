@@ -11,16 +11,19 @@ from collections.abc import Callable
 from http import HTTPStatus
 import json
 import time
+from typing import Any
 
 from aiohttp import web
 
 from homeassistant.components import webhook
+from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 
 from . import issues
+from .compat import async_get_entry_device
 from .const import CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, EVENT_ZOOM, LOGGER
-from .coordinator import ZoomConfigEntry, ZoomCoordinator
+from .coordinator import ZoomConfigEntry, ZoomCoordinator, meeting_device_identifier
 from .zoom import (
     URL_VALIDATION_EVENT,
     ZoomEvent,
@@ -201,14 +204,25 @@ class ZoomWebhookReceiver:
             coordinator.async_meeting_updated(meeting_id, event.topic)
         elif name in DELETED_EVENTS:
             coordinator.async_meeting_deleted(meeting_id)
-        self._hass.bus.async_fire(
-            EVENT_ZOOM,
-            {
-                "config_entry_id": self._entry.entry_id,
-                "type": name,
-                "meeting_id": meeting_id,
-            },
-        )
+        data: dict[str, Any] = {
+            "config_entry_id": self._entry.entry_id,
+            "type": name,
+            "meeting_id": meeting_id,
+        }
+        if meeting_id is not None:
+            # The device lets its page's logbook tell the story.
+            device = async_get_entry_device(
+                self._hass,
+                self._entry.entry_id,
+                meeting_device_identifier(self._entry, meeting_id),
+            )
+            if device is not None:
+                data[ATTR_DEVICE_ID] = device.id
+            if (meeting := coordinator.data.meetings.get(meeting_id)) is not None:
+                data["topic"] = meeting.topic
+            elif event.topic is not None:
+                data["topic"] = event.topic
+        self._hass.bus.async_fire(EVENT_ZOOM, data)
 
     def _apply_created(self, event: ZoomEvent) -> None:
         meeting = event.meeting

@@ -68,6 +68,13 @@ class ZoomLiveStreamSwitch(ZoomMeetingEntity, SwitchEntity):
         with translated_errors(self.coordinator, self.meeting):
             await self.coordinator.async_start(self.meeting)
 
+    async def async_toggle(self, **kwargs: Any) -> None:
+        """Flip what the last press asked for: quick presses alternate, none is lost."""
+        if self.coordinator.wants_streaming(self.meeting_id):
+            await self.async_turn_off()
+        else:
+            await self.async_turn_on()
+
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Stop the live stream."""
         with translated_errors(self.coordinator, self.meeting):
