@@ -12,7 +12,10 @@ import aiohttp
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 from yarl import URL
 
 from custom_components.zoom_livestream.application_credentials import (
@@ -698,13 +701,55 @@ async def test_reconfigure_oauth_wrong_account(
 # -- application credentials and the implementation ----------------------------------
 
 
-@pytest.mark.usefixtures("current_request_with_host")
-async def test_description_placeholders(hass: HomeAssistant) -> None:
-    """The credentials dialog names the marketplace and the redirect URL."""
-    assert await async_get_description_placeholders(hass) == {
+@pytest.mark.parametrize(
+    ("with_my", "external_url", "redirect_url"),
+    [
+        pytest.param(
+            True, None, "https://my.home-assistant.io/redirect/oauth", id="my"
+        ),
+        pytest.param(
+            False,
+            "https://ha.example.org",
+            "https://ha.example.org/auth/external/callback",
+            id="external_url",
+        ),
+        pytest.param(
+            False,
+            None,
+            "https://<your Home Assistant address>/auth/external/callback",
+            id="no_url",
+        ),
+    ],
+)
+async def test_credentials_dialog_outside_an_http_request(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    with_my: bool,
+    external_url: str | None,
+    redirect_url: str,
+) -> None:
+    """The dialog works without `my` and outside the sign-in request.
+
+    Settings → Application credentials asks over the websocket, where no HTTP
+    request with the frontend's address is in progress; an error there broke the
+    page for every integration on the install.
+    """
+    assert await async_setup_component(hass, "application_credentials", {})
+    if with_my:
+        hass.config.components.add("my")
+    hass.config.external_url = external_url
+    placeholders = await async_get_description_placeholders(hass)
+    assert placeholders == {
         "marketplace_url": "https://marketplace.zoom.us/develop/create",
-        "redirect_url": REDIRECT_URI,
+        "redirect_url": redirect_url,
     }
+    client = await hass_ws_client(hass)
+    await client.send_json({"id": 1, "type": "application_credentials/config"})
+    response = await client.receive_json()
+    assert response["success"], response
+    assert response["result"]["integrations"][DOMAIN]["description_placeholders"] == (
+        placeholders
+    )
 
 
 async def test_authorization_server(hass: HomeAssistant) -> None:

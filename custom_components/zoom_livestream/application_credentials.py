@@ -8,9 +8,11 @@ from homeassistant.components.application_credentials import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.config_entry_oauth2_flow import (
+    AUTH_CALLBACK_PATH,
+    MY_AUTH_CALLBACK_PATH,
     AbstractOAuth2Implementation,
-    async_get_redirect_uri,
 )
+from homeassistant.helpers.network import NoURLAvailableError, get_url
 
 from .oauth import ZoomOAuth2Implementation, authorization_server
 from .zoom import Cloud
@@ -29,8 +31,20 @@ async def async_get_auth_implementation(
 
 
 async def async_get_description_placeholders(hass: HomeAssistant) -> dict[str, str]:
-    """Tell the user where to create the app and which redirect URL to give it."""
+    """Tell the user where to create the app and which redirect URL to give it.
+
+    Called outside any sign-in request (the credentials dialog asks over the
+    websocket), so the address comes from the configuration, never the request.
+    """
+    if "my" in hass.config.components:
+        redirect_url = MY_AUTH_CALLBACK_PATH
+    else:
+        try:
+            base = get_url(hass, allow_internal=False, allow_ip=True)
+        except NoURLAvailableError:
+            base = "https://<your Home Assistant address>"
+        redirect_url = f"{base}{AUTH_CALLBACK_PATH}"
     return {
         "marketplace_url": "https://marketplace.zoom.us/develop/create",
-        "redirect_url": async_get_redirect_uri(hass),
+        "redirect_url": redirect_url,
     }
