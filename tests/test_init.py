@@ -197,3 +197,14 @@ async def test_corrupt_stored_settings_are_ignored(
         "action": "start",
         "settings": {"display_name": "Kept"},
     }
+
+
+async def test_meetings_and_the_account_are_devices(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The UI lists meetings as devices, as the README says, not as services."""
+    devices = dr.async_entries_for_config_entry(
+        dr.async_get(hass), init_integration.entry_id
+    )
+    assert len(devices) == 4
+    assert {device.entry_type for device in devices} == {None}

@@ -124,6 +124,18 @@ def test_icons_cover_entities_and_actions() -> None:
     assert set(STRINGS["services"]) == set(icons["services"])
 
 
+def test_options_description_shows_no_bad_value() -> None:
+    """The offending value belongs to the field's error, not the dialog's text.
+
+    The dialog said "...Webinar ended. 12abc" when an ID was refused.
+    """
+    options = STRINGS["options"]["step"]["init"]
+    assert "{value}" not in options["description"]
+    for error in STRINGS["options"]["error"].values():
+        assert "(none" not in error
+    assert "{value}" in STRINGS["options"]["error"]["invalid_meeting_id"]
+
+
 def test_stream_deck_key_shows_the_stream_state() -> None:
     """A dashboard button or Stream Deck key showing the switch changes its icon.
 
@@ -147,7 +159,9 @@ def test_manifest() -> None:
     assert manifest["domain"] == "zoom_livestream"
     assert manifest["config_flow"] is True
     assert manifest["iot_class"] == "cloud_polling"
-    assert manifest["integration_type"] == "service"
+    # An account with many meetings: a hub of devices, and the UI says "devices"
+    # (with "service" it said "5 services", "Add service" and "Service info").
+    assert manifest["integration_type"] == "hub"
     assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])
     for key in ("documentation", "issue_tracker", "codeowners"):
         assert manifest[key]

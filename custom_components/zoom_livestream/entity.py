@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -75,7 +75,6 @@ class ZoomMeetingEntity(ZoomEntity):
             name=meeting.topic,
             manufacturer="Zoom",
             model="Webinar" if meeting.kind is MeetingKind.WEBINAR else "Meeting",
-            entry_type=DeviceEntryType.SERVICE,
             configuration_url=f"{WEB_BASE_URLS[cloud]}/{meeting.kind.value}/{meeting.id}",
         )
 
@@ -104,7 +103,6 @@ class ZoomAccountEntity(ZoomEntity):
             name=entry.title,
             manufacturer="Zoom",
             model="Account",
-            entry_type=DeviceEntryType.SERVICE,
         )
 
 
