@@ -26,7 +26,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import ServiceValidationError
 from zoom_simulator import SimulatorState, create_app, seed_demo
 
 from .conftest import state_of
@@ -145,11 +145,15 @@ async def test_toggle_and_configure_over_http(
     assert sync.streaming
     assert state_of(hass, SWITCH) == STATE_ON
 
-    # The simulator refuses a meeting that has not started, with Zoom's words.
-    with pytest.raises(HomeAssistantError, match="Product launch has not started"):
+    # The simulator refuses a meeting that is not running, in words the client has
+    # no pattern for: the code and the meeting's known state explain it.
+    with pytest.raises(
+        ServiceValidationError, match="Product launch has not started"
+    ) as refused:
         await hass.services.async_call(
             Platform.SWITCH, "turn_on", {ATTR_ENTITY_ID: OTHER_SWITCH}, blocking=True
         )
+    assert refused.value.translation_key == "meeting_not_started"
     assert state_of(hass, OTHER_SWITCH) == STATE_OFF
 
     # A stream target for the stopped meeting: read, merge, write.
@@ -186,6 +190,29 @@ async def test_toggle_and_configure_over_http(
     ]
     assert state_of(hass, SWITCH) == STATE_OFF
     assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_OFF
+
+
+async def test_stop_after_the_meeting_ended_turns_the_switch_off(
+    hass: HomeAssistant,
+    simulator: tuple[SimulatorState, str],
+    sim_entry: MockConfigEntry,
+) -> None:
+    """The meeting ended in Zoom before a poll noticed: the refused stop means off."""
+    state, _ = simulator
+    sync = next(m for m in state.meetings.values() if m.topic == "Weekly team sync")
+    await hass.services.async_call(
+        Platform.SWITCH, "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True
+    )
+    assert state_of(hass, SWITCH) == STATE_ON
+    state.end_meeting(sync.id)
+    state.clear_log()
+    await hass.services.async_call(
+        Platform.SWITCH, "turn_off", {ATTR_ENTITY_ID: SWITCH}, blocking=True
+    )
+    assert [(r.method, r.path) for r in state.requests] == [
+        ("PATCH", f"/v2/meetings/{sync.id}/livestream/status")
+    ]
+    assert state_of(hass, SWITCH) == STATE_OFF
 
 
 async def test_expired_token_is_renewed_against_the_simulator(

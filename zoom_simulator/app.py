@@ -544,8 +544,14 @@ def _live_stream_errors(body: JsonObject) -> list[dict[str, str]]:
 async def _patch_live_stream_status(request: web.Request) -> web.StreamResponse:
     """Start or stop the stream.
 
-    Stopping is accepted whatever the meeting's state (Zoom's behaviour there is
-    undocumented); starting needs a meeting in progress and a configured target.
+    Both need the meeting or webinar in progress, as a strict server would: a
+    stop that always succeeds would hide a client that believes a stream is on
+    after the meeting ended. Starting also needs a configured target.
+
+    For a meeting that is not running the wording is deliberately not Zoom's
+    documented webinar text ("has not started"), which is unconfirmed for
+    meetings: a client must tell the cause from the code and what it knows of
+    the meeting, not from the words.
     """
     meeting = _meeting_from_path(request)
     body = await _json_object(request)
@@ -566,16 +572,16 @@ async def _patch_live_stream_status(request: web.Request) -> web.StreamResponse:
         raise ZoomApiError(400, 300, MSG_VALIDATION, errors)
 
     state = request.app[STATE_KEY]
+    if not meeting.started:
+        if meeting.kind == "webinar":
+            raise ZoomApiError(400, 200, f"Webinar {meeting.id} has not started.")
+        raise ZoomApiError(400, 3000, f"Meeting {meeting.id} is not live yet.")
     if action == "stop":
         if meeting.streaming and meeting.kind == "meeting":
             state.emit("meeting.live_streaming_stopped", meeting)
         meeting.streaming = False
         return web.Response(status=204)
 
-    if not meeting.started:
-        if meeting.kind == "webinar":
-            raise ZoomApiError(400, 200, f"Webinar {meeting.id} has not started.")
-        raise ZoomApiError(400, 3000, f"Meeting {meeting.id} has not started.")
     if not meeting.live_stream["stream_url"] or not meeting.live_stream["stream_key"]:
         raise ZoomApiError(400, 3000, MSG_NOT_CONFIGURED)
     meeting.streaming = True

@@ -482,13 +482,24 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                     meeting.topic,
                     err,
                 )
+                # What else changed is for a poll to tell, now.
+                self.hass.async_create_task(self.async_request_refresh())
             self._async_set_stopped(meeting.id, "home_assistant")
 
     def _refusal_means_stopped(self, meeting: Meeting, err: ZoomApiError) -> bool:
-        """Return whether a refused stop means the stream is off (nothing runs)."""
-        return isinstance(err, ZoomNotFoundError) or (
-            self.explain_refusal(meeting, err) == "meeting_not_started"
-        )
+        """Return whether a refused stop means the stream is off.
+
+        Zoom refuses to stop what does not run: the meeting is gone (404), or
+        it answers with a code about the meeting (200, 3000), whatever its words.
+        A stream Zoom started once is allowed by the plan and host settings, so
+        those codes cannot mean "not allowed" here. Missing scopes, validation
+        errors, rate limits and outages do not mean stopped.
+        """
+        if isinstance(err, ZoomNotFoundError):
+            return True
+        if isinstance(err, ZoomPermissionError) and err.missing_scopes:
+            return False
+        return err.code in (_PLAN_MISSING_CODE, _MEETING_REFUSED_CODE)
 
     def explain_refusal(
         self, meeting: Meeting, err: ZoomError, *, changing_target: bool = False

@@ -498,7 +498,7 @@ async def test_start_and_stop(
     assert resp.status == 400
     assert await _error(resp) == {
         "code": 3000,
-        "message": f"Meeting {meeting.id} has not started.",
+        "message": f"Meeting {meeting.id} is not live yet.",
     }
     assert not meeting.streaming
 
@@ -522,6 +522,11 @@ async def test_start_and_stop(
     state.end_meeting(meeting.id)
     assert not meeting.streaming
     assert not meeting.started
+
+    # Stopping what does not run is refused too: no kind "always succeeds".
+    resp = await client.patch(path, json={"action": "stop"}, headers=auth)
+    assert resp.status == 400
+    assert (await _error(resp))["code"] == 3000
 
 
 async def test_start_not_configured(
