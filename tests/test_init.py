@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import aiohttp
 import pytest
@@ -13,7 +15,9 @@ from custom_components.zoom_livestream import async_remove_config_entry_device
 from custom_components.zoom_livestream.const import DOMAIN, SERVICE_UPDATE_SETTINGS
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.storage import Store
 from homeassistant.setup import async_setup_component
 
 from .conftest import MEETING_ID, USER_EMAIL, USER_ID, ZoomMock, find_device
@@ -208,3 +212,85 @@ async def test_meetings_and_the_account_are_devices(
     )
     assert len(devices) == 4
     assert {device.entry_type for device in devices} == {None}
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        ["not", "a", "mapping"],
+        "a string",
+        {"meetings": "a string"},
+        {"meetings": [1, 2, 3]},
+        {"meetings": {}, "streaming": "85746065432"},
+        {"meetings": {}, "deliveries": ["v0=abc"]},
+    ],
+    ids=[
+        "list",
+        "string",
+        "meetings_string",
+        "meetings_list",
+        "streaming",
+        "deliveries",
+    ],
+)
+async def test_damaged_storage_is_set_aside_and_the_entry_loads(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    damaged: Any,
+) -> None:
+    """Damaged stored data is logged, kept aside and replaced; the entry loads."""
+    key = f"{DOMAIN}.{mock_config_entry.entry_id}"
+    hass_storage[key] = {"version": 1, "key": key, "data": damaged}
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert "is damaged" in caplog.text
+    assert hass_storage[f"{key}.damaged"]["data"] == damaged
+    assert isinstance(hass_storage[key]["data"]["meetings"], dict)
+    # The action works on the replaced store.
+    await hass.services.async_call(
+        DOMAIN,
+        SERVICE_UPDATE_SETTINGS,
+        {"entity_id": "switch.weekly_team_sync_live_stream", "display_name": "x"},
+        blocking=True,
+    )
+    assert hass_storage[key]["data"]["meetings"] == {
+        str(MEETING_ID): {"display_name": "x"}
+    }
+
+
+async def test_unreadable_storage_file_is_moved_aside(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+) -> None:
+    """A file that is not JSON at all is moved aside for inspection; the entry loads."""
+    key = f"{DOMAIN}.{mock_config_entry.entry_id}"
+    hass.config.config_dir = str(tmp_path)
+    storage = tmp_path / ".storage"
+    storage.mkdir()
+    (storage / key).write_text("{ this is not json")
+    original_load = Store.async_load
+
+    async def load(store: Store[Any]) -> Any:
+        if store.key == key:
+            # What Home Assistant raises for a file it cannot decode.
+            raise HomeAssistantError(f"Error while loading {store.path}")
+        return await original_load(store)
+
+    mock_config_entry.add_to_hass(hass)
+    with patch.object(Store, "async_load", load):
+        await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert "is unreadable" in caplog.text
+    assert not (storage / key).exists()
+    assert (storage / f"{key}.damaged").read_text() == "{ this is not json"

@@ -63,12 +63,32 @@ class ZoomStore:
             data = await self._store.async_load()
         except HomeAssistantError as err:
             # Not JSON at all: keep the file for inspection, start with nothing.
-            await self._async_set_aside(f"unreadable ({err})")
+            LOGGER.warning(
+                "The stored state of Zoom Live Stream (%s) is unreadable (%s): it "
+                "was moved to %s.damaged and replaced",
+                self._store.key,
+                err,
+                self._store.key,
+            )
+            path = Path(self._store.path)
+            await self._hass.async_add_executor_job(
+                _move, path, path.with_name(f"{path.name}.damaged")
+            )
             return
         if data is None:
             return
         if not self._read(data):
-            await self._async_set_aside("not in the expected shape")
+            # Keep what was there for inspection, and carry on with what was valid.
+            LOGGER.warning(
+                "The stored state of Zoom Live Stream (%s) is damaged: it was kept as "
+                "%s.damaged and replaced; display settings may need to be set again",
+                self._store.key,
+                self._store.key,
+            )
+            aside: Store[Any] = Store(
+                self._hass, STORAGE_VERSION, f"{self._store.key}.damaged"
+            )
+            await aside.async_save(data)
             await self._store.async_save(self._as_json())
 
     def _read(self, data: Any) -> bool:
@@ -101,18 +121,6 @@ class ZoomStore:
             if isinstance(sent_at, int | float) and not isinstance(sent_at, bool):
                 self._deliveries[str(signature)] = float(sent_at)
         return intact
-
-    async def _async_set_aside(self, why: str) -> None:
-        path = Path(self._store.path)
-        aside = path.with_name(f"{path.name}.damaged")
-        LOGGER.warning(
-            "The stored state of Zoom Live Stream (%s) is %s: it was moved to %s "
-            "and replaced; display settings may need to be set again",
-            path.name,
-            why,
-            aside.name,
-        )
-        await self._hass.async_add_executor_job(_move, path, aside)
 
     # -- display settings ---------------------------------------------------------
 
@@ -191,8 +199,11 @@ class ZoomStore:
             await self._store.async_save(self._as_json())
 
     async def async_remove(self) -> None:
-        """Delete the file: the config entry is being removed."""
+        """Delete the files: the config entry is being removed."""
         await self._store.async_remove()
+        await Store[Any](
+            self._hass, STORAGE_VERSION, f"{self._store.key}.damaged"
+        ).async_remove()
 
     def _as_json(self) -> dict[str, Any]:
         self._dirty = False
