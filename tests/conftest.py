@@ -264,6 +264,15 @@ class ZoomMock:
         parts = path.strip("/").split("/")
         if method == "GET" and path == "/users/me":
             return self._json(method, url, self.user)
+        if method == "GET" and parts[0] == "users" and len(parts) == 2:
+            # Another user of the account: this Zoom knows none.
+            return AiohttpClientMockResponse(
+                method,
+                url,
+                status=HTTPStatus.NOT_FOUND,
+                json={"code": 1001, "message": f"User does not exist: {parts[1]}."},
+                headers={"Content-Type": "application/json"},
+            )
         if method == "GET" and parts[0] == "users" and parts[2] == "meetings":
             if url.query.get("type") == "live":
                 items = [self.meetings[i] for i in self.meetings if i in self.live]

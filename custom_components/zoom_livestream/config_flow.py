@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import logging
+import re
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -58,6 +59,9 @@ from .zoom import (
     ZoomRateLimitError,
     ZoomUser,
 )
+
+# A Zoom user ID (letters, digits, - and _) or an email address.
+_USER = re.compile(r"[A-Za-z0-9_.+-]{1,64}(@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?")
 
 TEXT = TextSelector()
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -366,6 +370,10 @@ class ZoomOptionsFlow(OptionsFlow):
             # isascii: "²" or "①" pass isdigit() but are not meeting IDs.
             if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**63:
                 return {CONF_EXTRA_MEETINGS: "invalid_meeting_id"}, value
+        for value in options[CONF_EXTRA_USERS]:
+            # A user ID or an email: nothing else is sent to Zoom in a path.
+            if not _USER.fullmatch(value):
+                return {CONF_EXTRA_USERS: "invalid_user"}, value
         if self.config_entry.state is not ConfigEntryState.LOADED:
             return {}, ""
         client = self.config_entry.runtime_data.coordinator.client

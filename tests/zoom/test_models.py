@@ -54,6 +54,9 @@ def test_parse_meeting_id(value: Any, expected: int) -> None:
         "  ",
         "1e10",
         "²",
+        # Unicode digits that int() would read: an ID Zoom never sends.
+        "１２３",
+        "٨٥٧٤٦٠٦٥٤٣٢",
         85746065432.0,
         None,
         [85746065432],

@@ -68,7 +68,7 @@ def parse_meeting_id(value: Any) -> int:
     """Read a 64-bit meeting ID given as a JSON number or a digit string."""
     if isinstance(value, int) and not isinstance(value, bool):
         meeting_id = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         meeting_id = int(value.strip())
     else:
         raise ValueError(f"not a meeting ID: {value!r}")
