@@ -357,6 +357,9 @@ async def test_fuzzed_options(
             random_text(rng, rng.randrange(0, 20)) for _ in range(rng.randrange(2))
         ]
         result = await hass.config_entries.options.async_init(init_integration.entry_id)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"next_step_id": "settings"}
+        )
         zoom.clear_calls()
         result = await hass.config_entries.options.async_configure(
             result["flow_id"],

@@ -84,7 +84,9 @@ def test_config_flow_strings_cover_its_reasons() -> None:
     errors = set(re.findall(r'"(invalid_auth|cannot_connect|unknown)"', source))
     assert errors == {"invalid_auth", "cannot_connect", "unknown"}
     assert errors <= set(config["error"])
-    assert set(re.findall(r'reason="(\w+)"', source)) <= set(config["abort"])
+    reasons = set(re.findall(r'reason="(\w+)"', source))
+    assert reasons - {"stream_target_saved"} <= set(config["abort"])
+    assert set(STRINGS["options"]["abort"]) == {"stream_target_saved"}
     assert {"already_configured", "reauth_successful", "reconfigure_successful"} <= set(
         config["abort"]
     )
@@ -94,8 +96,13 @@ def test_config_flow_strings_cover_its_reasons() -> None:
     # Each step the flow can show has text: the menu, its options and the forms.
     step_ids = set(re.findall(r'step_id="(\w+)"', source))
     step_ids |= {"user", "server_to_server", "oauth", "reauth_confirm", "reconfigure"}
-    assert step_ids - {"init"} <= set(config["step"])
-    assert set(STRINGS["options"]["step"]) == {"init"}
+    options_steps = {"init", "settings", "stream_target"}
+    assert step_ids - options_steps <= set(config["step"])
+    assert set(STRINGS["options"]["step"]) == options_steps
+    assert set(STRINGS["options"]["step"]["init"]["menu_options"]) == {
+        "settings",
+        "stream_target",
+    }
     assert set(config["step"]["user"]["menu_options"]) == {"server_to_server", "oauth"}
 
 
@@ -129,7 +136,7 @@ def test_options_description_shows_no_bad_value() -> None:
 
     The dialog said "...Webinar ended. 12abc" when an ID was refused.
     """
-    options = STRINGS["options"]["step"]["init"]
+    options = STRINGS["options"]["step"]["settings"]
     assert "{value}" not in options["description"]
     for error in STRINGS["options"]["error"].values():
         assert "(none" not in error

@@ -13,14 +13,21 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.zoom_livestream.const import DOMAIN, LIST_REFRESH_INTERVAL
 from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    MATCH_ALL,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 
 from .conftest import (
     ACCOUNT_ID,
     MEETING_ID,
+    OTHER_MEETING_ID,
     USER_EMAIL,
     USER_ID,
     WEBINAR_ID,
@@ -77,13 +84,26 @@ def oauth_entry() -> MockConfigEntry:
 async def async_submit(
     hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
 ) -> ConfigFlowResult:
-    """Open the options, check the form, and submit `user_input`."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
+    """Open the options' settings, check the form, and submit `user_input`."""
+    result = await async_open_settings(hass, entry)
     return await hass.config_entries.options.async_configure(
         result["flow_id"], user_input
     )
+
+
+async def async_open_settings(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> ConfigFlowResult:
+    """Open the options and choose the settings (a loaded entry shows a menu first)."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    if result["type"] is FlowResultType.MENU:
+        assert result["menu_options"] == ["settings", "stream_target"]
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"next_step_id": "settings"}
+        )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "settings"
+    return result
 
 
 # -- the form ----------------------------------------------------------------------
@@ -95,8 +115,7 @@ async def test_form_of_a_server_to_server_entry(
     """All fields, webinars on by default, and the webhook URL to give Zoom."""
     hass.config.external_url = "https://ha.example.com"
     entry = await setup_integration()
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.FORM
+    result = await async_open_settings(hass, entry)
     assert result["errors"] == {}
     schema = result["data_schema"]
     assert schema is not None
@@ -127,7 +146,7 @@ async def test_form_shows_the_stored_options(
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await async_open_settings(hass, entry)
     schema = result["data_schema"]
     assert schema is not None
     suggested = {
@@ -149,7 +168,7 @@ async def test_form_of_an_oauth_entry_has_no_other_users(hass: HomeAssistant) ->
     """A user's own sign-in may only read that user's meetings: no other users."""
     entry = oauth_entry()
     entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await async_open_settings(hass, entry)
     schema = result["data_schema"]
     assert schema is not None
     assert [str(key) for key in schema.schema] == [
@@ -276,7 +295,7 @@ async def test_webhook_secret_never_goes_back_to_the_browser(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
-    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await async_open_settings(hass, entry)
     assert "old-secret" not in str(result)
     assert "webhook_secret" not in _suggested(result)
     schema = result["data_schema"]
@@ -549,7 +568,7 @@ async def test_saved_while_not_loaded(
     after the local checks, and the reload checks the rest.
     """
     mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await async_open_settings(hass, mock_config_entry)
     placeholders = result["description_placeholders"]
     assert placeholders is not None
     assert placeholders["webhook_url"] == "-"
@@ -763,3 +782,154 @@ async def test_deleted_extra_webinar_is_skipped(
     assert entry.runtime_data.coordinator.last_update_success
     assert EXTRA_ID not in entry.runtime_data.coordinator.data.meetings
     assert state_of(hass, "switch.partner_webinar_live_stream") == STATE_UNAVAILABLE
+
+
+# -- a stream target whose key no log or recorder sees ---------------------------------
+
+KEY = "sk-live-9f8e7d6c5b4a"
+
+
+async def async_open_stream_target(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> ConfigFlowResult:
+    """Open the options and choose the stream target form."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "stream_target"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "stream_target"
+    return result
+
+
+async def test_stream_target_key_stays_out_of_logs_and_records(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The key goes to Zoom only: no log line, no event on the bus, nothing stored."""
+    caplog.set_level(logging.DEBUG)
+    bus_events: list[Event[Any]] = []
+    hass.bus.async_listen(MATCH_ALL, bus_events.append)
+    result = await async_open_stream_target(hass, init_integration)
+    schema = result["data_schema"]
+    assert schema is not None
+    assert [str(key) for key in schema.schema] == [
+        "meeting",
+        "stream_url",
+        "stream_key",
+        "page_url",
+        "resolution",
+    ]
+    zoom.clear_calls()
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "meeting": str(OTHER_MEETING_ID),
+            "stream_url": "rtmp://a.rtmp.youtube.com/live2",
+            "stream_key": KEY,
+            "page_url": "https://youtube.com/@example/live",
+        },
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "stream_target_saved"
+    assert [(c.method, c.path) for c in zoom.api_calls] == [
+        ("GET", f"/meetings/{OTHER_MEETING_ID}/livestream"),
+        ("PATCH", f"/meetings/{OTHER_MEETING_ID}/livestream"),
+    ]
+    assert zoom.livestream[OTHER_MEETING_ID]["stream_key"] == KEY
+    assert KEY not in caplog.text
+    assert all(KEY not in str(event.data) for event in bus_events)
+    assert KEY not in str(init_integration.options)
+    assert KEY not in str(init_integration.data)
+
+
+async def test_stream_target_errors_keep_the_form(
+    hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
+) -> None:
+    """A bad value is named on its field; the key typed is not sent back."""
+    result = await async_open_stream_target(hass, init_integration)
+    zoom.clear_calls()
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "meeting": str(MEETING_ID),
+            "stream_url": "rtmp://exa mple.com/live",
+            "stream_key": KEY,
+        },
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"stream_url": "invalid_stream_url"}
+    assert KEY not in str(result)
+    assert zoom.calls == []
+
+    # Zoom lacks the page URL for this meeting: all three are needed together.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"meeting": str(OTHER_MEETING_ID), "stream_key": KEY},
+    )
+    assert result["errors"] == {"base": "incomplete_stream_target"}
+
+    # Zoom refuses while the stream runs (assumed state: Zoom judges).
+    await hass.services.async_call(
+        "switch",
+        "turn_on",
+        {"entity_id": "switch.weekly_team_sync_live_stream"},
+        blocking=True,
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"meeting": str(MEETING_ID), "stream_key": KEY}
+    )
+    assert result["errors"] == {"base": "stream_active"}
+    assert zoom.livestream[MEETING_ID]["stream_key"] != KEY
+
+
+async def test_stream_target_when_zoom_or_the_meeting_changed(
+    freezer: FrozenDateTimeFactory, hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Zoom down, the meeting deleted meanwhile, a stream known to run: all explained."""
+    entry = make_entry({"include_webinars": True, "webhook_secret": "zm-secret"})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    target = {
+        "stream_url": "rtmp://a.example/live",
+        "stream_key": KEY,
+        "page_url": "https://a.example",
+    }
+
+    result = await async_open_stream_target(hass, entry)
+    zoom.fail(
+        "GET", f"/meetings/{MEETING_ID}/livestream", HTTPStatus.SERVICE_UNAVAILABLE
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"meeting": str(MEETING_ID), **target}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    zoom.heal()
+
+    # With Zoom's events the stream state is known: refused without asking Zoom.
+    await hass.services.async_call(
+        "switch",
+        "turn_on",
+        {"entity_id": "switch.weekly_team_sync_live_stream"},
+        blocking=True,
+    )
+    zoom.clear_calls()
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"meeting": str(MEETING_ID), **target}
+    )
+    assert result["errors"] == {"base": "stream_active"}
+    assert zoom.calls == []
+
+    # The meeting was deleted in Zoom while the form was open.
+    del zoom.meetings[OTHER_MEETING_ID]
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"meeting": str(OTHER_MEETING_ID), **target}
+    )
+    assert result["errors"] == {"base": "meeting_not_found"}

@@ -1044,6 +1044,9 @@ async def test_webhook_id_is_stored_and_kept(
 
 async def _options_form(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
     result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
     assert result["type"] is FlowResultType.FORM
     placeholders: dict[str, Any] = dict(result["description_placeholders"] or {})
     placeholders["flow_id"] = result["flow_id"]

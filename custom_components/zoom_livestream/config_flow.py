@@ -17,10 +17,12 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2FlowHandler
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -32,6 +34,10 @@ from homeassistant.helpers.selector import (
 from .compat import vol
 from .connection import create_client, create_oauth_client
 from .const import (
+    ATTR_PAGE_URL,
+    ATTR_RESOLUTION,
+    ATTR_STREAM_KEY,
+    ATTR_STREAM_URL,
     AUTH_TYPE_OAUTH,
     AUTH_TYPE_SERVER_TO_SERVER,
     CONF_ACCOUNT_ID,
@@ -45,10 +51,13 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
+from .coordinator import IncompleteStreamTargetError, StreamActiveError
 from .oauth import ZoomOAuth2Implementation
+from .services import parse_settings_update
 from .zoom import (
     Cloud,
     MeetingKind,
+    Resolution,
     StaticTokenAuth,
     ZoomAuthenticationError,
     ZoomClient,
@@ -59,6 +68,27 @@ from .zoom import (
     ZoomRateLimitError,
     ZoomUser,
 )
+
+STEP_STREAM_TARGET = "stream_target"
+ATTR_MEETING = "meeting"
+# The action's validation errors, as the stream-target form shows them.
+_TARGET_ERRORS = {
+    "no_settings": "no_settings",
+    "invalid_stream_url": "invalid_stream_url",
+    "stream_url_too_long": "invalid_stream_url",
+    "invalid_page_url": "invalid_page_url",
+    "page_url_too_long": "invalid_page_url",
+    "invalid_stream_key": "invalid_stream_key",
+    "stream_key_too_long": "invalid_stream_key",
+}
+_TARGET_ERROR_FIELDS = {
+    "invalid_stream_url": ATTR_STREAM_URL,
+    "stream_url_too_long": ATTR_STREAM_URL,
+    "invalid_page_url": ATTR_PAGE_URL,
+    "page_url_too_long": ATTR_PAGE_URL,
+    "invalid_stream_key": ATTR_STREAM_KEY,
+    "stream_key_too_long": ATTR_STREAM_KEY,
+}
 
 # A Zoom user ID (letters, digits, - and _) or an email address.
 _USER = re.compile(r"[A-Za-z0-9_.+-]{1,64}(@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?")
@@ -294,9 +324,99 @@ def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class ZoomOptionsFlow(OptionsFlow):
-    """Which meetings to expose beyond the signed-in user's own."""
+    """Which meetings to expose, Zoom's events, and a meeting's stream target."""
 
     async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose what to change; a stream target needs the entry loaded."""
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return await self.async_step_settings()
+        return self.async_show_menu(
+            step_id="init", menu_options=["settings", STEP_STREAM_TARGET]
+        )
+
+    async def async_step_stream_target(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Set where a meeting streams to, with a key that no log or recorder sees.
+
+        The `update_settings` action does the same, but Home Assistant records an
+        action's data (the recorder's call_service events, and the debug log of
+        homeassistant.core). A form's input is neither logged nor recorded, and
+        the key is sent to Zoom only: it is stored nowhere in Home Assistant.
+        """
+        coordinator = self.config_entry.runtime_data.coordinator
+        meetings = coordinator.data.meetings
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            meeting = meetings.get(int(user_input[ATTR_MEETING]))
+            try:
+                update = parse_settings_update(
+                    {k: v for k, v in user_input.items() if k != ATTR_MEETING}
+                )
+                if meeting is None:
+                    errors["base"] = "meeting_not_found"
+                else:
+                    await coordinator.async_update_settings(meeting, update)
+            except ServiceValidationError as err:
+                errors[_TARGET_ERROR_FIELDS.get(str(err.translation_key), "base")] = (
+                    _TARGET_ERRORS.get(str(err.translation_key), "unknown")
+                )
+            except StreamActiveError:
+                errors["base"] = "stream_active"
+            except IncompleteStreamTargetError:
+                errors["base"] = "incomplete_stream_target"
+            except (ZoomConnectionError, ZoomRateLimitError):
+                errors["base"] = "cannot_connect"
+            except ZoomError as err:
+                coordinator.async_command_failed(meeting, err)
+                errors["base"] = (
+                    "stream_active"
+                    if meeting is not None
+                    and coordinator.explain_refusal(meeting, err, changing_target=True)
+                    == "stream_active"
+                    else "unknown"
+                )
+            if not errors:
+                return self.async_abort(reason="stream_target_saved")
+        schema = vol.Schema(
+            {
+                vol.Required(ATTR_MEETING): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            SelectOptionDict(value=str(meeting_id), label=meeting.topic)
+                            for meeting_id, meeting in sorted(
+                                meetings.items(), key=lambda item: item[1].topic
+                            )
+                        ],
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                vol.Optional(ATTR_STREAM_URL): TEXT,
+                vol.Optional(ATTR_STREAM_KEY): PASSWORD,
+                vol.Optional(ATTR_PAGE_URL): TEXT,
+                vol.Optional(ATTR_RESOLUTION): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[resolution.value for resolution in Resolution],
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+            }
+        )
+        # What was typed comes back on an error, except the key.
+        suggested = {
+            key: value
+            for key, value in (user_input or {}).items()
+            if key != ATTR_STREAM_KEY
+        }
+        return self.async_show_form(
+            step_id=STEP_STREAM_TARGET,
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            errors=errors,
+        )
+
+    async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show and check the options; saving them reloads the entry."""
@@ -352,7 +472,7 @@ class ZoomOptionsFlow(OptionsFlow):
             if key != CONF_WEBHOOK_SECRET
         }
         return self.async_show_form(
-            step_id="init",
+            step_id="settings",
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(fields), suggested
             ),
