@@ -466,6 +466,13 @@ class Instance:
             "/api/config/config_entries/options/flow",
             json={"handler": entry_id},
         )
+        if form.get("type") == "menu":
+            # A loaded entry's options open on a menu: the settings hold the events.
+            form = await self.hass_api(
+                "POST",
+                f"/api/config/config_entries/options/flow/{form['flow_id']}",
+                json={"next_step_id": "settings"},
+            )
         webhook_url = str(form["description_placeholders"]["webhook_url"])
         if not webhook_url.startswith("http"):
             fail(f"the entry has no webhook URL: {webhook_url}")

@@ -845,12 +845,6 @@ async def test_outside_default_action_is_a_persistent_notification(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The integration credits a toggle to Zoom when Zoom's event about it "
-    "arrives before Zoom's answer to the toggle (seen with the simulator, which "
-    "pushes before it answers): the event entity then says source zoom_event.",
-)
 @pytest.mark.usefixtures("config_dir")
 async def test_outside_stays_quiet_when_zoom_reports_a_toggle_before_answering_it(
     hass: HomeAssistant,

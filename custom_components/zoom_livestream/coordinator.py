@@ -145,6 +145,9 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         # a toggle pressed meanwhile flips that, not the state Zoom confirmed.
         self._wanted: dict[int, bool] = {}
         self._pending: defaultdict[int, int] = defaultdict(int)
+        # The command each meeting's lock holder is sending (True: start). Zoom may
+        # push its event about it before it answers: that change is still ours.
+        self._sending: dict[int, bool] = {}
         self._skipped = _Skipped()
         self._change_listeners: list[Callable[[MeetingChange], None]] = []
 
@@ -432,7 +435,11 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self._pending[meeting_id] += 1
         try:
             async with self._locks[meeting_id]:
-                yield
+                self._sending[meeting_id] = streaming
+                try:
+                    yield
+                finally:
+                    del self._sending[meeting_id]
         finally:
             self._pending[meeting_id] -= 1
             if not self._pending[meeting_id]:
@@ -621,8 +628,15 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         data = self.data
         if meeting_id not in data.meetings:
             return
+        # Zoom reporting the very command Home Assistant is sending is no outside
+        # change: it is credited to Home Assistant.
+        source = (
+            "home_assistant"
+            if self._sending.get(meeting_id) is streaming
+            else "zoom_event"
+        )
         if not streaming:
-            self._async_set_stopped(meeting_id, "zoom_event")
+            self._async_set_stopped(meeting_id, source)
             return
         if data.is_streaming(meeting_id):
             return
@@ -634,7 +648,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                 live_meeting_ids=data.live_meeting_ids | {meeting_id},
                 streaming={**data.streaming, meeting_id: now},
             ),
-            "zoom_event",
+            source,
         )
 
     @callback
