@@ -229,6 +229,9 @@ async def simulator(
 ) -> AsyncIterator[Simulator]:
     """Serve an empty simulator on a free loopback port (a real socket)."""
     state = SimulatorState()
+    # Large pages still go out chunked, but without the pauses that stand for a
+    # real network: these figures are the integration's own costs.
+    state.chunk_pause = 0.0
     server = TestServer(create_app(state), host="127.0.0.1")
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")
