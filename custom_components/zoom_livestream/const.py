@@ -19,9 +19,6 @@ CONF_OAUTH_BASE_URL: Final = "oauth_base_url"
 # change rarely and cost one request per 300 items, so they are fetched less often.
 SCAN_INTERVAL: Final = timedelta(seconds=60)
 LIST_REFRESH_INTERVAL: Final = timedelta(minutes=15)
-# Zoom's Retry-After is honoured up to this: a far-future value must not stop
-# polling until the next restart.
-MAX_BACKOFF: Final = timedelta(hours=1)
 
 REQUEST_TIMEOUT: Final = 10.0
 

@@ -30,7 +30,6 @@ from .const import (
     DOMAIN,
     LIST_REFRESH_INTERVAL,
     LOGGER,
-    MAX_BACKOFF,
     SCAN_INTERVAL,
 )
 from .errors import redact_error, translation_for
@@ -185,19 +184,10 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except ZoomRateLimitError as err:
-            # Back off for as long as Zoom asks (within reason); the next success
-            # restores the interval.
+            # Back off for as long as Zoom asks (the client holds that to an
+            # hour); the next success restores the interval.
             wait = err.retry_after if err.retry_after is not None else 120.0
-            longest = MAX_BACKOFF.total_seconds()
-            if wait > longest:
-                LOGGER.warning(
-                    "Zoom asked to wait %.0f s before polling again; waiting %.0f s",
-                    wait,
-                    longest,
-                )
-            self.update_interval = max(
-                SCAN_INTERVAL, timedelta(seconds=min(wait, longest))
-            )
+            self.update_interval = max(SCAN_INTERVAL, timedelta(seconds=wait))
             raise self._update_failed(err) from err
         except ZoomError as err:
             if isinstance(err, ZoomPermissionError):
@@ -228,7 +218,6 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             or self._listed_at is None
             or now - self._listed_at >= LIST_REFRESH_INTERVAL.total_seconds()
         )
-        self._full_refresh_requested = False
         if full:
             listed: dict[int, Meeting] = {}
             for user in users:
@@ -246,6 +235,8 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         live.update((item.id, item) for item in extra if item.status == "started")
         # No await below: the data is built from the state as it is now, so a
         # command or event that landed during the requests above is kept.
+        if full:
+            self._full_refresh_requested = False
         self._async_clear_fixed_issues()
         self.update_interval = SCAN_INTERVAL
         return self._merge_poll(
