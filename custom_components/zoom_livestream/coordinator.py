@@ -376,14 +376,19 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         )
         meetings = {**kept, **self._listed, **extra, **live}
         live_ids = set(live)
+        # Events and commands newer than this poll win over its live list; older
+        # ones are settled by it and need not be remembered.
+        self._changed_at = {
+            meeting_id: changed_at
+            for meeting_id, changed_at in self._changed_at.items()
+            if changed_at > poll_started
+        }
         if old is not None:
-            # Events and commands newer than this poll win over its live list.
-            for meeting_id, changed_at in self._changed_at.items():
-                if changed_at > poll_started and meeting_id in meetings:
-                    if meeting_id in old.live_meeting_ids:
-                        live_ids.add(meeting_id)
-                    else:
-                        live_ids.discard(meeting_id)
+            for meeting_id in self._changed_at.keys() & meetings.keys():
+                if meeting_id in old.live_meeting_ids:
+                    live_ids.add(meeting_id)
+                else:
+                    live_ids.discard(meeting_id)
         streaming = {
             meeting_id: started
             for meeting_id, started in (old.streaming if old else {}).items()
