@@ -6,9 +6,11 @@ when there is any.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import json
 from pathlib import Path
 import re
+from string import Formatter
 import sys
 from typing import Any
 
@@ -145,6 +147,68 @@ def check_strings(integration: Path, problems: list[str]) -> dict[str, Any]:
     return strings
 
 
+def _flatten(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
+    """Yield (dotted key, leaf) for every leaf below `value`."""
+    if isinstance(value, dict) and value:
+        for key, child in value.items():
+            yield from _flatten(child, (*path, str(key)))
+    else:
+        yield ".".join(path), value
+
+
+def _placeholders(text: str) -> set[str]:
+    """Return the {placeholders} of a string, as Home Assistant formats it."""
+    return {field for _, field, _, _ in Formatter().parse(text) if field is not None}
+
+
+def check_translation(
+    path: Path, expected: dict[str, set[str]], problems: list[str]
+) -> None:
+    """One translations/*.json: the keys and placeholders of strings.json."""
+    name = f"translations/{path.name}"
+    translation = _load_json(path, problems)
+    if not isinstance(translation, dict):
+        if translation is not None:
+            problems.append(f"{name}: not a JSON object")
+        return
+    leaves = dict(_flatten(translation))
+    if missing := sorted(set(expected) - set(leaves)):
+        problems.append(f"{name}: missing keys {missing}")
+    if extra := sorted(set(leaves) - set(expected)):
+        problems.append(f"{name}: unknown keys {extra}")
+    for key in sorted(set(leaves) & set(expected)):
+        text = leaves[key]
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"{name}: {key} is not a non-empty string")
+            continue
+        try:
+            found = _placeholders(text)
+        except ValueError as err:
+            problems.append(f"{name}: {key} has a malformed placeholder: {err}")
+            continue
+        if found != expected[key]:
+            problems.append(
+                f"{name}: {key} placeholders {sorted(found)}"
+                f" differ from English {sorted(expected[key])}"
+            )
+
+
+def check_translations(
+    integration: Path, strings: dict[str, Any], problems: list[str]
+) -> None:
+    """Every other translations/*.json has English's keys and placeholders."""
+    expected: dict[str, set[str]] = {}
+    for key, text in _flatten(strings):
+        try:
+            expected[key] = _placeholders(text) if isinstance(text, str) else set()
+        except ValueError as err:
+            problems.append(f"strings.json: {key} has a malformed placeholder: {err}")
+            expected[key] = set()
+    for path in sorted((integration / "translations").glob("*.json")):
+        if path.name != "en.json":
+            check_translation(path, expected, problems)
+
+
 def check_services(
     integration: Path, strings: dict[str, Any], problems: list[str]
 ) -> None:
@@ -195,6 +259,8 @@ def check(root: Path) -> list[str]:
     check_manifest(integration, problems)
     check_hacs(root, problems)
     strings = check_strings(integration, problems)
+    if strings:
+        check_translations(integration, strings, problems)
     check_services(integration, strings, problems)
     check_icons(integration, strings, problems)
     return problems

@@ -151,3 +151,95 @@ def test_unreadable_files(copy: Path) -> None:
     assert any(p.startswith("services.yaml: cannot read") for p in problems)
     assert "hacs.json: unknown keys ['foo']" in problems
     assert any("homeassistant must be a release" in p for p in problems)
+
+
+TRANSLATIONS = INTEGRATION / "translations"
+
+
+def _drop_issue(t: dict[str, object]) -> dict[str, object]:
+    issues = dict(t["issues"])  # type: ignore[call-overload]
+    issues.pop("option_skipped")
+    return {**t, "issues": issues}
+
+
+def _add_error(t: dict[str, object]) -> dict[str, object]:
+    config = dict(t["config"])  # type: ignore[call-overload]
+    config["error"] = {**config["error"], "bogus": "Unbekannt"}
+    return {**t, "config": config}
+
+
+def _set_exception(text: str) -> Callable[[dict[str, object]], dict[str, object]]:
+    def change(t: dict[str, object]) -> dict[str, object]:
+        exceptions = dict(t["exceptions"])  # type: ignore[call-overload]
+        exceptions["cannot_connect"] = {"message": text}
+        return {**t, "exceptions": exceptions}
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "problem"),
+    [
+        (
+            "de.json",
+            _drop_issue,
+            "translations/de.json: missing keys ['issues.option_skipped.description',"
+            " 'issues.option_skipped.title']",
+        ),
+        (
+            "fr.json",
+            _add_error,
+            "translations/fr.json: unknown keys ['config.error.bogus']",
+        ),
+        (
+            "es.json",
+            _set_exception("Zoom no responde para {nombre}."),
+            "translations/es.json: exceptions.cannot_connect.message placeholders"
+            " ['nombre'] differ from English ['name']",
+        ),
+        (
+            "nl.json",
+            _set_exception("Zoom is onbereikbaar."),
+            "translations/nl.json: exceptions.cannot_connect.message placeholders"
+            " [] differ from English ['name']",
+        ),
+        (
+            "pt-BR.json",
+            _set_exception(" "),
+            "translations/pt-BR.json: exceptions.cannot_connect.message"
+            " is not a non-empty string",
+        ),
+        (
+            "de.json",
+            _set_exception("Zoom ist für {name nicht erreichbar."),
+            "translations/de.json: exceptions.cannot_connect.message"
+            " has a malformed placeholder",
+        ),
+    ],
+)
+def test_translation_problems_are_found(
+    copy: Path,
+    file: str,
+    change: Callable[[dict[str, object]], dict[str, object]],
+    problem: str,
+) -> None:
+    """Every translations/*.json is held to strings.json's keys and placeholders."""
+    _edit_json(copy / TRANSLATIONS / file, change)
+    problems = CHECKER.check(copy)
+    assert any(line.startswith(problem) for line in problems), problems
+
+
+def test_translation_unreadable_or_not_an_object(copy: Path) -> None:
+    """Broken JSON, or JSON that is not an object, is reported, not a crash."""
+    (copy / TRANSLATIONS / "de.json").write_text("{")
+    (copy / TRANSLATIONS / "fr.json").write_text("[]")
+    problems = CHECKER.check(copy)
+    assert any(p.startswith("de.json: cannot read") for p in problems), problems
+    assert "translations/fr.json: not a JSON object" in problems
+
+
+def test_new_translation_file_is_checked(copy: Path) -> None:
+    """A language added later is checked without touching the script."""
+    (copy / TRANSLATIONS / "it.json").write_text('{"config": {}}')
+    problems = CHECKER.check(copy)
+    assert any(p.startswith("translations/it.json: missing keys") for p in problems)
