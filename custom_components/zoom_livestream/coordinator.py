@@ -148,7 +148,13 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         # push its event about it before it answers: that change is still ours.
         self._sending: dict[int, bool] = {}
         self._skipped = _Skipped()
-        self._change_listeners: list[Callable[[MeetingChange], None]] = []
+        self._change_listeners: defaultdict[
+            int, list[Callable[[MeetingChange], None]]
+        ] = defaultdict(list)
+        # The meetings whose state the last data change touched (None: any).
+        # With 5,000 meetings a poll or a toggle must not make 15,000 entities
+        # look at themselves: the others skip at once.
+        self.changed_meetings: frozenset[int] | None = None
 
     # -- reading ------------------------------------------------------------------
 
@@ -159,11 +165,19 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
 
     @callback
     def async_add_change_listener(
-        self, listener: Callable[[MeetingChange], None]
+        self, meeting_id: int, listener: Callable[[MeetingChange], None]
     ) -> Callable[[], None]:
-        """Call `listener` once for each real change of a meeting."""
-        self._change_listeners.append(listener)
-        return lambda: self._change_listeners.remove(listener)
+        """Call `listener` once for each real change of the meeting."""
+        listeners = self._change_listeners[meeting_id]
+        listeners.append(listener)
+
+        @callback
+        def remove() -> None:
+            listeners.remove(listener)
+            if not listeners:
+                self._change_listeners.pop(meeting_id, None)
+
+        return remove
 
     # -- polling ------------------------------------------------------------------
 
@@ -752,14 +766,36 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
 
     @callback
     def _async_changed(self, old: ZoomData | None, new: ZoomData, source: str) -> None:
-        """Report each real change once and keep the stored stream state current."""
+        """Note what changed, report each real change once, keep the store current."""
         if old is None:
+            self.changed_meetings = None
             return
-        if set(old.streaming) != set(new.streaming):
+        if old.streaming.keys() != new.streaming.keys():
             self.store.async_set_streaming(set(new.streaming))
-        for meeting_id, meeting in new.meetings.items():
-            if meeting_id not in old.meetings:
-                continue
+        # A command or an event keeps the lists it did not touch: their
+        # comparison, which walks every meeting, is skipped then.
+        state_changed = (old.live_meeting_ids ^ new.live_meeting_ids) | (
+            old.streaming.keys() ^ new.streaming.keys()
+        )
+        if old.live_webinars is not new.live_webinars:
+            state_changed |= {
+                meeting_id
+                for meeting_id in old.live_webinars.keys() | new.live_webinars.keys()
+                if old.live_webinars.get(meeting_id)
+                != new.live_webinars.get(meeting_id)
+            }
+        changed = set(state_changed)
+        if old.meetings is not new.meetings:
+            changed |= old.meetings.keys() ^ new.meetings.keys()
+            changed.update(
+                meeting_id
+                for meeting_id, meeting in new.meetings.items()
+                if old.meetings.get(meeting_id, meeting) is not meeting
+                and old.meetings[meeting_id] != meeting
+            )
+        self.changed_meetings = frozenset(changed)
+        for meeting_id in state_changed & old.meetings.keys() & new.meetings.keys():
+            meeting = new.meetings[meeting_id]
             before, after = old.in_progress(meeting), new.in_progress(meeting)
             if before is not after and after is not None:
                 self._report(
@@ -771,13 +807,15 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                 self._report(MeetingChange(meeting, kind, source))
 
     def _report(self, change: MeetingChange) -> None:
-        for listener in list(self._change_listeners):
+        for listener in list(self._change_listeners.get(change.meeting.id, ())):
             listener(change)
 
     def _set_last_error(self, err: ZoomError) -> None:
         message = redact_error(str(err))[:255]
         if self.data is not None and self.data.last_error != message:
             self.data = replace(self.data, last_error=message)
+            # Only the account's sensor shows it.
+            self.changed_meetings = frozenset()
             self.async_update_listeners()
 
     @callback

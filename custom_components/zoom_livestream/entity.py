@@ -46,6 +46,7 @@ class ZoomEntity(CoordinatorEntity[ZoomCoordinator]):
         """Remember the first state written."""
         await super().async_added_to_hass()
         self._written = self.shown()
+        self._polls_worked = self.coordinator.last_update_success
 
     async def async_update(self) -> None:
         """Refresh now, lists included (`homeassistant.update_entity`)."""
@@ -55,6 +56,8 @@ class ZoomEntity(CoordinatorEntity[ZoomCoordinator]):
 
 class ZoomMeetingEntity(ZoomEntity):
     """An entity of one meeting or webinar."""
+
+    _polls_worked = True
 
     def __init__(
         self, coordinator: ZoomCoordinator, meeting: Meeting, key: str
@@ -77,6 +80,20 @@ class ZoomMeetingEntity(ZoomEntity):
             model="Webinar" if meeting.kind is MeetingKind.WEBINAR else "Meeting",
             configuration_url=f"{WEB_BASE_URLS[cloud]}/{meeting.kind.value}/{meeting.id}",
         )
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Skip at once when the change is about other meetings only."""
+        coordinator = self.coordinator
+        changed = coordinator.changed_meetings
+        if (
+            changed is not None
+            and self.meeting_id not in changed
+            and coordinator.last_update_success is self._polls_worked
+        ):
+            return
+        self._polls_worked = coordinator.last_update_success
+        super()._handle_coordinator_update()
 
     @property
     def meeting(self) -> Meeting:
@@ -123,6 +140,8 @@ def async_add_meeting_entities(
     @callback
     def add_new_meetings() -> None:
         meetings = coordinator.data.meetings
+        if meetings.keys() == known:
+            return
         # A removed meeting's device and entities are gone: if it comes back,
         # add it again.
         known.intersection_update(meetings)

@@ -49,12 +49,12 @@ class ZoomMeetingEventEntity(ZoomMeetingEntity, EventEntity):
         """Listen to the coordinator's reports of real changes."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self.coordinator.async_add_change_listener(self._handle_change)
+            self.coordinator.async_add_change_listener(
+                self.meeting_id, self._handle_change
+            )
         )
 
     @callback
     def _handle_change(self, change: MeetingChange) -> None:
-        if change.meeting.id != self.meeting_id:
-            return
         self._trigger_event(change.kind, {"source": change.source})
         self.async_write_ha_state()
