@@ -69,6 +69,7 @@ RESULTS_FILE = Path(__file__).parent / "results.md"
 WARMUP_TOGGLES = 10
 LATENCY_TOGGLES = 200
 SINGLE_TOGGLES = 40
+SCALE_TOGGLES = 40
 BATCH_SIZE = 50
 BATCH_ROUNDS = 5
 # 0: loopback as is (CPU only); 20: a Zoom that takes 20 ms to answer (real round
@@ -120,6 +121,8 @@ class Results:
     sections: list[Section] = field(default_factory=list)
     # Median full-refresh time per account size, for the linearity row.
     full_refresh_seconds: dict[int, float] = field(default_factory=dict)
+    # Median toggle time per account size, for the scaling row.
+    toggle_seconds: dict[int, float] = field(default_factory=dict)
 
     def markdown(self) -> str:
         """Return the machine description and the results table."""
@@ -161,6 +164,21 @@ class Results:
                         f"Full refresh time, {large:,} vs {small:,} meetings",
                         f"{ratio:.1f}×",
                         f"roughly linear (≈ {large // small}×)",
+                    )
+                )
+        toggles = self.toggle_seconds
+        if (smallest := min(toggles, default=None)) is not None:
+            largest = max(toggles)
+            if largest != smallest:
+                ratio = toggles[largest] / toggles[smallest]
+                rows.append(
+                    Row(
+                        3,
+                        f"Toggle in an account of {largest:,} vs "
+                        f"{plural(smallest, 'meeting')}",
+                        f"{ratio:.2f}×",
+                        "≤ 1.5× (a toggle touches one meeting)",
+                        ratio <= 1.5,
                     )
                 )
         return rows
@@ -522,9 +540,10 @@ async def test_poll(
     results: Results,
     meetings: int,
 ) -> None:
-    """Requests and time of a full and of a live-only refresh."""
+    """Requests and time of a full and of a live-only refresh, and of a toggle."""
     state = simulator.state
-    state.add_meetings(meetings)
+    state.add_meetings(meetings - 1)
+    streamable = add_streamable(state, "Bench toggle")
     # Fewer runs for the large account: every refresh writes 10,002 states.
     runs = 3 if meetings >= 5_000 else 5
     async with loaded_entry(hass, simulator) as (entry, _):
@@ -545,7 +564,15 @@ async def test_poll(
         live_seconds, live_requests = await async_time_refreshes(
             hass, coordinator, state, runs, full=False
         )
+        # A toggle must not cost more because the account has more meetings.
+        switch = switch_of(hass, streamable)
+        toggles = [
+            await async_toggle(hass, [switch], on=index % 2 == 0)
+            for index in range(WARMUP_TOGGLES + SCALE_TOGGLES)
+        ][WARMUP_TOGGLES:]
+        assert not streamable.streaming
     results.full_refresh_seconds[meetings] = full_seconds
+    results.toggle_seconds[meetings] = statistics.median(toggles)
     expected = expected_poll_requests(meetings)
     pages = expected - 2
     # Per meeting only where the fixed cost of three requests no longer dominates.
@@ -564,6 +591,11 @@ async def test_poll(
         f"{plural(live_requests, 'request')}, {ms(live_seconds)}",
         "1",
         live_requests == 1,
+    )
+    report.add(
+        f"Toggle in an account of {plural(meetings, 'meeting')}, "
+        f"median of {SCALE_TOGGLES}",
+        ms(results.toggle_seconds[meetings]),
     )
     finish(report)
 
