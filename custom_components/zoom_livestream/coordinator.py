@@ -148,13 +148,14 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         # push its event about it before it answers: that change is still ours.
         self._sending: dict[int, bool] = {}
         self._skipped = _Skipped()
-        self._change_listeners: defaultdict[
-            int, list[Callable[[MeetingChange], None]]
-        ] = defaultdict(list)
-        # The meetings whose state the last data change touched (None: any).
-        # With 5,000 meetings a poll or a toggle must not make 15,000 entities
-        # look at themselves: the others skip at once.
-        self.changed_meetings: frozenset[int] | None = None
+        self._change_listeners: dict[int, list[Callable[[MeetingChange], None]]] = {}
+        # The entities of each meeting, which registered with its ID as context.
+        # With 5,000 meetings a poll or a toggle must not wake 15,000 entities:
+        # a data change wakes only the meetings it touched (None: any, as when
+        # polls start or stop working, which every entity shows).
+        self._meeting_listeners: dict[int, list[Callable[[], None]]] = {}
+        self._changed_meetings: frozenset[int] | None = None
+        self._polls_worked_shown = True
 
     # -- reading ------------------------------------------------------------------
 
@@ -168,16 +169,28 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self, meeting_id: int, listener: Callable[[MeetingChange], None]
     ) -> Callable[[], None]:
         """Call `listener` once for each real change of the meeting."""
-        listeners = self._change_listeners[meeting_id]
-        listeners.append(listener)
+        return _async_add_to(self._change_listeners, meeting_id, listener)
 
-        @callback
-        def remove() -> None:
-            listeners.remove(listener)
-            if not listeners:
-                self._change_listeners.pop(meeting_id, None)
+    @callback
+    def async_add_listener(
+        self, update_callback: Callable[[], None], context: Any = None
+    ) -> Callable[[], None]:
+        """Listen for data updates; a meeting's entities (context: its ID) for its own."""
+        if isinstance(context, int):
+            return _async_add_to(self._meeting_listeners, context, update_callback)
+        return super().async_add_listener(update_callback, context)
 
-        return remove
+    @callback
+    def async_update_listeners(self) -> None:
+        """Update the account's listeners, and those of the meetings that changed."""
+        super().async_update_listeners()
+        changed = self._changed_meetings
+        if changed is None or self.last_update_success is not self._polls_worked_shown:
+            self._polls_worked_shown = self.last_update_success
+            changed = frozenset(self._meeting_listeners)
+        for meeting_id in changed:
+            for update_callback in list(self._meeting_listeners.get(meeting_id, ())):
+                update_callback()
 
     # -- polling ------------------------------------------------------------------
 
@@ -388,7 +401,11 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             if full
             else {i: m for i, m in previous.items() if m.kind is MeetingKind.MEETING}
         )
-        meetings = {**kept, **self._listed, **extra, **live}
+        meetings: Mapping[int, Meeting] = {**kept, **self._listed, **extra, **live}
+        if meetings == previous:
+            # Unchanged lists stay the same object: whoever compares them
+            # (entity platforms, change reports) then skips 5,000 meetings at once.
+            meetings = previous
         live_ids = set(live)
         # Events and commands newer than this poll win over its live list; older
         # ones are settled by it and need not be remembered.
@@ -768,7 +785,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
     def _async_changed(self, old: ZoomData | None, new: ZoomData, source: str) -> None:
         """Note what changed, report each real change once, keep the store current."""
         if old is None:
-            self.changed_meetings = None
+            self._changed_meetings = None
             return
         if old.streaming.keys() != new.streaming.keys():
             self.store.async_set_streaming(set(new.streaming))
@@ -793,7 +810,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                 if old.meetings.get(meeting_id, meeting) is not meeting
                 and old.meetings[meeting_id] != meeting
             )
-        self.changed_meetings = frozenset(changed)
+        self._changed_meetings = frozenset(changed)
         for meeting_id in state_changed & old.meetings.keys() & new.meetings.keys():
             meeting = new.meetings[meeting_id]
             before, after = old.in_progress(meeting), new.in_progress(meeting)
@@ -815,7 +832,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         if self.data is not None and self.data.last_error != message:
             self.data = replace(self.data, last_error=message)
             # Only the account's sensor shows it.
-            self.changed_meetings = frozenset()
+            self._changed_meetings = frozenset()
             self.async_update_listeners()
 
     @callback
@@ -858,6 +875,22 @@ def _without[K, V](mapping: Mapping[K, V], key: K) -> dict[K, V]:
 def meeting_scope(entry: ConfigEntry) -> str:
     """Return what makes this entry's IDs unique: its Zoom user's ID."""
     return str(entry.unique_id)
+
+
+def _async_add_to[T](
+    registry: dict[int, list[T]], meeting_id: int, item: T
+) -> Callable[[], None]:
+    """Add `item` to the meeting's list; return what takes it out again."""
+    items = registry.setdefault(meeting_id, [])
+    items.append(item)
+
+    @callback
+    def remove() -> None:
+        items.remove(item)
+        if not items and registry.get(meeting_id) is items:
+            del registry[meeting_id]
+
+    return remove
 
 
 def meeting_device_identifier(entry: ConfigEntry, meeting_id: int) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -46,7 +46,6 @@ class ZoomEntity(CoordinatorEntity[ZoomCoordinator]):
         """Remember the first state written."""
         await super().async_added_to_hass()
         self._written = self.shown()
-        self._polls_worked = self.coordinator.last_update_success
 
     async def async_update(self) -> None:
         """Refresh now, lists included (`homeassistant.update_entity`)."""
@@ -57,13 +56,12 @@ class ZoomEntity(CoordinatorEntity[ZoomCoordinator]):
 class ZoomMeetingEntity(ZoomEntity):
     """An entity of one meeting or webinar."""
 
-    _polls_worked = True
-
     def __init__(
         self, coordinator: ZoomCoordinator, meeting: Meeting, key: str
     ) -> None:
         """Attach the entity to the meeting's device."""
-        super().__init__(coordinator)
+        # The meeting as context: the coordinator wakes it only for its changes.
+        super().__init__(coordinator, context=meeting.id)
         entry = coordinator.config_entry
         self.meeting_id = meeting.id
         self._meeting = meeting
@@ -80,20 +78,6 @@ class ZoomMeetingEntity(ZoomEntity):
             model="Webinar" if meeting.kind is MeetingKind.WEBINAR else "Meeting",
             configuration_url=f"{WEB_BASE_URLS[cloud]}/{meeting.kind.value}/{meeting.id}",
         )
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """Skip at once when the change is about other meetings only."""
-        coordinator = self.coordinator
-        changed = coordinator.changed_meetings
-        if (
-            changed is not None
-            and self.meeting_id not in changed
-            and coordinator.last_update_success is self._polls_worked
-        ):
-            return
-        self._polls_worked = coordinator.last_update_success
-        super()._handle_coordinator_update()
 
     @property
     def meeting(self) -> Meeting:
@@ -136,12 +120,15 @@ def async_add_meeting_entities(
     """Add entities for every meeting now, and for each new one later."""
     coordinator = entry.runtime_data.coordinator
     known: set[int] = set()
+    seen: list[Mapping[int, Meeting]] = []
 
     @callback
     def add_new_meetings() -> None:
         meetings = coordinator.data.meetings
-        if meetings.keys() == known:
+        # Commands, events and live-only polls keep the lists as they were.
+        if seen and seen[0] is meetings:
             return
+        seen[:] = [meetings]
         # A removed meeting's device and entities are gone: if it comes back,
         # add it again.
         known.intersection_update(meetings)
