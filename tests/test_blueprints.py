@@ -22,7 +22,6 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     async_mock_service,
 )
 from pytest_homeassistant_custom_component.typing import (
@@ -35,7 +34,6 @@ from custom_components.zoom_livestream.const import (
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
     DOMAIN,
-    SCAN_INTERVAL,
 )
 from homeassistant.components.automation.config import (
     AUTOMATION_BLUEPRINT_SCHEMA,
@@ -56,6 +54,16 @@ from homeassistant.helpers import selector
 from homeassistant.setup import async_setup_component
 from homeassistant.util import yaml as yaml_util
 
+from .automation_helpers import (
+    SENSOR,
+    SWITCH,
+    async_meeting_starts,
+    async_poll_zoom,
+    async_settle,
+    async_wait,
+    starts,
+    stream_requests,
+)
 from .conftest import MEETING_ID, ZoomMock, async_poll, make_entry, state_of
 from .test_push import deliver, streaming_body
 
@@ -64,18 +72,15 @@ GO_LIVE = "go_live_when_meeting_starts.yaml"
 BUTTON = "button_toggles_live_stream.yaml"
 OUTSIDE = "notify_stream_changed_outside_home_assistant.yaml"
 
-SWITCH = "switch.weekly_team_sync_live_stream"
-SENSOR = "binary_sensor.weekly_team_sync_in_progress"
 EVENT = "event.weekly_team_sync_zoom_event"
 OTHER_SWITCH = "switch.product_launch_live_stream"
 STATUS_PATH = f"/meetings/{MEETING_ID}/livestream/status"
 AUTOMATION_ID = "blueprint_under_test"
 AUTOMATION = f"automation.{AUTOMATION_ID}"
 BUTTON_EVENT = "zoom_blueprint_test_button"
+# What the integration sends to start and stop a stream without display settings.
+START, STOP = {"action": "start"}, {"action": "stop"}
 SECRET = "zm-secret"
-# Turns of the event loop that let a trigger, a service call and a mocked Zoom
-# request run to their end (a few dozen are needed; see `async_settle`).
-SETTLE_TURNS = 200
 
 # What a user fills in, per blueprint: every input, so that every `!input` is
 # substituted with a real value.
@@ -178,33 +183,6 @@ async def async_setup_automation(
     assert state_of(hass, AUTOMATION) == STATE_ON
 
 
-async def async_settle() -> None:
-    """Run everything that is ready: event handlers, service calls, mocked requests.
-
-    Not `hass.async_block_till_done()`: it waits until the automation's run ends,
-    and with the clock frozen a run that waits in its delay never ends. Zoom is
-    mocked and nothing here reads a socket, so everything that is ready runs
-    within these turns of the event loop; the tests then check `running` to know
-    that a run really ended.
-    """
-    for _ in range(SETTLE_TURNS):
-        await asyncio.sleep(0)
-
-
-async def async_wait(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    """Let `seconds` pass (the automation's delays and Zoom polls included)."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await async_settle()
-
-
-async def async_poll_zoom(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Let one poll happen, also while the automation waits in a delay."""
-    await async_wait(hass, freezer, SCAN_INTERVAL.total_seconds() + 1)
-
-
 def running(hass: HomeAssistant) -> int:
     """Return how many runs of the automation are going on (its `current`)."""
     state = hass.states.get(AUTOMATION)
@@ -237,37 +215,6 @@ def refusals_logged(caplog: pytest.LogCaptureFixture) -> int:
         and record.levelname == "ERROR"
         and "Weekly team sync has not started" in record.getMessage()
     )
-
-
-def starts(zoom: ZoomMock) -> int:
-    """Return how many stream starts of the meeting were sent to Zoom."""
-    return sum(
-        1
-        for call in zoom.calls
-        if (call.method, call.path, call.json)
-        == ("PATCH", STATUS_PATH, {"action": "start"})
-    )
-
-
-def stream_requests(zoom: ZoomMock) -> list[str]:
-    """Return the actions (start/stop) sent for the meeting's stream, in order."""
-    return [
-        call.json["action"]
-        for call in zoom.calls
-        if call.method == "PATCH" and call.path == STATUS_PATH
-    ]
-
-
-async def async_meeting_starts(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, zoom: ZoomMock
-) -> None:
-    """End the live meeting, then start it again: In progress goes off, then on."""
-    zoom.live.discard(MEETING_ID)
-    await async_poll_zoom(hass, freezer)
-    assert state_of(hass, SENSOR) == STATE_OFF
-    zoom.live.add(MEETING_ID)
-    await async_poll_zoom(hass, freezer)
-    assert state_of(hass, SENSOR) == STATE_ON
 
 
 def refuse_starts(zoom: ZoomMock, times: int | None = None) -> None:
@@ -431,7 +378,7 @@ async def test_go_live_starts_the_stream_once_when_the_meeting_starts(
     for _ in range(3):
         await async_poll_zoom(hass, freezer)
     assert running(hass) == 0
-    assert stream_requests(zoom) == ["start", "stop"]
+    assert stream_requests(zoom) == [START, STOP]
     assert state_of(hass, SWITCH) == STATE_OFF
     assert notify_calls == []
 
@@ -545,7 +492,7 @@ async def test_go_live_leaves_a_stream_started_during_the_wait(
     assert running(hass) == 0
     await async_wait(hass, freezer, 20)
 
-    assert stream_requests(zoom) == ["start"]
+    assert stream_requests(zoom) == [START]
     assert notify_calls == []
 
 
@@ -685,14 +632,14 @@ async def test_button_toggles_the_stream(
 
     await press(hass)
     await hass.async_block_till_done()
-    assert stream_requests(zoom) == ["start"]
+    assert stream_requests(zoom) == [START]
     assert state_of(hass, SWITCH) == STATE_ON
 
     # The input_button's state is the time of the press: a later press changes it.
     await async_wait(hass, freezer, 1)
     await press(hass)
     await hass.async_block_till_done()
-    assert stream_requests(zoom) == ["start", "stop"]
+    assert stream_requests(zoom) == [START, STOP]
     assert state_of(hass, SWITCH) == STATE_OFF
 
     # Two quick presses: the second comes while the first toggle still waits for
@@ -713,7 +660,7 @@ async def test_button_toggles_the_stream(
     await async_settle()
     zoom_answers.set()
     await hass.async_block_till_done()
-    assert stream_requests(zoom) == ["start", "stop", "start", "stop"]
+    assert stream_requests(zoom) == [START, STOP, START, STOP]
     assert state_of(hass, SWITCH) == STATE_OFF
 
 

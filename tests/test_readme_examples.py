@@ -18,11 +18,9 @@ or a new example without its checks here, fails
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 import copy
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 from http import HTTPStatus
 import importlib
@@ -37,7 +35,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
@@ -49,7 +46,6 @@ from custom_components.zoom_livestream.const import (
     IN_PROGRESS_KEY,
     LIVE_STREAM_KEY,
     LOGGER,
-    SCAN_INTERVAL,
 )
 from custom_components.zoom_livestream.services import (
     SETTING_FIELDS,
@@ -86,6 +82,15 @@ from homeassistant.helpers.script import Script, async_validate_actions_config
 from homeassistant.setup import async_setup_component
 from homeassistant.util import slugify, yaml as yaml_util
 
+from .automation_helpers import (
+    SENSOR,
+    SWITCH,
+    async_meeting_starts,
+    async_poll_zoom,
+    async_wait,
+    starts,
+    stream_requests,
+)
 from .conftest import (
     MEETING_ID,
     OTHER_MEETING_ID,
@@ -119,8 +124,6 @@ PRODUCT_LAUNCH_TARGET = {
     "resolution": "1080p",
 }
 
-SWITCH = "switch.weekly_team_sync_live_stream"
-SENSOR = "binary_sensor.weekly_team_sync_in_progress"
 EVENT_ENTITY = "event.weekly_team_sync_zoom_event"
 DESK_BUTTON = "sensor.desk_button_action"
 STATUS_PATH = f"/meetings/{MEETING_ID}/livestream/status"
@@ -138,9 +141,6 @@ INTEGRATION_ENTITY_KEYS = {
 CARD_TYPES = {"tile", "button"}
 # Configuration snippets whose top-level keys are these integrations' configuration.
 CONFIG_DOMAINS = {"logger", "recorder"}
-# Turns of the event loop that let a trigger, a service call and a mocked Zoom
-# request run to their end (see `async_settle`).
-SETTLE_TURNS = 200
 
 
 class Kind(StrEnum):
@@ -402,32 +402,6 @@ async def notifications(hass: HomeAssistant) -> list[tuple[str | None, str]]:
     return created
 
 
-async def async_settle() -> None:
-    """Run everything that is ready: event handlers, service calls, mocked requests.
-
-    Not `hass.async_block_till_done()`: it waits until an automation's run ends,
-    and with the clock frozen a run that waits in its delay never ends. Zoom is
-    mocked and nothing reads a socket, so everything that is ready runs within
-    these turns of the event loop; the tests check `running` to know a run ended.
-    """
-    for _ in range(SETTLE_TURNS):
-        await asyncio.sleep(0)
-
-
-async def async_wait(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    """Let `seconds` pass: the examples' delays and the integration's polls."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await async_settle()
-
-
-async def async_poll_zoom(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Let one poll happen, also while an automation waits in a delay."""
-    await async_wait(hass, freezer, SCAN_INTERVAL.total_seconds() + 1)
-
-
 async def async_setup_example_automation(hass: HomeAssistant, example_id: str) -> str:
     """Set the README's automation up as automations.yaml would; return its entity.
 
@@ -460,19 +434,6 @@ async def async_run_example_action(hass: HomeAssistant, example_id: str) -> None
     await hass.async_block_till_done()
 
 
-def stream_requests(zoom: ZoomMock, meeting_id: int = MEETING_ID) -> list[Any]:
-    """Return the start/stop requests sent for a meeting's stream, in order."""
-    path = f"/meetings/{meeting_id}/livestream/status"
-    return [
-        call.json for call in zoom.calls if (call.method, call.path) == ("PATCH", path)
-    ]
-
-
-def starts(zoom: ZoomMock) -> int:
-    """Return how many stream starts of "Weekly team sync" were sent to Zoom."""
-    return sum(1 for body in stream_requests(zoom) if body["action"] == "start")
-
-
 def target_requests(zoom: ZoomMock) -> list[tuple[str, str, Any]]:
     """Return the requests that read or wrote a stream target, in order."""
     return [
@@ -501,18 +462,6 @@ def record_states(hass: HomeAssistant, entity_id: str) -> list[tuple[str | None,
 
     async_track_state_change_event(hass, [entity_id], record)
     return seen
-
-
-async def async_meeting_starts(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, zoom: ZoomMock
-) -> None:
-    """End the live meeting, then start it again: In progress goes off, then on."""
-    zoom.live.discard(MEETING_ID)
-    await async_poll_zoom(hass, freezer)
-    assert state_of(hass, SENSOR) == STATE_OFF
-    zoom.live.add(MEETING_ID)
-    await async_poll_zoom(hass, freezer)
-    assert state_of(hass, SENSOR) == STATE_ON
 
 
 async def async_deliver_stream_event(
