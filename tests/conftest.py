@@ -137,6 +137,9 @@ class ZoomMock:
         self.live_webinars: set[int] = set()
         self.streaming: set[int] = set()
         self.requests_left = 6000
+        # Zoom "may" send the daily-limit headers: paid plans, with no daily
+        # limit on these APIs, answer without them.
+        self.rate_limit_headers = True
         self.livestream: dict[int, dict[str, Any]] = {
             MEETING_ID: {
                 "stream_url": "rtmp://a.rtmp.youtube.com/live2",
@@ -246,7 +249,10 @@ class ZoomMock:
                 },
             )
         response = self._route(method, url, path, _decode(data))
-        # Like Zoom, every API answer says how many requests are left today.
+        if not self.rate_limit_headers:
+            return response
+        # Like Zoom on a daily-limited plan, every API answer says how many
+        # requests are left today.
         self.requests_left -= 1
         response.headers.update(
             {

@@ -49,6 +49,7 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 
 from .conftest import (
     ACCOUNT_ID,
@@ -1284,6 +1285,43 @@ async def test_event_during_an_outage_keeps_entities_unavailable(
     zoom.live.add(OTHER_MEETING_ID)
     await async_poll(hass, freezer)
     assert state_of(hass, OTHER_SENSOR) == STATE_ON
+
+
+async def test_event_a_poll_overrides_is_redrawn(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+) -> None:
+    """An event older than a refresh's live list is settled by it, on screen too.
+
+    "Ended" arrives while a full refresh reads the lists; Zoom's live list, read
+    after it, still has the meeting. Without daily-limit headers (paid plans)
+    the data then ends the refresh as it was before it: the sensor must follow.
+    """
+    zoom.rate_limit_headers = False
+    await async_poll(hass, freezer)
+    assert state_of(hass, SENSOR) == STATE_ON
+
+    async def deliver_ended_while_listing(method: str, path: str) -> None:
+        if path == "/users/me/webinars":
+            zoom.gate = None
+            response = await deliver(
+                client, webhook_id, running_body("meeting.ended", MEETING_ID)
+            )
+            assert response.status == HTTPStatus.OK
+            assert state_of(hass, SENSOR) == STATE_OFF
+
+    zoom.gate = deliver_ended_while_listing
+    # A full refresh, as `homeassistant.update_entity` asks for one (of another
+    # meeting's entity: the service writes the state of the one it names).
+    await async_setup_component(hass, "homeassistant", {})
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {ATTR_ENTITY_ID: OTHER_SENSOR}, blocking=True
+    )
+    assert zoom.gate is None, "the refresh read no lists"
+    assert state_of(hass, SENSOR) == STATE_ON
 
 
 async def test_meeting_ended_changes_only_the_meeting_it_names(

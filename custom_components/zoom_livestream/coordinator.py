@@ -128,7 +128,10 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             config_entry=entry,
             name=DOMAIN,
             update_interval=SCAN_INTERVAL,
-            always_update=False,
+            # Every refresh dispatches: one may have settled changes that an
+            # event made while it ran, and end with the data it started from.
+            # Entities of meetings no change touched are not woken.
+            always_update=True,
         )
         self.client = client
         self.store = store
@@ -151,10 +154,10 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self._change_listeners: dict[int, list[Callable[[MeetingChange], None]]] = {}
         # The entities of each meeting, which registered with its ID as context.
         # With 5,000 meetings a poll or a toggle must not wake 15,000 entities:
-        # a data change wakes only the meetings it touched (None: any, as when
-        # polls start or stop working, which every entity shows).
+        # a dispatch wakes only the meetings changed since the last one (None:
+        # all, as after the first refresh).
         self._meeting_listeners: dict[int, list[Callable[[], None]]] = {}
-        self._changed_meetings: frozenset[int] | None = None
+        self._changed_meetings: set[int] | None = None
         self._polls_worked_shown = True
 
     # -- reading ------------------------------------------------------------------
@@ -184,10 +187,11 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
     def async_update_listeners(self) -> None:
         """Update the account's listeners, and those of the meetings that changed."""
         super().async_update_listeners()
-        changed = self._changed_meetings
+        changed, self._changed_meetings = self._changed_meetings, set()
         if changed is None or self.last_update_success is not self._polls_worked_shown:
+            # Polls starting or stopping to work change what every entity shows.
             self._polls_worked_shown = self.last_update_success
-            changed = frozenset(self._meeting_listeners)
+            changed = set(self._meeting_listeners)
         for meeting_id in changed:
             for update_callback in list(self._meeting_listeners.get(meeting_id, ())):
                 update_callback()
@@ -810,7 +814,9 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                 if old.meetings.get(meeting_id, meeting) is not meeting
                 and old.meetings[meeting_id] != meeting
             )
-        self._changed_meetings = frozenset(changed)
+        # Until the next dispatch: a refresh may end without one of its own.
+        if self._changed_meetings is not None:
+            self._changed_meetings |= changed
         for meeting_id in state_changed & old.meetings.keys() & new.meetings.keys():
             meeting = new.meetings[meeting_id]
             before, after = old.in_progress(meeting), new.in_progress(meeting)
@@ -831,8 +837,6 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         message = redact_error(str(err))[:255]
         if self.data is not None and self.data.last_error != message:
             self.data = replace(self.data, last_error=message)
-            # Only the account's sensor shows it.
-            self._changed_meetings = frozenset()
             self.async_update_listeners()
 
     @callback
