@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from http import HTTPStatus
 import json
+import logging
 from pathlib import Path
 import re
 from typing import Any
@@ -33,13 +34,15 @@ from custom_components.zoom_livestream.const import (
     DOMAIN,
     SCAN_INTERVAL,
 )
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import (
     CONF_CLIENT_ID,
     CONF_CLIENT_SECRET,
     __version__ as HA_VERSION,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr, frame
 
 API = "https://api.zoom.us/v2"
 OAUTH = "https://zoom.us/oauth"
@@ -72,6 +75,55 @@ def auto_enable_custom_integrations(
 ) -> None:
     """Load the integration from custom_components in every test."""
     return
+
+
+# Home Assistant reports what will stop working in a later release ("Detected that
+# custom integration 'zoom_livestream' … This will stop working in Home Assistant
+# 2026.12.0") with a log record of its frame helper, not with a DeprecationWarning.
+USAGE_REPORT_LOGGER = "homeassistant.helpers.frame"
+USAGE_REPORT_TEXT = f"Detected that custom integration '{DOMAIN}'"
+
+
+class UsageReports(logging.Handler):
+    """Collects Home Assistant's reports of wrong or deprecated use during a test."""
+
+    def __init__(self) -> None:
+        """Collect from every logger; `emit` keeps only the reports."""
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep a record of the frame helper, or one that names the integration."""
+        if record.name.startswith(USAGE_REPORT_LOGGER) or (
+            USAGE_REPORT_TEXT in record.getMessage()
+        ):
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def usage_reports() -> Generator[UsageReports]:
+    """Fail any test during which Home Assistant reports a wrong or deprecated use.
+
+    Home Assistant reports each kind of use once per process: the memory of what
+    was reported is cleared, so every test that does it is caught, not only the
+    first one.
+    """
+    reports = UsageReports()
+    root = logging.getLogger()
+    root.addHandler(reports)
+    reported: set[str] = getattr(frame, "_REPORTED_INTEGRATIONS", set())
+    reported.clear()
+    try:
+        yield reports
+    finally:
+        root.removeHandler(reports)
+        reported.clear()
+    if reports.records:
+        pytest.fail(
+            "Home Assistant reported a wrong or deprecated use:\n"
+            + "\n".join(record.getMessage() for record in reports.records),
+            pytrace=False,
+        )
 
 
 def meeting_json(meeting_id: int, topic: str, meeting_type: int = 2) -> dict[str, Any]:
@@ -442,6 +494,20 @@ def make_entry(options: dict[str, Any] | None = None, **data: Any) -> MockConfig
         options=options or {},
         version=1,
         minor_version=3,
+    )
+
+
+async def async_save_options(
+    hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
+) -> ConfigFlowResult:
+    """Save the options' settings as a user does; saving changed options reloads."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    if result["type"] is FlowResultType.MENU:
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"next_step_id": "settings"}
+        )
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"include_webinars": True, **user_input}
     )
 
 
