@@ -16,7 +16,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 
-from .conftest import MEETING_ID, OTHER_MEETING_ID, ZoomMock, async_poll, make_entry
+from .conftest import (
+    MEETING_ID,
+    OTHER_MEETING_ID,
+    ZoomMock,
+    async_poll,
+    async_save_options,
+    make_entry,
+)
 
 STATUS = f"/meetings/{MEETING_ID}/livestream/status"
 SCOPES_MESSAGE = "Invalid access token, does not contain scopes:[meeting:read:admin, webinar:read:admin]."
@@ -172,8 +179,8 @@ async def test_webhook_secret_missing_issue(
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
 
     # The user enters the secret in the options: the entry reloads, the issue goes.
-    hass.config_entries.async_update_entry(
-        entry, options={"webhook_secret": "zm-secret"}
+    await async_save_options(
+        hass, entry, {"events": True, "webhook_secret": "zm-secret"}
     )
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED

@@ -60,6 +60,7 @@ from .conftest import (
     SetupIntegration,
     ZoomMock,
     async_poll,
+    async_save_options,
     find_device,
     make_entry,
     meeting_json,
@@ -997,8 +998,8 @@ async def test_without_secret_everything_is_rejected(
     assert issue.translation_key == "webhook_secret_missing"
 
     # Entering the secret clears the repair and verifies deliveries again.
-    hass.config_entries.async_update_entry(
-        mock_config_entry, options={CONF_WEBHOOK_SECRET: SECRET}
+    await async_save_options(
+        hass, mock_config_entry, {"events": True, CONF_WEBHOOK_SECRET: SECRET}
     )
     await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.LOADED

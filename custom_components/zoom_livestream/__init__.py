@@ -72,20 +72,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool
     )
     entry.runtime_data = ZoomRuntimeData(
         coordinator=coordinator,
-        options=dict(entry.options),
         webhook_url=await async_setup_webhook(hass, entry, receiver),
     )
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_new_options))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
-
-
-async def _async_reload_on_new_options(
-    hass: HomeAssistant, entry: ZoomConfigEntry
-) -> None:
-    # Token refreshes update the entry too; only new options change what is polled.
-    if dict(entry.options) != entry.runtime_data.options:
-        await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool:

@@ -9,11 +9,12 @@ on the version that has it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 __all__ = [
+    "OptionsFlowWithReload",
     "ReferencedEntities",
     "async_extract_referenced_entity_ids",
     "async_get_entry_device",
@@ -23,8 +24,9 @@ __all__ = [
 
 import aiohttp
 
-from homeassistant import exceptions as ha_exceptions
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant import config_entries, exceptions as ha_exceptions
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.helpers import device_registry as dr, service as ha_service
 
 # mypy checks this file against one release at a time: each ignore below is
@@ -43,6 +45,37 @@ try:  # 2025.8 and later; the old helper in `service` is gone from 2026.8.
     )
 except ImportError:  # pragma: no cover - Home Assistant before 2025.8
     ha_target = None  # type: ignore[assignment,unused-ignore]
+
+
+# From 2025.8 an options flow can reload its entry by itself, and from 2026.11 an
+# entry that also has an update listener is reported when a flow reloads it
+# (`async_update_reload_and_abort`), which "will stop working in 2026.12.0". So no
+# version uses an update listener: before 2025.8 this module's own class reloads.
+class _OptionsFlowThatReloads(OptionsFlow):
+    """An options flow whose changed options reload the entry, as 2025.8's does."""
+
+    @callback
+    def async_create_entry(  # pragma: no cover - Home Assistant before 2025.8
+        self, *, data: Mapping[str, Any], **kwargs: Any
+    ) -> ConfigFlowResult:
+        """Save the options; reload the entry once they are stored, if changed."""
+        if dict(data) != dict(self.config_entry.options):
+            # Scheduled once this step returns and the flow manager has stored
+            # the options: a reload started now would set up with the old ones.
+            self.hass.loop.call_soon(
+                self.hass.config_entries.async_schedule_reload,
+                self.config_entry.entry_id,
+            )
+        return super().async_create_entry(data=data, **kwargs)
+
+
+if TYPE_CHECKING:
+    # Both releases' classes are options flows; nothing else of them is used.
+    OptionsFlowWithReload = OptionsFlow
+else:
+    OptionsFlowWithReload = getattr(
+        config_entries, "OptionsFlowWithReload", _OptionsFlowThatReloads
+    )
 
 
 class ReferencedEntities(Protocol):

@@ -31,7 +31,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .compat import vol
+from .compat import OptionsFlowWithReload, vol
 from .connection import create_client, create_oauth_client
 from .const import (
     ATTR_PAGE_URL,
@@ -323,8 +323,12 @@ def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class ZoomOptionsFlow(OptionsFlow):
-    """Which meetings to expose, Zoom's events, and a meeting's stream target."""
+class ZoomOptionsFlow(OptionsFlowWithReload):
+    """Which meetings to expose, Zoom's events, and a meeting's stream target.
+
+    Saving changed options reloads the entry (the settings step); a stream target
+    is saved at Zoom and reloads nothing.
+    """
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None

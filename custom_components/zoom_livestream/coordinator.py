@@ -917,8 +917,6 @@ class ZoomRuntimeData:
     """What a loaded entry holds."""
 
     coordinator: ZoomCoordinator
-    # The options this setup polls with; a change reloads the entry.
-    options: dict[str, Any]
     # Where Zoom should send events; None without an external URL or Cloud.
     webhook_url: str | None = None
     # The meeting each live-stream switch controls, by entity ID (for actions).
