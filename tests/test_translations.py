@@ -176,3 +176,22 @@ async def test_home_assistant_loads_translation(
     assert switch_name == translated["entity"]["switch"]["live_stream"]["name"]
     in_progress = names[f"{prefix}entity.binary_sensor.in_progress.name"]
     assert in_progress != english["entity"]["binary_sensor"]["in_progress"]["name"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_stream_key_help_says_where_the_key_goes(language: str) -> None:
+    """The action's stream-key help names where the key goes and the form that avoids it.
+
+    Home Assistant keeps an action's data (the recorder's call_service events,
+    traces, debug logs, and from 2026.11 Settings → Tools → Action history with
+    "Perform again"), so the key given to the action is not secret there. The help
+    points to the options' stream-target form, whose input nothing keeps.
+    """
+    texts = _leaves(TRANSLATIONS / f"{language}.json")
+    help_text = texts["services.update_settings.fields.stream_key.description"]
+    form_title = texts["options.step.stream_target.title"]
+    assert form_title in help_text
+    assert "→" in help_text, "the Action history path is missing"
+    english = _leaves(STRINGS)["services.update_settings.fields.stream_key.description"]
+    assert "Action history" in english
+    assert "never logged" not in english
