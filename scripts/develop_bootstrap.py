@@ -1,8 +1,11 @@
 """Prepare and check the development Home Assistant that scripts/develop starts.
 
-    prepare --config DIR   before Home Assistant starts: the files the
-                           configuration includes, and onboarding set so that it
-                           adds no integrations of its own (see `seed_onboarding`)
+    prepare --config DIR --port PORT
+                           before Home Assistant starts: the files the
+                           configuration includes, onboarding set so that it
+                           adds no integrations of its own (see `seed_onboarding`),
+                           and Home Assistant's HTTP server on 127.0.0.1:PORT the
+                           way the running release wants it (`configure_http`)
     run                    once Home Assistant starts: waits for it, creates the
                            user `dev` (password `dev`) through onboarding the first
                            time, adds the Zoom Live Stream entry, points the
@@ -13,6 +16,13 @@
                            this project's integrations are there, a pushed event
                            changes a sensor at once, a switch starts and stops a
                            stream in the simulator, and automations can be saved
+    walk                   walks every flow a user has on a running instance:
+                           options saved with events on, reconfigure,
+                           re-authentication after Zoom refused the credentials,
+                           the action, a pushed event, and the entry's removal
+    check-log --log FILE   fails on any warning, error, traceback or deprecation
+                           in Home Assistant's log that mentions the integration
+                           (`--after-walk`: except the one warning `walk` causes)
 
 Everything goes through Home Assistant's own HTTP APIs, as the UI does.
 """
@@ -22,9 +32,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Sequence
+import importlib
 import json
 import os
 from pathlib import Path
+import re
 import sys
 import time
 from typing import Any, NoReturn
@@ -116,12 +128,107 @@ def seed_onboarding(config: Path) -> bool:
     return True
 
 
-def prepare(config: Path) -> None:
+# Home Assistant 2026.11 keeps its HTTP server's configuration in .storage/http.
+# An `http:` block in configuration.yaml is migrated once into an unconfirmed
+# "pending" trial (with the repair "HTTP YAML configuration is deprecated") that is
+# reverted after 5 minutes by a restart on the default port on all interfaces, and
+# is ignored from then on. Older releases read only the YAML.
+HTTP_PACKAGE = "develop_http.yaml"
+LOOPBACK = "127.0.0.1"
+
+
+def configure_http(config: Path, port: int) -> str:
+    """Serve Home Assistant on LOOPBACK:port, as its release wants; say how.
+
+    With a stored HTTP configuration (2026.11 and later) the store gets a confirmed
+    ("stable") configuration built by Home Assistant's own schema, no pending trial
+    and the YAML migration marked done. Older releases get an `http:` block in a
+    package file that configuration.yaml includes.
+    """
+    package = config / "packages" / HTTP_PACKAGE
+    package.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        http_config: Any = importlib.import_module(
+            "homeassistant.components.http.config"
+        )
+    except ImportError:
+        http_config = None
+    if http_config is None or not hasattr(http_config, "HTTPConfigStore"):
+        package.write_text(
+            "# Written by scripts/develop_bootstrap.py prepare at every start.\n"
+            f"http:\n  server_host: {LOOPBACK}\n  server_port: {port}\n",
+            encoding="utf-8",
+        )
+        return f"http: in {package.relative_to(config)}"
+    package.unlink(missing_ok=True)
+    stable = dict(
+        http_config.HTTP_STORAGE_SCHEMA(
+            {"server_host": [LOOPBACK], "server_port": port}
+        )
+    )
+    stable.update(
+        created_at=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+        error=None,
+        error_message=None,
+    )
+    store = config / ".storage" / http_config.STORAGE_KEY
+    current: dict[str, Any] = {}
+    if store.exists():
+        current = json.loads(store.read_text(encoding="utf-8")).get("data", {})
+    wanted = {"stable": stable, "pending": None, "yaml_migration_done": True}
+
+    def settings(slot: Any) -> Any:
+        meta = ("created_at", "error", "error_message")
+        return {k: v for k, v in slot.items() if k not in meta} if slot else slot
+
+    if (
+        settings(current.get("stable")) == settings(stable)
+        and current.get("pending") is None
+        and current.get("yaml_migration_done") is True
+    ):
+        return f"stored HTTP configuration in .storage/{http_config.STORAGE_KEY}"
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text(
+        json.dumps(
+            {
+                "version": http_config.STORAGE_VERSION,
+                "minor_version": http_config.STORAGE_MINOR_VERSION,
+                "key": http_config.STORAGE_KEY,
+                "data": wanted,
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    store.chmod(0o600)
+    return f"stored HTTP configuration in .storage/{http_config.STORAGE_KEY} (written)"
+
+
+def yaml_has_http(config: Path) -> bool:
+    """Tell whether configuration.yaml itself still has a top-level `http:` block."""
+    path = config / "configuration.yaml"
+    if not path.exists():
+        return False
+    return any(
+        re.match(r"^http\s*:", line) for line in path.read_text("utf-8").splitlines()
+    )
+
+
+def prepare(config: Path, port: int) -> None:
     """Make a configuration directory ready for Home Assistant's start."""
     for name in create_included_files(config):
         say(f"created an empty {config / name}")
     if seed_onboarding(config):
         say("onboarding will add no integrations besides this one")
+    how = configure_http(config, port)
+    say(f"Home Assistant will serve {LOOPBACK}:{port} ({how})")
+    if yaml_has_http(config):
+        say(
+            f"{config / 'configuration.yaml'} has its own http: block: remove it. "
+            "./scripts/develop sets the address and port itself, and Home Assistant "
+            "2026.11 turns that block into a 5-minute trial that ends with a restart "
+            "on port 8123 on all interfaces"
+        )
 
 
 # -- HTTP helpers -------------------------------------------------------------------
@@ -213,6 +320,13 @@ class Instance:
             method, f"{self.hass}{path}", headers=self.headers, **kwargs
         )
 
+    async def state_of(self, entity_id: str) -> dict[str, Any] | None:
+        """Return an entity's state, or None when it does not exist."""
+        state = await self.hass_api(
+            "GET", f"/api/states/{entity_id}", expect=(200, 404)
+        )
+        return state if isinstance(state, dict) and "state" in state else None
+
     async def entity_of(self, domain: str, topic: str) -> str:
         """Return the entity of a platform whose name starts with a meeting's topic."""
         states = await self.hass_api("GET", "/api/states")
@@ -234,6 +348,33 @@ class Instance:
         return await self.request(
             method, f"{self.simulator}/_simulator/{path}", **kwargs
         )
+
+    async def websocket(self, command: str, **data: Any) -> tuple[bool, Any]:
+        """Send one WebSocket command as the dev user; return (success, result or error)."""
+        token = self.headers["Authorization"].removeprefix("Bearer ")
+        async with self.session.ws_connect(f"{self.hass}/api/websocket") as socket:
+            await socket.receive_json()
+            await socket.send_json({"type": "auth", "access_token": token})
+            if (reply := await socket.receive_json()).get("type") != "auth_ok":
+                fail(f"the WebSocket API refused the dev user: {reply}")
+            await socket.send_json({"id": 1, "type": command, **data})
+            while True:
+                message = await socket.receive_json()
+                if message.get("id") == 1 and message.get("type") == "result":
+                    break
+        if message["success"]:
+            return True, message.get("result")
+        return False, message.get("error")
+
+    async def our_entry(self) -> dict[str, Any]:
+        """Return the simulator user's Zoom Live Stream entry."""
+        entry = next(
+            (e for e in await self.entries(DOMAIN) if e["title"] == SIMULATOR_EMAIL),
+            None,
+        )
+        if entry is None:
+            fail(f"no Zoom Live Stream entry for {SIMULATOR_EMAIL}")
+        return entry
 
     # -- waiting for the processes ---------------------------------------------------
 
@@ -654,6 +795,309 @@ async def check_automation_saving(instance: Instance) -> None:
     say("the automation editor can save automations")
 
 
+# Repairs the http integration raises for an `http:` block in configuration.yaml.
+HTTP_YAML_ISSUES = frozenset(
+    {
+        "deprecated_yaml",
+        "deprecated_yaml_import_error",
+        "yaml_still_present_after_migration",
+    }
+)
+
+
+async def check_http(instance: Instance) -> None:
+    """Home Assistant serves loopback only, with no HTTP trial or deprecation pending."""
+    ok, issues = await instance.websocket("repairs/list_issues")
+    if not ok:
+        fail(f"repairs/list_issues failed: {issues}")
+    yaml_issues = sorted(
+        issue["issue_id"]
+        for issue in issues["issues"]
+        if issue["domain"] == "http" and issue["issue_id"] in HTTP_YAML_ISSUES
+    )
+    if yaml_issues:
+        fail(f"Home Assistant raised the HTTP repairs {yaml_issues}")
+    ok, config = await instance.websocket("http/config")
+    if not ok:
+        # Before 2026.11 there is no stored HTTP configuration: YAML it is.
+        say("HTTP configuration from YAML (this release stores none); no HTTP repair")
+        return
+    stable = config["stable"]
+    port = int(instance.hass.rsplit(":", 1)[1])
+    problems = [
+        f"{name} is {value!r}, not {wanted!r}"
+        for name, value, wanted in (
+            ("active_config_type", config["active_config_type"], "stable"),
+            ("pending", config["pending"], None),
+            ("revert_at", config["revert_at"], None),
+            ("server_host", stable.get("server_host"), [LOOPBACK]),
+            ("server_port", stable.get("server_port"), port),
+        )
+        if value != wanted
+    ]
+    if problems:
+        fail(
+            "the HTTP configuration is not the confirmed loopback one: "
+            + "; ".join(problems)
+        )
+    say(
+        f"stored HTTP configuration: {LOOPBACK}:{port}, confirmed (stable), no trial "
+        "pending, no HTTP repair"
+    )
+
+
+# -- walk ---------------------------------------------------------------------------
+
+# The log records `walk` provokes on purpose, and nothing else: Zoom refusing the
+# credentials at a reload is what starts re-authentication.
+WALK_RECORDS = (
+    re.compile(
+        rf"WARNING .*Config entry '{re.escape(SIMULATOR_EMAIL)}' for {DOMAIN} "
+        "integration could not authenticate"
+    ),
+)
+
+
+async def submit_flow(
+    instance: Instance, path: str, flow_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """Submit one step of a config or options flow; return its result."""
+    result: dict[str, Any] = await instance.hass_api(
+        "POST", f"{path}/{flow_id}", json=values
+    )
+    return result
+
+
+async def walk_options(instance: Instance, entry_id: str) -> None:
+    """Save changed options with events on: the entry reloads once, then back."""
+    path = "/api/config/config_entries/options/flow"
+    webinar_switch = await instance.entity_of("switch", "Quarterly all-hands")
+    for include_webinars, present in ((False, False), (True, True)):
+        form = await instance.hass_api("POST", path, json={"handler": entry_id})
+        form = await submit_flow(
+            instance, path, form["flow_id"], {"next_step_id": "settings"}
+        )
+        result = await submit_flow(
+            instance,
+            path,
+            form["flow_id"],
+            {
+                "include_webinars": include_webinars,
+                "events": True,
+                "webhook_secret": WEBHOOK_SECRET,
+            },
+        )
+        if result.get("type") != "create_entry":
+            fail(f"saving the options failed: {result}")
+        await instance.wait_until_loaded(entry_id)
+        deadline = time.monotonic() + ENTRY_LOAD_TIMEOUT
+        while True:
+            state = await instance.state_of(webinar_switch)
+            if (state is not None and state["state"] != "unavailable") is present:
+                break
+            if time.monotonic() > deadline:
+                fail(f"after saving include_webinars={include_webinars}: {state}")
+            await asyncio.sleep(0.2)
+        say(
+            f"options saved (include_webinars={str(include_webinars).lower()}, events "
+            f"on) -> reloaded, {webinar_switch} {'back' if present else 'gone'}"
+        )
+
+
+async def walk_reconfigure(instance: Instance, entry_id: str) -> None:
+    """Reconfigure with the same user's credentials: reloaded."""
+    path = "/api/config/config_entries/flow"
+    form = await instance.hass_api(
+        "POST", path, json={"handler": DOMAIN, "entry_id": entry_id}
+    )
+    if form.get("step_id") != "reconfigure":
+        fail(f"reconfigure did not show its form: {form}")
+    result = await submit_flow(
+        instance, path, form["flow_id"], {**SIMULATOR_CREDENTIALS, "cloud": "global"}
+    )
+    if result.get("reason") != "reconfigure_successful":
+        fail(f"reconfigure failed: {result}")
+    await instance.wait_until_loaded(entry_id)
+    say("reconfigure -> reconfigure_successful, entry loaded again")
+
+
+async def walk_reauth(instance: Instance, entry_id: str) -> None:
+    """Zoom refuses the credentials at a reload; re-authentication repairs it."""
+    await instance.simulator_api(
+        "POST",
+        "fail",
+        json={
+            "status": 401,
+            "path_prefix": "/oauth/token",
+            "body": {
+                "reason": "Invalid client_id or client_secret",
+                "error": "invalid_client",
+            },
+        },
+        expect=(201,),
+    )
+    await instance.hass_api(
+        "POST", f"/api/config/config_entries/entry/{entry_id}/reload"
+    )
+    deadline = time.monotonic() + ENTRY_LOAD_TIMEOUT
+    while True:
+        ok, flows = await instance.websocket("config_entries/flow/progress")
+        if not ok:
+            fail(f"config_entries/flow/progress failed: {flows}")
+        flow = next(
+            (
+                f
+                for f in flows
+                if f["handler"] == DOMAIN and f["context"].get("source") == "reauth"
+            ),
+            None,
+        )
+        if flow is not None:
+            break
+        if time.monotonic() > deadline:
+            fail("Zoom refused the credentials, but no re-authentication was started")
+        await asyncio.sleep(0.2)
+    path = "/api/config/config_entries/flow"
+    form = await instance.hass_api("GET", f"{path}/{flow['flow_id']}")
+    if form.get("step_id") != "reauth_confirm":
+        fail(f"re-authentication did not ask for credentials: {form}")
+    result = await submit_flow(instance, path, flow["flow_id"], SIMULATOR_CREDENTIALS)
+    if result.get("reason") != "reauth_successful":
+        fail(f"re-authentication failed: {result}")
+    await instance.wait_until_loaded(entry_id)
+    say("credentials refused -> re-authentication -> reauth_successful, entry loaded")
+
+
+async def walk_action(instance: Instance) -> None:
+    """Set a target and a display name with the action; the next start sends them."""
+    state = await instance.simulator_api("GET", "state")
+    meeting = next(m for m in state["meetings"] if m["topic"] == "Weekly team sync")
+    switch = await instance.entity_of("switch", meeting["topic"])
+    await instance.hass_api(
+        "POST",
+        f"/api/services/{DOMAIN}/update_settings",
+        json={
+            "entity_id": switch,
+            "resolution": "1080p",
+            "display_name": "Develop walk",
+        },
+    )
+    for service in ("turn_on", "turn_off"):
+        await instance.hass_api(
+            "POST", f"/api/services/switch/{service}", json={"entity_id": switch}
+        )
+    state = await instance.simulator_api("GET", "state")
+    now = next(m for m in state["meetings"] if m["id"] == meeting["id"])
+    if now["live_stream"]["resolution"] != "1080p":
+        fail(f"update_settings did not reach the simulator: {now['live_stream']}")
+    if (now.get("last_start_settings") or {}).get("display_name") != "Develop walk":
+        fail(f"the next start did not send the display name: {now}")
+    say(
+        f"{DOMAIN}.update_settings -> the simulator has resolution 1080p, and the "
+        "next start sent the display name"
+    )
+
+
+async def walk_removal(instance: Instance, entry_id: str) -> None:
+    """Delete the entry: its entities and the entry are gone."""
+    switch = await instance.entity_of("switch", "Weekly team sync")
+    await instance.hass_api("DELETE", f"/api/config/config_entries/entry/{entry_id}")
+    if any(e["entry_id"] == entry_id for e in await instance.entries(DOMAIN)):
+        fail("the entry is still there after its removal")
+    state = await instance.state_of(switch)
+    if state is not None:
+        fail(f"{switch} is still there after the entry's removal: {state}")
+    say("entry removed: its entities are gone")
+
+
+async def walk(args: argparse.Namespace) -> None:
+    """Walk every flow a user has, on a running instance (it ends without the entry)."""
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        instance = Instance(session, args)
+        await instance.log_in()
+        entry_id = str((await instance.our_entry())["entry_id"])
+        await walk_options(instance, entry_id)
+        await walk_reconfigure(instance, entry_id)
+        await walk_reauth(instance, entry_id)
+        await walk_action(instance)
+        await check_push(instance)
+        await walk_removal(instance, entry_id)
+    say("walked every flow")
+
+
+# -- check-log ----------------------------------------------------------------------
+
+# Home Assistant says this of every custom integration at every start.
+CUSTOM_INTEGRATION_NOTICE = re.compile(
+    rf"WARNING .*\[homeassistant\.loader\] We found a custom integration {DOMAIN} "
+    "which has not been tested by Home Assistant"
+)
+
+# 2025.x writes "2026-01-01 12:00:00.123 INFO …", 2026.x adds the offset: ".123+00:00".
+LOG_HEADER = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+(?:[+-]\d\d:\d\d)? (?P<level>[A-Z]+) "
+)
+# Home Assistant words some deprecations as "will stop working", and reports wrong
+# use as "Detected that custom integration …".
+DEPRECATION = re.compile(
+    "deprecat|will stop working|detected that custom integration", re.IGNORECASE
+)
+
+
+def check_log(path: Path, expected: Sequence[re.Pattern[str]]) -> bool:
+    """Print the records that concern the integration; False on a bad one.
+
+    Bad: a warning, error, traceback or deprecation that mentions the
+    integration, unless it is one of `expected`, each of which must be there.
+    """
+    records: list[list[str]] = []
+    with path.open(encoding="utf-8", errors="replace") as log:
+        for line in log:
+            if LOG_HEADER.match(line) or not records:
+                records.append([])
+            records[-1].append(line.rstrip("\n"))
+    bad = []
+    seen = dict.fromkeys(expected, 0)
+    # Home Assistant follows an expected warning with its exception at debug level.
+    follows_expected = False
+    for record in records:
+        text = "\n".join(record)
+        match = LOG_HEADER.match(record[0])
+        level = match["level"] if match else ""
+        ours = DOMAIN in text
+        deprecation = DEPRECATION.search(text) is not None
+        warning = level in ("WARNING", "ERROR", "CRITICAL") or "Traceback" in text
+        allowed = next((p for p in expected if p.search(record[0])), None)
+        if ours and warning and CUSTOM_INTEGRATION_NOTICE.search(record[0]):
+            pass
+        elif allowed is not None and not deprecation and "Traceback" not in text:
+            seen[allowed] += 1
+        elif (
+            follows_expected
+            and level == "DEBUG"
+            and record[0].endswith("] Full exception")
+            and not deprecation
+        ):
+            pass
+        elif ours and (deprecation or warning):
+            bad.append(text)
+        follows_expected = allowed is not None
+        if deprecation or warning or (ours and f"Setting up {DOMAIN}" in text):
+            print("    " + record[0][:400])
+    missing = [pattern.pattern for pattern, count in seen.items() if count != 1]
+    print(
+        f"check-log: {len(records)} log records, {len(bad)} warnings, errors, "
+        f"tracebacks or deprecations mentioning {DOMAIN}"
+        + (f", {sum(seen.values())} expected from the walk" if expected else "")
+    )
+    for text in bad:
+        print("check-log: BAD:\n" + text)
+    for pattern in missing:
+        print(f"check-log: the walk's record was not logged exactly once: {pattern}")
+    return not bad and not missing
+
+
 async def verify(args: argparse.Namespace) -> None:
     """Check a running instance works as a contributor expects."""
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
@@ -673,6 +1117,7 @@ async def verify(args: argparse.Namespace) -> None:
         ours = [e for e in entries if e["domain"] == DOMAIN]
         if not ours or any(e["state"] != "loaded" for e in ours):
             fail(f"the Zoom Live Stream entry is not loaded: {ours}")
+        await check_http(instance)
         await check_push(instance)
         await check_stream(instance)
         await check_automation_saving(instance)
@@ -687,7 +1132,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True)
     prepare_parser = commands.add_parser("prepare")
     prepare_parser.add_argument("--config", type=Path, required=True)
-    for name in ("run", "verify"):
+    prepare_parser.add_argument("--port", type=int, default=8123)
+    log_parser = commands.add_parser("check-log")
+    log_parser.add_argument("--log", type=Path, required=True)
+    log_parser.add_argument(
+        "--after-walk",
+        action="store_true",
+        help="allow, and require, the one warning `walk` provokes",
+    )
+    for name in ("run", "verify", "walk"):
         command = commands.add_parser(name)
         command.add_argument("--hass", default="http://127.0.0.1:8123")
         command.add_argument("--simulator", default="http://127.0.0.1:8765")
@@ -705,9 +1158,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run one command."""
     args = parse_args(argv)
     if args.command == "prepare":
-        prepare(args.config)
+        prepare(args.config, args.port)
     elif args.command == "run":
         asyncio.run(run(args))
+    elif args.command == "walk":
+        asyncio.run(walk(args))
+    elif args.command == "check-log":
+        sys.exit(
+            0 if check_log(args.log, WALK_RECORDS if args.after_walk else ()) else 1
+        )
     else:
         asyncio.run(verify(args))
 
