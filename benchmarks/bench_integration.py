@@ -587,7 +587,7 @@ async def test_poll(
         # The lists are re-read once LIST_REFRESH_INTERVAL has passed: with
         # zero, every refresh is a full one, like the first.
         with patch(
-            "custom_components.zoom_livestream.coordinator.LIST_REFRESH_INTERVAL",
+            "custom_components.zoom_livestream.listing.LIST_REFRESH_INTERVAL",
             timedelta(0),
         ):
             full_seconds, full_requests = await async_time_refreshes(

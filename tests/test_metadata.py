@@ -69,8 +69,20 @@ def test_every_zoom_error_has_both_translations(error: ZoomError) -> None:
 
 
 def test_every_raised_translation_key_exists() -> None:
-    """Keys raised in the code (literal or through _invalid) are all translated."""
+    """Keys raised in the code (literal or through _invalid) are all translated.
+
+    Entity descriptions' translation keys are entity names, checked against the
+    entity section; every other literal key is an exception's.
+    """
     source = "\n".join(p.read_text() for p in INTEGRATION.glob("*.py"))
+    description = re.compile(r"(\w+)EntityDescription\((?:[^()]|\([^()]*\))*\)")
+    for match in description.finditer(source):
+        platform = (
+            re.sub(r"(?<!^)(?=[A-Z])", "_", match[1]).lower().removeprefix("zoom_")
+        )
+        for key in re.findall(r'translation_key="(\w+)"', match[0]):
+            assert key in STRINGS["entity"][platform], (platform, key)
+    source = description.sub("", source)
     keys = set(re.findall(r'translation_key="(\w+)"', source))
     keys |= set(re.findall(r'_invalid\(\s*"(\w+)"', source))
     assert keys

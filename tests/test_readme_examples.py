@@ -877,13 +877,18 @@ async def test_resolution_example_needs_a_target_at_zoom(
     """The comment: "Only for meetings that already have a stream URL, key and page URL".
 
     "Product launch" has none yet: it is refused with the README's explanation,
-    and the other target is still updated ("all are attempted").
+    the other target is still updated ("all are attempted"), and the error says
+    which meeting failed and why, and which was changed.
     """
     zoom.clear_calls()
     with pytest.raises(ServiceValidationError) as err:
         await async_run_example_action(hass, UPDATE_RESOLUTION)
-    assert err.value.translation_key == "incomplete_stream_target"
-    assert "Product launch" in str(err.value)
+    assert err.value.translation_key == "update_settings_partial"
+    assert isinstance(err.value.__cause__, ServiceValidationError)
+    assert err.value.__cause__.translation_key == "incomplete_stream_target"
+    message = str(err.value)
+    assert "Product launch does not have all three yet" in message
+    assert message.endswith("Changed: Community Q&A")
     assert zoom.livestream[COMMUNITY_QA_ID] == {
         **COMMUNITY_QA_TARGET,
         "resolution": "720p",

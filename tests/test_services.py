@@ -7,12 +7,16 @@ import logging
 from typing import Any
 
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 
 from custom_components.zoom_livestream.const import DOMAIN, SERVICE_UPDATE_SETTINGS
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceValidationError,
+    Unauthorized,
+)
 
 from .conftest import (
     CLIENT_SECRET,
@@ -335,6 +339,48 @@ async def test_several_targets(hass: HomeAssistant, zoom: ZoomMock) -> None:
         "action": "start",
         "settings": {"display_name": "Both"},
     }
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_several_targets_say_which_failed_and_which_changed(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Every target is tried; the error names each failure's reason and the rest.
+
+    Zoom down for one meeting (not the user's to fix) makes the whole error a
+    HomeAssistantError; the other meeting's target was still changed.
+    """
+    zoom.fail("GET", f"/meetings/{OTHER_MEETING_ID}/livestream", HTTPStatus.BAD_GATEWAY)
+    with pytest.raises(HomeAssistantError) as err:
+        await _update(hass, [SWITCH, OTHER_SWITCH, WEBINAR_SWITCH], resolution="1080p")
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "update_settings_partial"
+    message = str(err.value)
+    assert message.startswith("Not every meeting was changed. Cannot reach Zoom")
+    assert "Product launch" in message
+    # The webinar has no target at Zoom yet: its own, fixable, reason.
+    assert "Quarterly all-hands does not have all three yet" in message
+    assert message.endswith("Changed: Weekly team sync")
+    assert zoom.livestream[MEETING_ID]["resolution"] == "1080p"
+
+
+async def test_only_administrators_may_change_settings(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    hass_read_only_user: MockUser,
+) -> None:
+    """It changes configuration at Zoom: a non-admin user is refused, Zoom untouched."""
+    zoom.clear_calls()
+    with pytest.raises(Unauthorized):
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_UPDATE_SETTINGS,
+            {ATTR_ENTITY_ID: SWITCH, "resolution": "1080p"},
+            blocking=True,
+            context=Context(user_id=hass_read_only_user.id),
+        )
+    assert zoom.api_calls == []
 
 
 @pytest.mark.usefixtures("init_integration")

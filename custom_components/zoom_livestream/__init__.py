@@ -18,14 +18,8 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .coordinator import (
-    ZoomConfigEntry,
-    ZoomCoordinator,
-    ZoomRuntimeData,
-    meeting_id_of_device,
-    meeting_scope,
-)
-from .entity import account_device_identifier
+from .coordinator import ZoomConfigEntry, ZoomCoordinator, ZoomRuntimeData
+from .devices import account_device_identifier, meeting_id_of_device, meeting_scope
 from .migration import async_migrate_registry
 from .push import ZoomWebhookReceiver, async_setup_webhook
 from .services import async_setup_services

@@ -31,6 +31,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
+from .commands import CommandRefusedError
 from .compat import OptionsFlowWithReload, vol
 from .connection import create_client, create_oauth_client
 from .const import (
@@ -51,7 +52,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .coordinator import IncompleteStreamTargetError, StreamActiveError
+from .errors import form_error, translate_refusal
 from .oauth import ZoomOAuth2Implementation
 from .services import parse_settings_update
 from .zoom import (
@@ -71,24 +72,7 @@ from .zoom import (
 
 STEP_STREAM_TARGET = "stream_target"
 ATTR_MEETING = "meeting"
-# The action's validation errors, as the stream-target form shows them.
-_TARGET_ERRORS = {
-    "no_settings": "no_settings",
-    "invalid_stream_url": "invalid_stream_url",
-    "stream_url_too_long": "invalid_stream_url",
-    "invalid_page_url": "invalid_page_url",
-    "page_url_too_long": "invalid_page_url",
-    "invalid_stream_key": "invalid_stream_key",
-    "stream_key_too_long": "invalid_stream_key",
-}
-_TARGET_ERROR_FIELDS = {
-    "invalid_stream_url": ATTR_STREAM_URL,
-    "stream_url_too_long": ATTR_STREAM_URL,
-    "invalid_page_url": ATTR_PAGE_URL,
-    "page_url_too_long": ATTR_PAGE_URL,
-    "invalid_stream_key": ATTR_STREAM_KEY,
-    "stream_key_too_long": ATTR_STREAM_KEY,
-}
+TARGET_FIELDS = (ATTR_STREAM_URL, ATTR_STREAM_KEY, ATTR_PAGE_URL, ATTR_RESOLUTION)
 
 # A Zoom user ID (letters, digits, - and _) or an email address.
 _USER = re.compile(r"[A-Za-z0-9_.+-]{1,64}(@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?")
@@ -353,6 +337,8 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
         coordinator = self.config_entry.runtime_data.coordinator
         meetings = coordinator.data.meetings
         errors: dict[str, str] = {}
+        # The action's own error texts, as the form shows them (same keys).
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             meeting = meetings.get(int(user_input[ATTR_MEETING]))
             try:
@@ -361,27 +347,19 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
                 )
                 if meeting is None:
                     errors["base"] = "meeting_not_found"
+                    placeholders["value"] = str(user_input[ATTR_MEETING])
                 else:
-                    await coordinator.async_update_settings(meeting, update)
+                    await coordinator.commands.async_update_settings(meeting, update)
             except ServiceValidationError as err:
-                errors[_TARGET_ERROR_FIELDS.get(str(err.translation_key), "base")] = (
-                    _TARGET_ERRORS.get(str(err.translation_key), "unknown")
+                field, key, placeholders = form_error(err, TARGET_FIELDS)
+                errors[field] = key
+            except CommandRefusedError as refusal:
+                coordinator.async_note_failure(refusal)
+                field, key, placeholders = form_error(
+                    translate_refusal(refusal), TARGET_FIELDS
                 )
-            except StreamActiveError:
-                errors["base"] = "stream_active"
-            except IncompleteStreamTargetError:
-                errors["base"] = "incomplete_stream_target"
-            except (ZoomConnectionError, ZoomRateLimitError):
-                errors["base"] = "cannot_connect"
-            except ZoomError as err:
-                coordinator.async_command_failed(meeting, err)
-                errors["base"] = (
-                    "stream_active"
-                    if meeting is not None
-                    and coordinator.explain_refusal(meeting, err, changing_target=True)
-                    == "stream_active"
-                    else "unknown"
-                )
+                errors[field] = key
+                placeholders.setdefault("value", refusal.meeting.topic)
             if not errors:
                 return self.async_abort(reason="stream_target_saved")
         schema = vol.Schema(
@@ -418,6 +396,7 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
             step_id=STEP_STREAM_TARGET,
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def async_step_settings(

@@ -11,7 +11,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .const import CONF_ACCOUNT_ID, CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET
-from .coordinator import ZoomConfigEntry, meeting_id_of_device, meeting_scope
+from .coordinator import ZoomConfigEntry
+from .devices import meeting_id_of_device, meeting_scope
 from .zoom import Meeting
 
 TO_REDACT = {

@@ -1,23 +1,47 @@
-"""Base entities: one Zoom meeting or webinar is one device; the account is another."""
+"""Base entities: one Zoom meeting or webinar is one device; the account is another.
+
+Every entity is described by an `EntityDescription` whose `value_fn` reads what it
+shows from the coordinator's data. What an entity has written is compared with
+what it would write now, derived from its description and availability, so an
+entity redraws exactly when what it shows changed, and no entity can forget to.
+
+Must not change the coordinator's data: entities only read it; commands go
+through `coordinator.commands`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import CONF_CLOUD, DOMAIN
-from .coordinator import (
-    ZoomConfigEntry,
-    ZoomCoordinator,
-    meeting_device_identifier,
-    meeting_scope,
-)
+from .const import CONF_CLOUD
+from .coordinator import ZoomConfigEntry, ZoomCoordinator
+from .devices import account_device_identifier, meeting_device_identifier, meeting_scope
+from .state import ZoomData
 from .zoom import WEB_BASE_URLS, Cloud, Meeting, MeetingKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZoomMeetingEntityDescription(EntityDescription):
+    """An entity of each meeting: what it shows of the data (None: nothing)."""
+
+    value_fn: Callable[[ZoomData, Meeting], Any] = lambda data, meeting: None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZoomAccountEntityDescription(EntityDescription):
+    """An entity of the account: what it shows, and whether it always can."""
+
+    value_fn: Callable[[ZoomData], Any]
+    # Shown even while Zoom cannot be polled (the last error matters most then).
+    always_available: bool = False
 
 
 class ZoomEntity(CoordinatorEntity[ZoomCoordinator]):
@@ -32,9 +56,14 @@ class ZoomEntity(CoordinatorEntity[ZoomCoordinator]):
     _attr_has_entity_name = True
     _written: Hashable = None
 
+    @property
+    def value(self) -> Any:
+        """What the entity shows, read from the data by its description."""
+        raise NotImplementedError
+
     def shown(self) -> Hashable:
         """Return everything the entity's state shows (compared before redrawing)."""
-        return self.available
+        return (self.available, self.assumed_state, self.value)
 
     @callback
     def _handle_coordinator_update(self) -> None:
@@ -56,19 +85,24 @@ class ZoomEntity(CoordinatorEntity[ZoomCoordinator]):
 class ZoomMeetingEntity(ZoomEntity):
     """An entity of one meeting or webinar."""
 
+    entity_description: ZoomMeetingEntityDescription
+
     def __init__(
-        self, coordinator: ZoomCoordinator, meeting: Meeting, key: str
+        self,
+        coordinator: ZoomCoordinator,
+        meeting: Meeting,
+        description: ZoomMeetingEntityDescription,
     ) -> None:
         """Attach the entity to the meeting's device."""
         # The meeting as context: the coordinator wakes it only for its changes.
         super().__init__(coordinator, context=meeting.id)
         entry = coordinator.config_entry
+        self.entity_description = description
         self.meeting_id = meeting.id
         self._meeting = meeting
-        self._attr_translation_key = key
         # Two entries can see one meeting (another user's, or an extra meeting
         # ID): the entry's Zoom user keeps the IDs apart.
-        self._attr_unique_id = f"{meeting_scope(entry)}_{meeting.id}_{key}"
+        self._attr_unique_id = f"{meeting_scope(entry)}_{meeting.id}_{description.key}"
         cloud = Cloud(entry.data.get(CONF_CLOUD, Cloud.GLOBAL))
         # The join URL carries the meeting password, so link the web portal instead.
         self._attr_device_info = DeviceInfo(
@@ -85,6 +119,11 @@ class ZoomMeetingEntity(ZoomEntity):
         return self.coordinator.data.meetings.get(self.meeting_id, self._meeting)
 
     @property
+    def value(self) -> Any:
+        """What the entity shows of its meeting."""
+        return self.entity_description.value_fn(self.coordinator.data, self.meeting)
+
+    @property
     def available(self) -> bool:
         """Available while Zoom answers and lists the meeting (or it ended lately)."""
         return super().available and self.meeting_id in self.coordinator.data.meetings
@@ -93,12 +132,16 @@ class ZoomMeetingEntity(ZoomEntity):
 class ZoomAccountEntity(ZoomEntity):
     """An entity of the Zoom account itself, not of a meeting."""
 
-    def __init__(self, coordinator: ZoomCoordinator, key: str) -> None:
+    entity_description: ZoomAccountEntityDescription
+
+    def __init__(
+        self, coordinator: ZoomCoordinator, description: ZoomAccountEntityDescription
+    ) -> None:
         """Attach the entity to the account's device."""
         super().__init__(coordinator)
         entry = coordinator.config_entry
-        self._attr_translation_key = key
-        self._attr_unique_id = f"{entry.unique_id}_{key}"
+        self.entity_description = description
+        self._attr_unique_id = f"{entry.unique_id}_{description.key}"
         self._attr_device_info = DeviceInfo(
             identifiers={account_device_identifier(entry)},
             name=entry.title,
@@ -106,15 +149,20 @@ class ZoomAccountEntity(ZoomEntity):
             model="Account",
         )
 
+    @property
+    def value(self) -> Any:
+        """What the entity shows of the account."""
+        return self.entity_description.value_fn(self.coordinator.data)
 
-def account_device_identifier(entry: ZoomConfigEntry) -> tuple[str, str]:
-    """Return the identifier of the account's own device."""
-    return (DOMAIN, f"account_{entry.unique_id}")
+    @property
+    def available(self) -> bool:
+        """Available while Zoom answers, or always if the description says so."""
+        return self.entity_description.always_available or super().available
 
 
 def async_add_meeting_entities(
     entry: ZoomConfigEntry,
-    async_add_entities: AddEntitiesCallback,
+    async_add_entities: AddConfigEntryEntitiesCallback,
     create: Callable[[Meeting], Iterable[Entity]],
 ) -> None:
     """Add entities for every meeting now, and for each new one later."""

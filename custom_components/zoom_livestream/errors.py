@@ -1,14 +1,27 @@
-"""Turn Zoom client errors into what a user sees: one place for every command."""
+"""What a user sees when something goes wrong: one mapping, one decorator.
+
+Owns the translation of Zoom's errors and of refused commands (translation key,
+placeholders, and whether the user can fix it: a `ServiceValidationError`,
+which Home Assistant shows without a traceback, or a `HomeAssistantError` for
+Zoom's or the network's failures), and `zoom_command`, the one decorator every
+entity command and the action run through: it has the failure recorded, then
+raises the translated error. The options' stream-target form shows the same
+mapping (`form_error`).
+
+Must not import the coordinator: failures are recorded through the
+`FailureRecorder` protocol, and nothing here calls back into the rules.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Coroutine
+from functools import wraps
 import re
-from typing import TYPE_CHECKING, NoReturn
+from typing import Any, Concatenate, Protocol
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
+from .commands import CommandRefusedError
 from .const import DOMAIN
 from .zoom import (
     ZoomApiError,
@@ -20,13 +33,9 @@ from .zoom import (
     ZoomRateLimitError,
 )
 
-if TYPE_CHECKING:
-    from .coordinator import ZoomCoordinator
-    from .zoom import Meeting
-
 # Refusals the user can act on (the meeting's state, the stream target, the
-# account's settings): a ServiceValidationError, which Home Assistant shows
-# without logging a traceback. Failures of Zoom or the network stay
+# account's settings, the input): a ServiceValidationError, which Home Assistant
+# shows without logging a traceback. Failures of Zoom or the network stay
 # HomeAssistantError.
 USER_FIXABLE = frozenset(
     {
@@ -37,6 +46,7 @@ USER_FIXABLE = frozenset(
         "permission_denied",
         "missing_scopes",
         "stream_active",
+        "incomplete_stream_target",
     }
 )
 
@@ -54,7 +64,7 @@ def translation_for(
 ) -> tuple[str, dict[str, str]]:
     """Return the translation key and placeholders describing `err`.
 
-    `reason` is the coordinator's explanation of a refusal, when it has one.
+    `reason` is the commands' explanation of a refusal, when they have one.
     """
     placeholders = {"name": name}
     if isinstance(err, ZoomRateLimitError):
@@ -82,32 +92,63 @@ def translation_for(
     return "unknown_error", placeholders
 
 
-def raise_translated(
-    coordinator: ZoomCoordinator,
-    meeting: Meeting,
-    err: ZoomError,
-    *,
-    changing_target: bool = False,
-) -> NoReturn:
-    """Record `err` and raise the translated error that explains it to the user."""
-    coordinator.async_command_failed(meeting, err)
-    key, placeholders = translation_for(
-        err,
-        meeting.topic,
-        coordinator.explain_refusal(meeting, err, changing_target=changing_target),
-    )
+def translate_refusal(refusal: CommandRefusedError) -> HomeAssistantError:
+    """Return the translated error that explains a refused command to the user."""
+    name = refusal.meeting.topic
+    if refusal.error is None:
+        key, placeholders = str(refusal.reason), {"name": name}
+    else:
+        key, placeholders = translation_for(refusal.error, name, refusal.reason)
     kind = ServiceValidationError if key in USER_FIXABLE else HomeAssistantError
-    raise kind(
+    return kind(
         translation_domain=DOMAIN,
         translation_key=key,
         translation_placeholders=placeholders,
-    ) from err
+    )
 
 
-@contextmanager
-def translated_errors(coordinator: ZoomCoordinator, meeting: Meeting) -> Iterator[None]:
-    """Turn a Zoom error of a command on `meeting` into the translated error to show."""
-    try:
-        yield
-    except ZoomError as err:
-        raise_translated(coordinator, meeting, err)
+class FailureRecorder(Protocol):
+    """Records a refused command: last error, re-authentication, repairs."""
+
+    def async_note_failure(self, refusal: CommandRefusedError) -> None:
+        """Record `refusal`."""
+
+
+class CommandTarget(Protocol):
+    """What a command runs on: an entity, or one target of the action."""
+
+    @property
+    def coordinator(self) -> FailureRecorder:
+        """Where failures are recorded."""
+
+
+def zoom_command[T: CommandTarget, **P](
+    func: Callable[Concatenate[T, P], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[T, P], Coroutine[Any, Any, None]]:
+    """Run a command; on a refusal, record it and raise the translated error."""
+
+    @wraps(func)
+    async def handler(target: T, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            await func(target, *args, **kwargs)
+        except CommandRefusedError as refusal:
+            target.coordinator.async_note_failure(refusal)
+            raise translate_refusal(refusal) from refusal.error
+
+    return handler
+
+
+def form_error(
+    err: HomeAssistantError, fields: Collection[str]
+) -> tuple[str, str, dict[str, str]]:
+    """Return where a form shows a translated error: (field or base, key, placeholders).
+
+    A value's own error (`invalid_<field>`, `<field>_too_long`) goes on its
+    field; anything else on the form. The form's error texts use the same keys.
+    """
+    key = str(err.translation_key)
+    field = next(
+        (name for name in fields if key in (f"invalid_{name}", f"{name}_too_long")),
+        "base",
+    )
+    return field, key, dict(err.translation_placeholders or {})

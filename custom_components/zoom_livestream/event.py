@@ -7,14 +7,20 @@ change only when its data changes, so a poll after a push fires nothing again.
 
 from __future__ import annotations
 
-from homeassistant.components.event import EventEntity
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from dataclasses import dataclass
 
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .changes import MeetingChange
 from .const import EVENT_KEY
-from .coordinator import MeetingChange, ZoomConfigEntry, ZoomCoordinator
-from .entity import ZoomMeetingEntity, async_add_meeting_entities
-from .zoom import Meeting
+from .coordinator import ZoomConfigEntry
+from .entity import (
+    ZoomMeetingEntity,
+    ZoomMeetingEntityDescription,
+    async_add_meeting_entities,
+)
 
 # Read-only: events come from the coordinator.
 PARALLEL_UPDATES = 0
@@ -22,28 +28,39 @@ PARALLEL_UPDATES = 0
 EVENT_TYPES = ["started", "ended", "live_stream_started", "live_stream_stopped"]
 
 
+@dataclass(frozen=True, kw_only=True)
+class ZoomEventEntityDescription(ZoomMeetingEntityDescription, EventEntityDescription):
+    """A meeting's event entity: it shows the coordinator's reports, no value."""
+
+
+EVENTS: tuple[ZoomEventEntityDescription, ...] = (
+    ZoomEventEntityDescription(
+        key=EVENT_KEY, translation_key=EVENT_KEY, event_types=EVENT_TYPES
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: ZoomConfigEntry,
-    async_add_entities: AddEntitiesCallback,
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add an event entity per meeting, now and as meetings appear."""
     coordinator = entry.runtime_data.coordinator
     async_add_meeting_entities(
         entry,
         async_add_entities,
-        lambda meeting: [ZoomMeetingEventEntity(coordinator, meeting)],
+        lambda meeting: [
+            ZoomMeetingEventEntity(coordinator, meeting, description)
+            for description in EVENTS
+        ],
     )
 
 
 class ZoomMeetingEventEntity(ZoomMeetingEntity, EventEntity):
     """Fires when the meeting starts or ends, and when its stream starts or stops."""
 
-    _attr_event_types = EVENT_TYPES
-
-    def __init__(self, coordinator: ZoomCoordinator, meeting: Meeting) -> None:
-        """Follow `meeting`'s changes."""
-        super().__init__(coordinator, meeting, EVENT_KEY)
+    entity_description: ZoomEventEntityDescription
 
     async def async_added_to_hass(self) -> None:
         """Listen to the coordinator's reports of real changes."""

@@ -1,8 +1,13 @@
 """Zoom event subscriptions pushed into Home Assistant through a webhook.
 
-The webhook URL is on the internet: anyone can post to it. Nothing changes
-unless a delivery passes every check, rejections are logged quietly, and a
-repair issue is raised only for deliveries that look like Zoom's.
+Owns the webhook: verify a delivery (size, signature, freshness, replay, account),
+parse it, hand the change it names to the coordinator's one apply entry point,
+and fire one bus event. The webhook URL is on the internet: anyone can post to
+it. Nothing changes unless a delivery passes every check, rejections are logged
+quietly, and a repair issue is raised only for deliveries that look like Zoom's.
+
+Must not change the coordinator's data itself: every change goes through
+`ZoomCoordinator.async_apply`.
 """
 
 from __future__ import annotations
@@ -21,11 +26,27 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 
 from . import issues
+from .changes import (
+    MeetingCreated,
+    MeetingDeleted,
+    MeetingRunning,
+    MeetingUpdated,
+    StreamReported,
+)
 from .compat import async_get_entry_device
-from .const import CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, EVENT_ZOOM, LOGGER
-from .coordinator import ZoomConfigEntry, ZoomCoordinator, meeting_device_identifier
+from .const import (
+    CONF_INCLUDE_WEBINARS,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
+    DOMAIN,
+    EVENT_ZOOM,
+    LOGGER,
+)
+from .coordinator import ZoomConfigEntry, ZoomCoordinator
+from .devices import meeting_device_identifier
 from .zoom import (
     URL_VALIDATION_EVENT,
+    MeetingKind,
     ZoomEvent,
     ZoomWebhookError,
     parse_event,
@@ -195,15 +216,15 @@ class ZoomWebhookReceiver:
         if meeting_id is None:
             LOGGER.debug("Ignoring Zoom event %s without a meeting", name)
         elif (running := RUNNING_EVENTS.get(name)) is not None:
-            coordinator.async_set_running(meeting_id, running)
+            coordinator.async_apply(MeetingRunning(meeting_id, running))
         elif (streaming := STREAMING_EVENTS.get(name)) is not None:
-            coordinator.async_set_streaming(meeting_id, streaming)
+            coordinator.async_apply(StreamReported(meeting_id, streaming))
         elif name in CREATED_EVENTS:
             self._apply_created(event)
         elif name in UPDATED_EVENTS:
-            coordinator.async_meeting_updated(meeting_id, event.topic)
+            coordinator.async_apply(MeetingUpdated(meeting_id, event.topic))
         elif name in DELETED_EVENTS:
-            coordinator.async_meeting_deleted(meeting_id)
+            coordinator.async_apply(MeetingDeleted(meeting_id))
         data: dict[str, Any] = {
             "config_entry_id": self._entry.entry_id,
             "type": name,
@@ -229,11 +250,19 @@ class ZoomWebhookReceiver:
         if meeting is None:
             return
         if meeting.host_id == self._entry.unique_id:
-            self._coordinator.async_meeting_created(meeting)
+            if meeting.kind is MeetingKind.WEBINAR and not self._entry.options.get(
+                CONF_INCLUDE_WEBINARS, True
+            ):
+                return
+            self._coordinator.async_apply(MeetingCreated(meeting))
         else:
             # Another user's meeting: the lists tell whether this entry follows them.
             self._coordinator.async_request_full_refresh()
-            self._hass.async_create_task(self._coordinator.async_request_refresh())
+            self._entry.async_create_background_task(
+                self._hass,
+                self._coordinator.async_request_refresh(),
+                "zoom_livestream refresh after another user's meeting was created",
+            )
 
 
 def _looks_like_zoom(body: bytes) -> bool:

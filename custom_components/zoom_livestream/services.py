@@ -1,8 +1,15 @@
-"""The `update_settings` action: where a meeting streams to and what it shows."""
+"""The `update_settings` action: where a meeting streams to and what it shows.
+
+Owns the action's schema and input validation (shared with the options' stream
+target form), resolving its targets to meetings, and reporting several targets'
+results at once. Each meeting's update runs through `errors.zoom_command`, as
+entity commands do.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 import unicodedata
 
@@ -11,10 +18,13 @@ from yarl import URL
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import (
+    config_validation as cv,
+    entity_registry as er,
+    service as ha_service,
+)
 
-from . import issues
 from .compat import async_extract_referenced_entity_ids, vol
 from .const import (
     ATTR_ACTIVE_SPEAKER_NAME,
@@ -30,15 +40,10 @@ from .const import (
     MAX_URL_LENGTH,
     SERVICE_UPDATE_SETTINGS,
 )
-from .coordinator import (
-    IncompleteStreamTargetError,
-    StreamActiveError,
-    ZoomConfigEntry,
-    ZoomCoordinator,
-)
-from .errors import raise_translated
+from .coordinator import ZoomConfigEntry, ZoomCoordinator
+from .errors import zoom_command
 from .settings import SettingsUpdate
-from .zoom import Meeting, Resolution, ZoomError
+from .zoom import Meeting, Resolution
 
 SETTING_FIELDS = (
     ATTR_STREAM_URL,
@@ -154,16 +159,22 @@ def _is_live_stream_switch(entity: er.RegistryEntry | None) -> bool:
     )
 
 
-def _resolve_targets(
-    hass: HomeAssistant, call: ServiceCall
-) -> list[tuple[ZoomCoordinator, Meeting]]:
+@dataclass(frozen=True, slots=True)
+class MeetingTarget:
+    """One meeting the action changes, and the coordinator it belongs to."""
+
+    coordinator: ZoomCoordinator
+    meeting: Meeting
+
+
+def _resolve_targets(hass: HomeAssistant, call: ServiceCall) -> list[MeetingTarget]:
     registry = er.async_get(hass)
     selected = async_extract_referenced_entity_ids(hass, call)
     for entity_id in selected.referenced:
         # Named explicitly: a wrong entity is the user's mistake, say so.
         if not _is_live_stream_switch(registry.async_get(entity_id)):
             raise _invalid("not_a_live_stream_switch", entity_id=entity_id)
-    targets: list[tuple[ZoomCoordinator, Meeting]] = []
+    targets: list[MeetingTarget] = []
     # A device or area also holds sensors; only its live-stream switches count.
     for entity_id in sorted(selected.referenced | selected.indirectly_referenced):
         entity = registry.async_get(entity_id)
@@ -186,49 +197,72 @@ def _resolve_targets(
         )
         if meeting is None:
             raise _invalid("meeting_gone", entity_id=entity_id)
-        targets.append((coordinator, meeting))
+        targets.append(MeetingTarget(coordinator, meeting))
     if not targets:
         raise _invalid("no_target")
     return targets
 
 
-async def _async_update_one(
-    coordinator: ZoomCoordinator, meeting: Meeting, update: SettingsUpdate
-) -> None:
-    try:
-        await coordinator.async_update_settings(meeting, update)
-    except StreamActiveError:
-        raise _invalid("stream_active", name=meeting.topic) from None
-    except IncompleteStreamTargetError:
-        raise _invalid("incomplete_stream_target", name=meeting.topic) from None
-    except ZoomError as err:
-        raise_translated(
-            coordinator, meeting, err, changing_target=update.changes_target
-        )
-    issues.async_clear(
-        coordinator.hass, coordinator.config_entry, issues.ISSUE_MISSING_SCOPES_WRITE
-    )
+@zoom_command
+async def _async_update_one(target: MeetingTarget, update: SettingsUpdate) -> None:
+    await target.coordinator.commands.async_update_settings(target.meeting, update)
 
 
 async def _async_update_settings(call: ServiceCall) -> None:
     update = parse_settings_update(dict(call.data))
     targets = _resolve_targets(call.hass, call)
     results = await asyncio.gather(
-        *(
-            _async_update_one(coordinator, meeting, update)
-            for coordinator, meeting in targets
-        ),
+        *(_async_update_one(target, update) for target in targets),
         return_exceptions=True,
     )
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
+    failed = [
+        (target, result)
+        for target, result in zip(targets, results, strict=True)
+        if isinstance(result, BaseException)
+    ]
+    if not failed:
+        return
+    for _, error in failed:
+        if not isinstance(error, HomeAssistantError):
+            raise error
+    if len(targets) == 1:
+        raise failed[0][1]
+    # Several meetings: say which failed (and why) and which were changed.
+    kind = (
+        ServiceValidationError
+        if all(isinstance(error, ServiceValidationError) for _, error in failed)
+        else HomeAssistantError
+    )
+    succeeded = [
+        target.meeting.topic
+        for target, result in zip(targets, results, strict=True)
+        if not isinstance(result, BaseException)
+    ]
+    raise kind(
+        translation_domain=DOMAIN,
+        translation_key="update_settings_partial",
+        translation_placeholders={
+            "failed": " ".join(_sentence(str(error)) for _, error in failed),
+            "succeeded": ", ".join(succeeded) or "-",
+        },
+    ) from failed[0][1]
+
+
+def _sentence(text: str) -> str:
+    """End a message with a full stop, so that several read as sentences."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the integration's actions (once, whether or not an entry loads)."""
-    hass.services.async_register(
+    """Register the integration's actions (once, whether or not an entry loads).
+
+    `update_settings` changes configuration at Zoom: only administrators may
+    perform it (automations and scripts, which run without a user, may).
+    """
+    ha_service.async_register_admin_service(
+        hass,
         DOMAIN,
         SERVICE_UPDATE_SETTINGS,
         _async_update_settings,

@@ -2,44 +2,78 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.components.switch import SwitchEntity
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import LIVE_STREAM_KEY
 from .coordinator import ZoomConfigEntry, ZoomCoordinator
-from .entity import ZoomMeetingEntity, async_add_meeting_entities
-from .errors import translated_errors
+from .entity import (
+    ZoomMeetingEntity,
+    ZoomMeetingEntityDescription,
+    async_add_meeting_entities,
+)
+from .errors import zoom_command
+from .state import ZoomData
 from .zoom import Meeting
 
-# Toggles of different meetings run in parallel; the coordinator serialises
-# the commands of each meeting.
+# Toggles of different meetings run in parallel; the commands serialise those
+# of each meeting.
 PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZoomSwitchEntityDescription(
+    ZoomMeetingEntityDescription, SwitchEntityDescription
+):
+    """A meeting's switch: on while `value_fn` says so."""
+
+    value_fn: Callable[[ZoomData, Meeting], bool]
+
+
+SWITCHES: tuple[ZoomSwitchEntityDescription, ...] = (
+    ZoomSwitchEntityDescription(
+        key=LIVE_STREAM_KEY,
+        translation_key=LIVE_STREAM_KEY,
+        value_fn=lambda data, meeting: data.is_streaming(meeting.id),
+    ),
+)
 
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: ZoomConfigEntry,
-    async_add_entities: AddEntitiesCallback,
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a live-stream switch per meeting, now and as meetings appear."""
     coordinator = entry.runtime_data.coordinator
     async_add_meeting_entities(
         entry,
         async_add_entities,
-        lambda meeting: [ZoomLiveStreamSwitch(coordinator, meeting)],
+        lambda meeting: [
+            ZoomLiveStreamSwitch(coordinator, meeting, description)
+            for description in SWITCHES
+        ],
     )
 
 
 class ZoomLiveStreamSwitch(ZoomMeetingEntity, SwitchEntity):
     """On while the meeting streams, as far as Zoom's events or the last command tell."""
 
-    def __init__(self, coordinator: ZoomCoordinator, meeting: Meeting) -> None:
+    entity_description: ZoomSwitchEntityDescription
+
+    def __init__(
+        self,
+        coordinator: ZoomCoordinator,
+        meeting: Meeting,
+        description: ZoomSwitchEntityDescription,
+    ) -> None:
         """Control `meeting`'s stream."""
-        super().__init__(coordinator, meeting, LIVE_STREAM_KEY)
+        super().__init__(coordinator, meeting, description)
 
     async def async_added_to_hass(self) -> None:
         """Let the actions find this switch's meeting by its entity ID."""
@@ -57,25 +91,21 @@ class ZoomLiveStreamSwitch(ZoomMeetingEntity, SwitchEntity):
     @property
     def is_on(self) -> bool:
         """Return whether the stream runs."""
-        return self.coordinator.data.is_streaming(self.meeting_id)
+        return bool(self.value)
 
-    def shown(self) -> Hashable:
-        """Return the stream state and whether it is assumed."""
-        return (self.available, self.is_on, self.assumed_state)
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
+    @zoom_command
+    async def async_turn_on(self, /, **kwargs: Any) -> None:
         """Start the live stream."""
-        with translated_errors(self.coordinator, self.meeting):
-            await self.coordinator.async_start(self.meeting)
+        await self.coordinator.commands.async_start(self.meeting)
 
     async def async_toggle(self, **kwargs: Any) -> None:
         """Flip what the last press asked for: quick presses alternate, none is lost."""
-        if self.coordinator.wants_streaming(self.meeting_id):
+        if self.coordinator.commands.wants_streaming(self.meeting_id):
             await self.async_turn_off()
         else:
             await self.async_turn_on()
 
-    async def async_turn_off(self, **kwargs: Any) -> None:
+    @zoom_command
+    async def async_turn_off(self, /, **kwargs: Any) -> None:
         """Stop the live stream."""
-        with translated_errors(self.coordinator, self.meeting):
-            await self.coordinator.async_stop(self.meeting)
+        await self.coordinator.commands.async_stop(self.meeting)

@@ -3,6 +3,8 @@
 from .auth import AbstractAuth, ServerToServerAuth, StaticTokenAuth, basic_auth_header
 from .client import ZoomClient
 from .exceptions import (
+    MEETING_REFUSED_CODE,
+    PLAN_MISSING_CODE,
     ZoomApiError,
     ZoomAuthenticationError,
     ZoomConnectionError,
@@ -40,6 +42,8 @@ from .webhooks import (
 )
 
 __all__ = [
+    "MEETING_REFUSED_CODE",
+    "PLAN_MISSING_CODE",
     "URL_VALIDATION_EVENT",
     "ZoomEvent",
     "ZoomWebhookError",

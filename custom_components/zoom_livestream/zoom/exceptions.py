@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+# Zoom's error codes that mean more than one thing, so that callers tell them
+# apart by their own state (Zoom's wording is not a contract).
+# "The plan lacks this" (no Webinar add-on, custom streaming not enabled), which is
+# also Zoom's answer for a webinar that has not started.
+PLAN_MISSING_CODE = 200
+# "Cannot do that to this meeting": not started, live streaming not allowed by the
+# host's settings, or no custom streaming service configured.
+MEETING_REFUSED_CODE = 3000
+
 
 class ZoomError(Exception):
     """Base class of every error the Zoom client raises."""

@@ -1,0 +1,65 @@
+"""Devices: one per meeting or webinar, one for the account; their identifiers.
+
+Owns the device identifiers (scoped to the entry's Zoom user, so two entries that
+see one meeting keep apart), reading a device's meeting back from its identifier,
+and keeping the registry in step with Zoom's lists (removing the devices of
+meetings Zoom no longer lists, following renamed topics).
+
+Must not import the coordinator, the platforms or the Zoom client's transport.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+
+from .const import DOMAIN, LOGGER
+from .zoom import Meeting
+
+
+def meeting_scope(entry: ConfigEntry) -> str:
+    """Return what makes this entry's IDs unique: its Zoom user's ID."""
+    return str(entry.unique_id)
+
+
+def meeting_device_identifier(entry: ConfigEntry, meeting_id: int) -> tuple[str, str]:
+    """Return the device identifier of a meeting, scoped to the entry's Zoom user."""
+    return (DOMAIN, f"{meeting_scope(entry)}_{meeting_id}")
+
+
+def account_device_identifier(entry: ConfigEntry) -> tuple[str, str]:
+    """Return the identifier of the account's own device."""
+    return (DOMAIN, f"account_{entry.unique_id}")
+
+
+def meeting_id_of_device(scope: str, device: dr.DeviceEntry) -> int | None:
+    """Return the meeting a device of this entry stands for, if it is one."""
+    for domain, value in device.identifiers:
+        if domain == DOMAIN and value.startswith(f"{scope}_"):
+            rest = value.removeprefix(f"{scope}_")
+            if rest.isascii() and rest.isdigit():
+                return int(rest)
+    return None
+
+
+@callback
+def async_sync_devices(
+    hass: HomeAssistant, entry: ConfigEntry, meetings: Mapping[int, Meeting]
+) -> None:
+    """Remove devices of meetings Zoom no longer lists; follow renamed topics."""
+    registry = dr.async_get(hass)
+    scope = meeting_scope(entry)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        meeting_id = meeting_id_of_device(scope, device)
+        if meeting_id is None:
+            # The account's own device (diagnostic sensors) is not a meeting.
+            continue
+        meeting = meetings.get(meeting_id)
+        if meeting is None:
+            LOGGER.debug("Removing device %s: no longer in Zoom", device.name)
+            registry.async_remove_device(device.id)
+        elif device.name != meeting.topic:
+            registry.async_update_device(device.id, name=meeting.topic)

@@ -1,0 +1,239 @@
+"""One poll's requests to Zoom, and what to skip when an option fails on its own.
+
+Owns which lists a poll reads (the live list every poll; the full meeting and
+webinar lists every 15 minutes, at setup and on request), the requests for the
+other users and extra meetings of the options, and the skip policy: an option
+that Zoom refuses on its own is left out, named in a repair, and does not fail
+the entry. Returns a `state.PollResult`; Zoom's errors that concern the whole
+entry propagate to the coordinator.
+
+Must not import the coordinator, the commands or the platforms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass, field
+import time
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+
+from . import issues
+from .changes import PollResult
+from .const import (
+    CONF_EXTRA_MEETINGS,
+    CONF_EXTRA_USERS,
+    CONF_INCLUDE_WEBINARS,
+    LIST_REFRESH_INTERVAL,
+    LOGGER,
+)
+from .errors import redact_error
+from .zoom import (
+    PLAN_MISSING_CODE,
+    Meeting,
+    MeetingKind,
+    MeetingListType,
+    ZoomClient,
+    ZoomError,
+    ZoomNotFoundError,
+    ZoomPermissionError,
+)
+
+# The credentials' own user in API paths.
+ME = "me"
+
+
+@dataclass(slots=True)
+class _Skipped:
+    """Options that failed on their own: named in a repair, skipped until fixed."""
+
+    users: set[str] = field(default_factory=set)
+    meetings: set[str] = field(default_factory=set)
+
+
+class MeetingLister:
+    """Reads what one poll needs from Zoom, one request per 300 items.
+
+    The number of requests never depends on the number of meetings.
+    """
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, client: ZoomClient
+    ) -> None:
+        """List for `entry` with `client`."""
+        self._hass = hass
+        self._entry = entry
+        self._client = client
+        self._listed_at: float | None = None
+        self._full_requested = False
+        # Lists read by a poll that then failed: the next poll applies them.
+        self._unapplied: dict[int, Meeting] | None = None
+        self._extra_kinds: dict[int, MeetingKind] = {}
+        self._skipped = _Skipped()
+
+    @callback
+    def request_full(self) -> None:
+        """Read the full lists at the next poll, not only the live list."""
+        self._full_requested = True
+
+    async def async_poll(self, listed: Mapping[int, Meeting]) -> PollResult:
+        """Send one poll's requests; `listed` is the last full lists as applied."""
+        options = self._entry.options
+        users = [
+            user
+            for user in (ME, *options.get(CONF_EXTRA_USERS, []))
+            if user not in self._skipped.users
+        ]
+        now = time.monotonic()
+        full = (
+            self._full_requested
+            or self._listed_at is None
+            or now - self._listed_at >= LIST_REFRESH_INTERVAL.total_seconds()
+        )
+        if full:
+            read: dict[int, Meeting] = {}
+            for user in users:
+                for meeting in await self._async_list_user(user, options, listed):
+                    read[meeting.id] = meeting
+            self._unapplied, self._listed_at = read, now
+        started_at = time.monotonic()
+        live: dict[int, Meeting] = {}
+        for user in users:
+            for meeting in await self._async_list_live(user):
+                live[meeting.id] = meeting
+        extra = {
+            meeting.id: meeting
+            for meeting in await self._async_fetch_extra_meetings(
+                options.get(CONF_EXTRA_MEETINGS, [])
+            )
+        }
+        live.update(
+            (i, meeting) for i, meeting in extra.items() if meeting.status == "started"
+        )
+        # Everything was read: what a failure would have kept for later goes now.
+        new_lists, self._unapplied = self._unapplied, None
+        if full:
+            self._full_requested = False
+        self._async_clear_fixed_issues()
+        return PollResult(
+            full=full,
+            listed=new_lists,
+            live=live,
+            extra=extra,
+            started_at=started_at,
+            rate_limit=self._client.rate_limit,
+        )
+
+    async def _async_list_user(
+        self, user: str, options: Mapping[str, Any], listed: Mapping[int, Meeting]
+    ) -> list[Meeting]:
+        meetings = await self._async_skip_user_on_error(
+            user, self._client.async_list_meetings(user, MeetingListType.SCHEDULED)
+        )
+        if options.get(CONF_INCLUDE_WEBINARS, True) and user not in self._skipped.users:
+            meetings += await self._async_list_webinars(user, listed)
+        return meetings
+
+    async def _async_list_live(self, user: str) -> list[Meeting]:
+        if user in self._skipped.users:
+            return []
+        return await self._async_skip_user_on_error(
+            user, self._client.async_list_meetings(user, MeetingListType.LIVE)
+        )
+
+    async def _async_skip_user_on_error(
+        self, user: str, request: Awaitable[list[Meeting]]
+    ) -> list[Meeting]:
+        """Run a list request of an "other user"; skip that user if Zoom refuses it."""
+        if user == ME:
+            return await request
+        try:
+            return await request
+        except (ZoomNotFoundError, ZoomPermissionError) as err:
+            # The user left the account, or the app may not read their meetings:
+            # that is no reason to fail the whole entry.
+            if isinstance(err, ZoomPermissionError) and err.missing_scopes:
+                raise
+            self._skip(user=user, reason=err)
+            return []
+
+    async def _async_list_webinars(
+        self, user: str, listed: Mapping[int, Meeting]
+    ) -> list[Meeting]:
+        """List webinars; an account without the Webinar add-on simply has none."""
+        try:
+            return await self._client.async_list_webinars(user)
+        except ZoomPermissionError as err:
+            if err.missing_scopes or err.code != PLAN_MISSING_CODE:
+                # Missing scopes or another refusal: the webinars still exist, so
+                # keep them as last listed rather than deleting their devices.
+                issues.async_raise_for_permission_error(
+                    self._hass, self._entry, err, during_poll=True
+                )
+                return [m for m in listed.values() if m.kind is MeetingKind.WEBINAR]
+            LOGGER.debug("No webinars for %s: %s", user, err.message)
+            return []
+
+    async def _async_fetch_extra_meetings(self, ids: list[str]) -> list[Meeting]:
+        """Read the meetings the user added by ID: one request each, every poll."""
+        found: list[Meeting] = []
+        for value in ids:
+            if value in self._skipped.meetings:
+                continue
+            meeting_id = int(value)
+            kind = self._extra_kinds.get(meeting_id, MeetingKind.MEETING)
+            try:
+                found.append(await self._client.async_get_meeting(kind, meeting_id))
+            except ZoomNotFoundError as err:
+                if kind is MeetingKind.WEBINAR:
+                    self._skip(meeting=value, reason=err)
+                    continue
+                # Not a meeting: it may be a webinar. Remember the answer.
+                try:
+                    webinar = await self._client.async_get_meeting(
+                        MeetingKind.WEBINAR, meeting_id
+                    )
+                except (ZoomNotFoundError, ZoomPermissionError) as webinar_err:
+                    self._skip(meeting=value, reason=webinar_err)
+                    continue
+                self._extra_kinds[meeting_id] = MeetingKind.WEBINAR
+                found.append(webinar)
+            except ZoomPermissionError as err:
+                if err.missing_scopes:
+                    raise
+                self._skip(meeting=value, reason=err)
+        return found
+
+    def _skip(
+        self, *, user: str | None = None, meeting: str | None = None, reason: ZoomError
+    ) -> None:
+        """Leave out one option that fails on its own, say so once, raise a repair."""
+        if user is not None:
+            self._skipped.users.add(user)
+        if meeting is not None:
+            self._skipped.meetings.add(meeting)
+        LOGGER.warning(
+            "Skipping %s %s of %s until the options change: %s",
+            "user" if user is not None else "meeting",
+            user if user is not None else meeting,
+            self._entry.title,
+            redact_error(str(reason)),
+        )
+        issues.async_raise(
+            self._hass,
+            self._entry,
+            issues.ISSUE_OPTION_SKIPPED,
+            {
+                "users": ", ".join(sorted(self._skipped.users)) or "-",
+                "meetings": ", ".join(sorted(self._skipped.meetings)) or "-",
+            },
+        )
+
+    @callback
+    def _async_clear_fixed_issues(self) -> None:
+        """Clear what a poll that read everything proves fixed: read scopes, options."""
+        if not self._skipped.users and not self._skipped.meetings:
+            issues.async_clear(self._hass, self._entry, issues.ISSUE_OPTION_SKIPPED)
+        issues.async_clear_poll_issue(self._hass, self._entry)

@@ -1,0 +1,407 @@
+"""What the entities show, and the pure rules that change it.
+
+Owns `ZoomData`, the coordinator's data: the meetings, the last full lists, which
+meetings and webinars run, which streams are on, Zoom's rate limit and the last
+error, together with the race bookkeeping (when a command or an event last
+changed each meeting's live state, and what each meeting's command is sending).
+Every change is a value of `changes` (a poll's result, a pushed event, a
+command's result) that `apply` turns into new data; `diff` says which meetings
+changed and what to report. Rules that keep the state honest under races:
+
+- a poll that started before a command or an event cannot undo it;
+- an event changes only the meeting it names;
+- Zoom pushing the very change a command is sending is that command's doing.
+
+Must not import Home Assistant, nor any integration module but `changes` and the
+Zoom client's models: every rule is a function of its arguments, tested without
+`hass`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from .changes import (
+    SOURCE_HOME_ASSISTANT,
+    SOURCE_POLL,
+    SOURCE_ZOOM_EVENT,
+    Change,
+    CommandResult,
+    CommandSending,
+    ErrorNoted,
+    MeetingChange,
+    MeetingCreated,
+    MeetingDeleted,
+    MeetingRunning,
+    MeetingUpdated,
+    PollResult,
+    PushedEvent,
+    StreamReported,
+    StreamsRestored,
+    StreamStarted,
+    StreamStopped,
+)
+from .zoom.models import Meeting, MeetingKind, RateLimitInfo
+
+
+@dataclass(frozen=True, slots=True)
+class ZoomData:
+    """Everything the entities show, and what the rules need to keep it right."""
+
+    meetings: Mapping[int, Meeting] = field(default_factory=dict)
+    # Meetings in progress: from the live list, or from pushed events.
+    live_meeting_ids: frozenset[int] = frozenset()
+    # Webinars have no live list: only events (and a start Zoom accepted) tell.
+    live_webinars: Mapping[int, bool] = field(default_factory=dict)
+    # Streams on, by meeting ID, with when they started (monotonic seconds).
+    streaming: Mapping[int, float] = field(default_factory=dict)
+    rate_limit: RateLimitInfo | None = None
+    last_error: str | None = None
+    # The last full meeting and webinar lists, as events amended them since.
+    listed: Mapping[int, Meeting] = field(default_factory=dict)
+    # When a command or an event last changed a meeting's live state (monotonic
+    # seconds): a poll sent before that moment cannot undo it.
+    changed_at: Mapping[int, float] = field(default_factory=dict)
+    # The command each meeting is sending (True: start). Zoom may push its event
+    # about it before it answers: that change is still Home Assistant's.
+    sending: Mapping[int, bool] = field(default_factory=dict)
+
+    def in_progress(self, meeting: Meeting) -> bool | None:
+        """Return whether the meeting runs; None when Zoom cannot tell (webinars)."""
+        if meeting.kind is MeetingKind.WEBINAR:
+            return self.live_webinars.get(meeting.id)
+        return meeting.id in self.live_meeting_ids
+
+    def is_streaming(self, meeting_id: int) -> bool:
+        """Return whether the meeting's stream is on, as far as is known."""
+        return meeting_id in self.streaming
+
+
+# -- rules -----------------------------------------------------------------------
+
+
+def apply(data: ZoomData, change: Change, now: float) -> ZoomData:
+    """Return the data after `change`; the same object when nothing changed."""
+    match change:
+        case PollResult():
+            return apply_poll(data, change)
+        case CommandSending() | StreamStarted() | StreamStopped():
+            return apply_command(data, change, now)
+        case StreamsRestored():
+            return restore_streams(data, change)
+        case ErrorNoted(message):
+            return (
+                data
+                if data.last_error == message
+                else replace(data, last_error=message)
+            )
+        case _:
+            return apply_event(data, change, now)
+
+
+def source_of(data: ZoomData, change: Change) -> str:
+    """Return who made `change`, for the reports it causes."""
+    match change:
+        case PollResult():
+            return SOURCE_POLL
+        case StreamReported(meeting_id, streaming) if (
+            data.sending.get(meeting_id) is streaming
+        ):
+            # Zoom reporting the very command Home Assistant is sending.
+            return SOURCE_HOME_ASSISTANT
+        case (
+            MeetingRunning()
+            | StreamReported()
+            | MeetingCreated()
+            | MeetingUpdated()
+            | MeetingDeleted()
+        ):
+            return SOURCE_ZOOM_EVENT
+        case _:
+            return SOURCE_HOME_ASSISTANT
+
+
+def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
+    """Combine a poll's answers with what commands and events changed since it began.
+
+    Instant and personal-room meetings are only listed while they run: a
+    live-only poll keeps them (ended, so off) until a full list no longer has
+    them. Unchanged meetings stay the same mapping object, so that whoever
+    compares them skips 5,000 meetings at once.
+    """
+    listed = poll.listed if poll.listed is not None else data.listed
+    previous = data.meetings
+    kept = (
+        {}
+        if poll.full
+        else {i: m for i, m in previous.items() if m.kind is MeetingKind.MEETING}
+    )
+    meetings: Mapping[int, Meeting] = {**kept, **listed, **poll.extra, **poll.live}
+    if meetings == previous:
+        meetings = previous
+    live_ids = set(poll.live)
+    # Events and commands newer than this poll win over its live list; older
+    # ones are settled by it and need not be remembered.
+    changed_at = {
+        meeting_id: at
+        for meeting_id, at in data.changed_at.items()
+        if at > poll.started_at
+    }
+    for meeting_id in changed_at.keys() & meetings.keys():
+        if meeting_id in data.live_meeting_ids:
+            live_ids.add(meeting_id)
+        else:
+            live_ids.discard(meeting_id)
+    streaming = {
+        meeting_id: started
+        for meeting_id, started in data.streaming.items()
+        if meeting_id in meetings
+        and (
+            meetings[meeting_id].kind is MeetingKind.WEBINAR
+            or meeting_id in live_ids
+            or started > poll.started_at
+        )
+    }
+    live_webinars = {
+        meeting_id: running
+        for meeting_id, running in data.live_webinars.items()
+        if meeting_id in meetings
+    }
+    return replace(
+        data,
+        meetings=meetings,
+        live_meeting_ids=frozenset(live_ids),
+        live_webinars=live_webinars,
+        streaming=streaming,
+        rate_limit=poll.rate_limit,
+        listed=listed,
+        changed_at=changed_at,
+    )
+
+
+def apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
+    """Apply what Zoom pushed to the meeting it names, and only to that one."""
+    match event:
+        case MeetingRunning(meeting_id, running):
+            return _set_running(data, meeting_id, running, now)
+        case StreamReported(meeting_id, streaming):
+            if meeting_id not in data.meetings:
+                return data
+            if not streaming:
+                return _set_stopped(data, meeting_id, now)
+            if data.is_streaming(meeting_id):
+                return data
+            return replace(
+                data,
+                live_meeting_ids=data.live_meeting_ids | {meeting_id},
+                streaming={**data.streaming, meeting_id: now},
+                changed_at={**data.changed_at, meeting_id: now},
+            )
+        case MeetingCreated(meeting):
+            if meeting.id in data.meetings:
+                return data
+            return replace(
+                data,
+                meetings={**data.meetings, meeting.id: meeting},
+                listed={**data.listed, meeting.id: meeting},
+            )
+        case MeetingUpdated(meeting_id, topic):
+            current = data.meetings.get(meeting_id)
+            if topic is None or current is None or current.topic == topic:
+                return data
+            renamed = replace(current, topic=topic)
+            return replace(
+                data,
+                meetings={**data.meetings, meeting_id: renamed},
+                listed={**data.listed, meeting_id: renamed}
+                if meeting_id in data.listed
+                else data.listed,
+            )
+        case MeetingDeleted(meeting_id):
+            if meeting_id not in data.meetings:
+                return data
+            return replace(
+                data,
+                meetings=_without(data.meetings, meeting_id),
+                live_meeting_ids=data.live_meeting_ids - {meeting_id},
+                live_webinars=_without(data.live_webinars, meeting_id),
+                streaming=_without(data.streaming, meeting_id),
+                listed=_without(data.listed, meeting_id),
+            )
+
+
+def apply_command(data: ZoomData, result: CommandResult, now: float) -> ZoomData:
+    """Apply what a command is doing, or what Zoom accepted."""
+    match result:
+        case CommandSending(meeting_id, streaming):
+            if streaming is None:
+                return replace(data, sending=_without(data.sending, meeting_id))
+            return replace(data, sending={**data.sending, meeting_id: streaming})
+        case StreamStarted(meeting):
+            # Zoom only starts streams of running meetings: whatever said it had
+            # ended is stale.
+            if meeting.kind is MeetingKind.WEBINAR:
+                running = replace(
+                    data, live_webinars={**data.live_webinars, meeting.id: True}
+                )
+            else:
+                running = replace(
+                    data, live_meeting_ids=data.live_meeting_ids | {meeting.id}
+                )
+            return replace(
+                running,
+                streaming={**data.streaming, meeting.id: now},
+                changed_at={**data.changed_at, meeting.id: now},
+            )
+        case StreamStopped(meeting_id):
+            return _set_stopped(data, meeting_id, now)
+
+
+def restore_streams(data: ZoomData, restored: StreamsRestored) -> ZoomData:
+    """Take back streams that were on before a restart or reload, if still live.
+
+    A meeting's stream is restored while Zoom lists the meeting as live (the
+    next poll that misses it ends it). A webinar has no live list: its stream
+    is restored only when Zoom pushes events, which will say when it ends.
+    """
+    streams = {
+        # "As old as can be": any later poll that misses the meeting ends it.
+        meeting_id: 0.0
+        for meeting_id in restored.meeting_ids
+        if (meeting := data.meetings.get(meeting_id)) is not None
+        and not data.is_streaming(meeting_id)
+        and (
+            meeting_id in data.live_meeting_ids
+            if meeting.kind is MeetingKind.MEETING
+            else restored.events_enabled
+            and data.live_webinars.get(meeting_id) is not False
+        )
+    }
+    if not streams:
+        return data
+    return replace(data, streaming={**data.streaming, **streams})
+
+
+def _set_running(
+    data: ZoomData, meeting_id: int, running: bool, now: float
+) -> ZoomData:
+    if (meeting := data.meetings.get(meeting_id)) is None:
+        return data
+    changed_at = {**data.changed_at, meeting_id: now}
+    if meeting.kind is MeetingKind.WEBINAR:
+        new = replace(
+            data,
+            live_webinars={**data.live_webinars, meeting_id: running},
+            changed_at=changed_at,
+        )
+    elif running:
+        new = replace(
+            data,
+            live_meeting_ids=data.live_meeting_ids | {meeting_id},
+            changed_at=changed_at,
+        )
+    else:
+        new = replace(
+            data,
+            live_meeting_ids=data.live_meeting_ids - {meeting_id},
+            changed_at=changed_at,
+        )
+    if not running:
+        # An ended meeting streams no more.
+        new = replace(new, streaming=_without(new.streaming, meeting_id))
+    return new
+
+
+def _set_stopped(data: ZoomData, meeting_id: int, now: float) -> ZoomData:
+    return replace(
+        data,
+        streaming=_without(data.streaming, meeting_id)
+        if meeting_id in data.streaming
+        else data.streaming,
+        changed_at={**data.changed_at, meeting_id: now},
+    )
+
+
+# -- what changed ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """What a change means to the entities."""
+
+    # The meetings whose entities may show something new (None: every meeting).
+    meetings: frozenset[int] | None
+    # Real changes, each reported once.
+    reports: tuple[MeetingChange, ...] = ()
+    # Which streams are on changed (the store keeps them across restarts).
+    streaming_changed: bool = False
+    # What the account's entities or the platforms show changed: the meeting
+    # lists, the rate limit or the last error.
+    account_changed: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether nothing any entity shows changed."""
+        return not (
+            self.meetings is None
+            or self.meetings
+            or self.reports
+            or self.streaming_changed
+            or self.account_changed
+        )
+
+
+def diff(old: ZoomData | None, new: ZoomData, source: str) -> Diff:
+    """Return which meetings changed from `old` to `new`, and what to report.
+
+    A command or an event keeps the lists it did not touch: their comparison,
+    which walks every meeting, is skipped then.
+    """
+    if old is None:
+        # The first data: everything is new, nothing is a change to report (and
+        # the streams to keep are the store's until they are restored).
+        return Diff(None, account_changed=True)
+    streaming_changed = old.streaming.keys() != new.streaming.keys()
+    state_changed = (old.live_meeting_ids ^ new.live_meeting_ids) | (
+        old.streaming.keys() ^ new.streaming.keys()
+    )
+    if old.live_webinars is not new.live_webinars:
+        state_changed |= {
+            meeting_id
+            for meeting_id in old.live_webinars.keys() | new.live_webinars.keys()
+            if old.live_webinars.get(meeting_id) != new.live_webinars.get(meeting_id)
+        }
+    changed = set(state_changed)
+    if old.meetings is not new.meetings:
+        changed |= old.meetings.keys() ^ new.meetings.keys()
+        changed.update(
+            meeting_id
+            for meeting_id, meeting in new.meetings.items()
+            if old.meetings.get(meeting_id, meeting) is not meeting
+            and old.meetings[meeting_id] != meeting
+        )
+    reports: list[MeetingChange] = []
+    for meeting_id in state_changed & old.meetings.keys() & new.meetings.keys():
+        meeting = new.meetings[meeting_id]
+        before, after = old.in_progress(meeting), new.in_progress(meeting)
+        if before is not after and after is not None:
+            reports.append(
+                MeetingChange(meeting, "started" if after else "ended", source)
+            )
+        was, now = old.is_streaming(meeting_id), new.is_streaming(meeting_id)
+        if was != now:
+            kind = "live_stream_started" if now else "live_stream_stopped"
+            reports.append(MeetingChange(meeting, kind, source))
+    return Diff(
+        frozenset(changed),
+        tuple(reports),
+        streaming_changed,
+        account_changed=old.meetings is not new.meetings
+        or old.rate_limit != new.rate_limit
+        or old.last_error != new.last_error,
+    )
+
+
+def _without[K, V](mapping: Mapping[K, V], key: K) -> dict[K, V]:
+    return {k: v for k, v in mapping.items() if k != key}
