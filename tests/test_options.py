@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+import json
 import logging
+from pathlib import Path
+import re
 from typing import Any
 
 import aiohttp
@@ -91,19 +94,26 @@ async def async_submit(
     )
 
 
-async def async_open_settings(
-    hass: HomeAssistant, entry: MockConfigEntry
+async def async_open_step(
+    hass: HomeAssistant, entry: MockConfigEntry, step: str
 ) -> ConfigFlowResult:
-    """Open the options and choose the settings (a loaded entry shows a menu first)."""
+    """Open the options and choose a form (a loaded entry shows a menu first)."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     if result["type"] is FlowResultType.MENU:
         assert result["menu_options"] == ["settings", "stream_target"]
         result = await hass.config_entries.options.async_configure(
-            result["flow_id"], {"next_step_id": "settings"}
+            result["flow_id"], {"next_step_id": step}
         )
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "settings"
+    assert result["step_id"] == step
     return result
+
+
+async def async_open_settings(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> ConfigFlowResult:
+    """Open the options' settings (meetings and Zoom events)."""
+    return await async_open_step(hass, entry, "settings")
 
 
 # -- the form ----------------------------------------------------------------------
@@ -801,15 +811,9 @@ KEY = "sk-live-9f8e7d6c5b4a"
 async def async_open_stream_target(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> ConfigFlowResult:
-    """Open the options and choose the stream target form."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.MENU
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "stream_target"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "stream_target"
-    return result
+    """Open the options' stream target form (only a loaded entry has it)."""
+    assert entry.state is ConfigEntryState.LOADED
+    return await async_open_step(hass, entry, "stream_target")
 
 
 async def test_stream_target_key_stays_out_of_logs_and_records(
@@ -942,3 +946,69 @@ async def test_stream_target_when_zoom_or_the_meeting_changed(
         result["flow_id"], {"meeting": str(OTHER_MEETING_ID), **target}
     )
     assert result["errors"] == {"base": "meeting_not_found"}
+
+
+STRINGS = json.loads(
+    (
+        Path(__file__).parent.parent / "custom_components" / DOMAIN / "strings.json"
+    ).read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers", "key", "placeholders"),
+    [
+        (
+            HTTPStatus.TOO_MANY_REQUESTS,
+            {"code": 429, "message": "You have reached the maximum rate limit."},
+            {"Retry-After": "30"},
+            "rate_limited_wait",
+            {"name": "Weekly team sync", "seconds": "30"},
+        ),
+        (
+            HTTPStatus.BAD_REQUEST,
+            {
+                "code": 4711,
+                "message": "Invalid access token, does not contain scopes:[meeting:update:livestream:admin].",
+            },
+            {},
+            "missing_scopes",
+            {"scopes": "meeting:update:livestream:admin"},
+        ),
+        (
+            HTTPStatus.BAD_REQUEST,
+            {"code": 1234, "message": "Something Zoom says."},
+            {},
+            "api_error",
+            {"message": "Something Zoom says.", "code": "1234"},
+        ),
+    ],
+    ids=["rate_limited", "missing_scopes", "other_refusal"],
+)
+async def test_stream_target_form_explains_refusals_as_the_action_does(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    status: HTTPStatus,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    key: str,
+    placeholders: dict[str, str],
+) -> None:
+    """The form shows Zoom's refusal with the action's key and every placeholder."""
+    result = await async_open_stream_target(hass, init_integration)
+    zoom.fail(
+        "PATCH", f"/meetings/{MEETING_ID}/livestream", status, body, headers=headers
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"meeting": str(MEETING_ID), "resolution": "1080p"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": key}
+    shown = result["description_placeholders"] or {}
+    assert placeholders.items() <= shown.items()
+    # The form's text for that key is filled in full.
+    text = STRINGS["options"]["error"][key]
+    assert set(re.findall(r"{(\w+)}", text)) <= set(shown)
+    # The same failure is recorded as for the action (the last error sensor).
+    assert init_integration.runtime_data.coordinator.data.last_error is not None

@@ -1150,76 +1150,63 @@ async def test_webhook_unregistered_after_unload(
 # -- Home Assistant Cloud ---------------------------------------------------------------
 
 
-async def test_cloudhook_url(
-    hass: HomeAssistant, setup_integration: SetupIntegration
-) -> None:
-    """With a Cloud subscription the cloudhook is shown; removing deletes it."""
+@pytest.fixture
+async def cloud_loaded(hass: HomeAssistant) -> None:
+    """Home Assistant Cloud loaded, and an external URL to fall back to."""
     await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
     hass.config.components.add("cloud")
-    with (
-        patch.object(cloud, "async_active_subscription", return_value=True),
-        patch.object(
-            cloud,
-            "async_get_or_create_cloudhook",
-            AsyncMock(return_value=CLOUDHOOK_URL),
-        ) as create,
-    ):
-        entry = await setup_integration()
-    webhook_id = entry.data[CONF_WEBHOOK_ID]
-    create.assert_awaited_once_with(hass, webhook_id)
-    placeholders = await _options_form(hass, entry)
-    assert placeholders["webhook_url"] == CLOUDHOOK_URL
-
-    with patch.object(cloud, "async_delete_cloudhook", AsyncMock()) as delete:
-        assert await hass.config_entries.async_remove(entry.entry_id)
-        await hass.async_block_till_done()
-    delete.assert_awaited_once_with(hass, webhook_id)
 
 
-async def test_cloud_not_available_falls_back_to_external_url(
-    hass: HomeAssistant, setup_integration: SetupIntegration
-) -> None:
-    """Cloud not connected: the external URL is shown instead."""
-    await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
-    hass.config.components.add("cloud")
-    with (
-        patch.object(cloud, "async_active_subscription", return_value=True),
-        patch.object(
-            cloud,
-            "async_get_or_create_cloudhook",
+@pytest.mark.parametrize(
+    ("subscribed", "cloudhook", "shown", "delete"),
+    [
+        # With a Cloud subscription the cloudhook is shown; removing deletes it.
+        (True, AsyncMock(return_value=CLOUDHOOK_URL), "cloudhook", AsyncMock()),
+        # Cloud not connected: the external URL is shown instead; no cloudhook to
+        # delete is not an error.
+        (
+            True,
             AsyncMock(side_effect=cloud.CloudNotAvailable),
+            "external",
+            AsyncMock(side_effect=ValueError),
         ),
+        # Cloud loaded but not subscribed: no cloudhook is created.
+        (False, AsyncMock(), "external", AsyncMock()),
+    ],
+    ids=["cloudhook", "cloud_not_available", "without_subscription"],
+)
+@pytest.mark.usefixtures("cloud_loaded")
+async def test_cloudhook(
+    hass: HomeAssistant,
+    setup_integration: SetupIntegration,
+    subscribed: bool,
+    cloudhook: AsyncMock,
+    shown: str,
+    delete: AsyncMock,
+) -> None:
+    """Which webhook URL the options show with Cloud, and what removal deletes."""
+    with (
+        patch.object(cloud, "async_active_subscription", return_value=subscribed),
+        patch.object(cloud, "async_get_or_create_cloudhook", cloudhook),
     ):
         entry = await setup_integration()
     assert entry.state is ConfigEntryState.LOADED
     webhook_id = entry.data[CONF_WEBHOOK_ID]
+    if subscribed:
+        cloudhook.assert_awaited_once_with(hass, webhook_id)
+    else:
+        cloudhook.assert_not_awaited()
     placeholders = await _options_form(hass, entry)
-    assert placeholders["webhook_url"] == f"{EXTERNAL_URL}/api/webhook/{webhook_id}"
+    assert placeholders["webhook_url"] == (
+        CLOUDHOOK_URL
+        if shown == "cloudhook"
+        else f"{EXTERNAL_URL}/api/webhook/{webhook_id}"
+    )
 
-    # No cloudhook to delete is not an error.
-    with patch.object(
-        cloud, "async_delete_cloudhook", AsyncMock(side_effect=ValueError)
-    ) as delete:
+    with patch.object(cloud, "async_delete_cloudhook", delete):
         assert await hass.config_entries.async_remove(entry.entry_id)
         await hass.async_block_till_done()
     delete.assert_awaited_once_with(hass, webhook_id)
-
-
-async def test_cloud_without_subscription(
-    hass: HomeAssistant, setup_integration: SetupIntegration
-) -> None:
-    """Cloud loaded but not subscribed: no cloudhook is created."""
-    await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
-    hass.config.components.add("cloud")
-    with (
-        patch.object(cloud, "async_active_subscription", return_value=False),
-        patch.object(cloud, "async_get_or_create_cloudhook", AsyncMock()) as create,
-    ):
-        entry = await setup_integration()
-    create.assert_not_awaited()
-    placeholders = await _options_form(hass, entry)
-    webhook_id = entry.data[CONF_WEBHOOK_ID]
-    assert placeholders["webhook_url"] == f"{EXTERNAL_URL}/api/webhook/{webhook_id}"
 
 
 # -- events and the poll schedule -------------------------------------------------------

@@ -6,7 +6,6 @@ import asyncio
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
-from unittest.mock import patch
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
@@ -14,9 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
-    snapshot_platform,
 )
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
 from homeassistant.config_entries import SOURCE_REAUTH
@@ -31,7 +28,6 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 
 from .conftest import (
     MEETING_ID,
@@ -57,63 +53,48 @@ async def _switch(
     )
 
 
-async def test_entities(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    zoom: ZoomMock,
-    mock_config_entry: MockConfigEntry,
-) -> None:
-    """Every meeting and webinar gets a live-stream switch, off and assumed."""
-    with patch("custom_components.zoom_livestream.PLATFORMS", [Platform.SWITCH]):
-        mock_config_entry.add_to_hass(hass)
-        await hass.config_entries.async_setup(mock_config_entry.entry_id)
-        await hass.async_block_till_done()
-    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
-
-
+@pytest.mark.parametrize(
+    ("entity_id", "service", "path", "action", "state"),
+    [
+        (SWITCH, SERVICE_TURN_ON, STATUS_PATH, "start", STATE_ON),
+        (SWITCH, SERVICE_TURN_OFF, STATUS_PATH, "stop", STATE_OFF),
+        (
+            WEBINAR_SWITCH,
+            SERVICE_TURN_ON,
+            f"/webinars/{WEBINAR_ID}/livestream/status",
+            "start",
+            STATE_ON,
+        ),
+    ],
+    ids=["turn_on", "turn_off", "webinar_turn_on"],
+)
 @pytest.mark.usefixtures("init_integration")
-async def test_turn_on_sends_one_start_request(
-    hass: HomeAssistant, zoom: ZoomMock
+async def test_each_command_sends_one_request(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    entity_id: str,
+    service: str,
+    path: str,
+    action: str,
+    state: str,
 ) -> None:
-    """Turning on sends exactly one PATCH with the start action, and shows on."""
+    """On or off sends exactly one PATCH with the action, and shows the result.
+
+    The stop follows a start (so the stream is on); webinars go to /webinars/.
+    """
+    zoom.live_webinars.add(WEBINAR_ID)
+    if service == SERVICE_TURN_OFF:
+        await _switch(hass, SERVICE_TURN_ON, entity_id)
     zoom.clear_calls()
-    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    await _switch(hass, service, entity_id)
 
     assert [(c.method, c.path, c.json) for c in zoom.calls] == [
-        ("PATCH", STATUS_PATH, {"action": "start"})
+        ("PATCH", path, {"action": action})
     ]
     call = zoom.calls[0]
     assert call.url.host == "api.zoom.us"
     assert call.headers["Authorization"] == "Bearer access-token-1"
-    assert state_of(hass, SWITCH) == STATE_ON
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_turn_off_sends_one_stop_request(
-    hass: HomeAssistant, zoom: ZoomMock
-) -> None:
-    """Turning off sends exactly one PATCH with the stop action, and shows off."""
-    await _switch(hass, SERVICE_TURN_ON, SWITCH)
-    zoom.clear_calls()
-    await _switch(hass, SERVICE_TURN_OFF, SWITCH)
-
-    assert [(c.method, c.path, c.json) for c in zoom.calls] == [
-        ("PATCH", STATUS_PATH, {"action": "stop"})
-    ]
-    assert state_of(hass, SWITCH) == STATE_OFF
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_webinar_uses_webinar_path(hass: HomeAssistant, zoom: ZoomMock) -> None:
-    """Webinars are started under /webinars/."""
-    zoom.live_webinars.add(WEBINAR_ID)
-    zoom.clear_calls()
-    await _switch(hass, SERVICE_TURN_ON, WEBINAR_SWITCH)
-    assert [(c.method, c.path, c.json) for c in zoom.calls] == [
-        ("PATCH", f"/webinars/{WEBINAR_ID}/livestream/status", {"action": "start"})
-    ]
-    assert state_of(hass, WEBINAR_SWITCH) == STATE_ON
+    assert state_of(hass, entity_id) == state
 
 
 # What the user can fix (the meeting's state, the stream target, the account's
