@@ -189,7 +189,9 @@ class ZoomCommands:
                 try:
                     yield
                 finally:
-                    self._state.async_apply(CommandSending(meeting_id, None))
+                    # Zoom's answer, applied, ended it; a failure has not.
+                    if meeting_id in self._state.data.sending:
+                        self._state.async_apply(CommandSending(meeting_id, None))
         finally:
             self._pending[meeting_id] -= 1
             if not self._pending[meeting_id]:

@@ -13,7 +13,7 @@ Must not import the platforms, `push` or `services`: they use it, not the revers
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 import time
 from typing import Any
@@ -27,6 +27,7 @@ from . import issues, state
 from .changes import (
     SOURCE_POLL,
     Change,
+    CommandSending,
     ErrorNoted,
     MeetingChange,
     MeetingDeleted,
@@ -189,18 +190,19 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         events would stop polling) and marks the data fresh (so one event during
         an outage would make every entity available with stale data).
         """
-        # None until the first poll (Home Assistant types it as always set).
-        old: ZoomData | None = self.data
+        old: ZoomData | None = self.data  # None until the first poll
         if old is None:
             return
         new = state.apply(old, change, time.monotonic())
-        if new is old:
+        if new is old or isinstance(change, CommandSending):
+            # What a command is sending is bookkeeping: nothing shows it.
+            self.data = new
             return
-        new = replace(new, rate_limit=self.client.rate_limit)
+        if new.rate_limit is not self.client.rate_limit:
+            new = state.evolve(new, rate_limit=self.client.rate_limit)
         changes = state.diff(old, new, state.source_of(old, change))
         self.data = new
-        if changes.is_empty:
-            # Bookkeeping only (what a command sends, when): nothing to redraw.
+        if changes.is_empty:  # when a meeting last changed: nothing to redraw
             return
         self._async_note(changes, new)
         self.async_update_listeners()

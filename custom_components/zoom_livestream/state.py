@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .changes import (
     SOURCE_HOME_ASSISTANT,
@@ -81,6 +82,23 @@ class ZoomData:
 # -- rules -----------------------------------------------------------------------
 
 
+_FIELDS = tuple(name for name in ZoomData.__dataclass_fields__)
+
+
+def evolve(data: ZoomData, **changes: Any) -> ZoomData:
+    """Return `data` with `changes`: `dataclasses.replace`, at a third of the cost.
+
+    A toggle makes two new ZoomData; on a loop shared with Home Assistant the
+    generic replace's introspection was a measurable part of a toggle.
+    """
+    new = object.__new__(ZoomData)
+    for name in _FIELDS:
+        object.__setattr__(
+            new, name, changes[name] if name in changes else getattr(data, name)
+        )
+    return new
+
+
 def apply(data: ZoomData, change: Change, now: float) -> ZoomData:
     """Return the data after `change`; the same object when nothing changed."""
     match change:
@@ -92,9 +110,7 @@ def apply(data: ZoomData, change: Change, now: float) -> ZoomData:
             return restore_streams(data, change)
         case ErrorNoted(message):
             return (
-                data
-                if data.last_error == message
-                else replace(data, last_error=message)
+                data if data.last_error == message else evolve(data, last_error=message)
             )
         case _:
             return apply_event(data, change, now)
@@ -168,7 +184,7 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         for meeting_id, running in data.live_webinars.items()
         if meeting_id in meetings
     }
-    return replace(
+    return evolve(
         data,
         meetings=meetings,
         live_meeting_ids=frozenset(live_ids),
@@ -192,7 +208,7 @@ def apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
                 return _set_stopped(data, meeting_id, now)
             if data.is_streaming(meeting_id):
                 return data
-            return replace(
+            return evolve(
                 data,
                 live_meeting_ids=data.live_meeting_ids | {meeting_id},
                 streaming={**data.streaming, meeting_id: now},
@@ -201,7 +217,7 @@ def apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
         case MeetingCreated(meeting):
             if meeting.id in data.meetings:
                 return data
-            return replace(
+            return evolve(
                 data,
                 meetings={**data.meetings, meeting.id: meeting},
                 listed={**data.listed, meeting.id: meeting},
@@ -211,7 +227,7 @@ def apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
             if topic is None or current is None or current.topic == topic:
                 return data
             renamed = replace(current, topic=topic)
-            return replace(
+            return evolve(
                 data,
                 meetings={**data.meetings, meeting_id: renamed},
                 listed={**data.listed, meeting_id: renamed}
@@ -221,7 +237,7 @@ def apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
         case MeetingDeleted(meeting_id):
             if meeting_id not in data.meetings:
                 return data
-            return replace(
+            return evolve(
                 data,
                 meetings=_without(data.meetings, meeting_id),
                 live_meeting_ids=data.live_meeting_ids - {meeting_id},
@@ -236,26 +252,29 @@ def apply_command(data: ZoomData, result: CommandResult, now: float) -> ZoomData
     match result:
         case CommandSending(meeting_id, streaming):
             if streaming is None:
-                return replace(data, sending=_without(data.sending, meeting_id))
-            return replace(data, sending={**data.sending, meeting_id: streaming})
+                return evolve(data, sending=_without(data.sending, meeting_id))
+            return evolve(data, sending={**data.sending, meeting_id: streaming})
         case StreamStarted(meeting):
             # Zoom only starts streams of running meetings: whatever said it had
             # ended is stale.
-            if meeting.kind is MeetingKind.WEBINAR:
-                running = replace(
-                    data, live_webinars={**data.live_webinars, meeting.id: True}
-                )
-            else:
-                running = replace(
-                    data, live_meeting_ids=data.live_meeting_ids | {meeting.id}
-                )
-            return replace(
-                running,
+            webinar = meeting.kind is MeetingKind.WEBINAR
+            return evolve(
+                data,
+                live_webinars={**data.live_webinars, meeting.id: True}
+                if webinar
+                else data.live_webinars,
+                live_meeting_ids=data.live_meeting_ids
+                if webinar
+                else data.live_meeting_ids | {meeting.id},
                 streaming={**data.streaming, meeting.id: now},
                 changed_at={**data.changed_at, meeting.id: now},
+                # Zoom answered: the command is no longer being sent.
+                sending=_without(data.sending, meeting.id)
+                if meeting.id in data.sending
+                else data.sending,
             )
         case StreamStopped(meeting_id):
-            return _set_stopped(data, meeting_id, now)
+            return _set_stopped(data, meeting_id, now, answered=True)
 
 
 def restore_streams(data: ZoomData, restored: StreamsRestored) -> ZoomData:
@@ -280,7 +299,7 @@ def restore_streams(data: ZoomData, restored: StreamsRestored) -> ZoomData:
     }
     if not streams:
         return data
-    return replace(data, streaming={**data.streaming, **streams})
+    return evolve(data, streaming={**data.streaming, **streams})
 
 
 def _set_running(
@@ -290,36 +309,43 @@ def _set_running(
         return data
     changed_at = {**data.changed_at, meeting_id: now}
     if meeting.kind is MeetingKind.WEBINAR:
-        new = replace(
+        new = evolve(
             data,
             live_webinars={**data.live_webinars, meeting_id: running},
             changed_at=changed_at,
         )
     elif running:
-        new = replace(
+        new = evolve(
             data,
             live_meeting_ids=data.live_meeting_ids | {meeting_id},
             changed_at=changed_at,
         )
     else:
-        new = replace(
+        new = evolve(
             data,
             live_meeting_ids=data.live_meeting_ids - {meeting_id},
             changed_at=changed_at,
         )
     if not running:
         # An ended meeting streams no more.
-        new = replace(new, streaming=_without(new.streaming, meeting_id))
+        new = evolve(new, streaming=_without(new.streaming, meeting_id))
     return new
 
 
-def _set_stopped(data: ZoomData, meeting_id: int, now: float) -> ZoomData:
-    return replace(
+def _set_stopped(
+    data: ZoomData, meeting_id: int, now: float, *, answered: bool = False
+) -> ZoomData:
+    return evolve(
         data,
         streaming=_without(data.streaming, meeting_id)
         if meeting_id in data.streaming
         else data.streaming,
         changed_at={**data.changed_at, meeting_id: now},
+        # A stop Zoom answered is no longer being sent (an event says nothing
+        # of what Home Assistant sends).
+        sending=_without(data.sending, meeting_id)
+        if answered and meeting_id in data.sending
+        else data.sending,
     )
 
 

@@ -265,6 +265,19 @@ def test_sending_is_bookkeeping() -> None:
     assert state.diff(sending, done, SOURCE_HOME_ASSISTANT).is_empty
 
 
+def test_zoom_answering_ends_the_sending_an_event_does_not() -> None:
+    """Once Zoom answered a command, its later events are no longer ours."""
+    data = state.apply_command(first_data(SYNC), CommandSending(SYNC.id, True), 1.0)
+    started = state.apply_command(data, StreamStarted(SYNC), now=2.0)
+    assert started.sending == {}
+    stopping = state.apply_command(started, CommandSending(SYNC.id, False), 3.0)
+    # Zoom pushes the stop before it answers: still Home Assistant's stop.
+    pushed = state.apply_event(stopping, StreamReported(SYNC.id, False), 4.0)
+    assert pushed.sending == {SYNC.id: False}
+    answered = state.apply_command(pushed, StreamStopped(SYNC.id), now=5.0)
+    assert answered.sending == {}
+
+
 def test_start_of_a_webinar_says_it_runs() -> None:
     """Zoom only starts streams of running webinars."""
     data = state.apply_command(first_data(), StreamStarted(ALL_HANDS), now=1.0)
