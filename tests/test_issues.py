@@ -218,3 +218,49 @@ async def test_refusal_of_a_meeting_not_running_is_no_plan_problem(
         )
     assert exc_info.value.translation_key == "meeting_not_started"
     assert not [i for i in issue_registry.issues.values() if i.domain == DOMAIN]
+
+
+CODE_4700 = {"code": 4700, "message": "Invalid access token, does not contain scopes"}
+
+
+@pytest.mark.parametrize("status", [HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED])
+async def test_code_4700_is_the_scopes_repair_never_reauthentication(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    status: HTTPStatus,
+) -> None:
+    """Zoom's 4700 names no scope: the repair names what the call needs.
+
+    The credentials work (a new token is not even asked for): re-authentication
+    would send the user to fix what is not broken.
+    """
+    entry = init_integration
+    zoom.fail("GET", "/users/me/meetings", status, CODE_4700)
+    tokens = zoom.token_counter
+    await async_poll(hass, freezer)
+    issue = issue_registry.async_get_issue(DOMAIN, f"missing_scopes_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "title": entry.title,
+        "scopes": "meeting:read:list_meetings:admin",
+    }
+    zoom.heal()
+    await async_poll(hass, freezer)
+
+    zoom.fail("PATCH", STATUS, status, CODE_4700)
+    with pytest.raises(ServiceValidationError) as exc_info:
+        await _turn_on(hass)
+    assert exc_info.value.translation_key == "missing_scopes"
+    assert "meeting:update:livestream_status:admin" in str(exc_info.value)
+    write_issue = issue_registry.async_get_issue(
+        DOMAIN, f"missing_scopes_write_{entry.entry_id}"
+    )
+    assert write_issue is not None
+    await hass.async_block_till_done()
+
+    assert zoom.token_counter == tokens
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    assert entry.state is ConfigEntryState.LOADED

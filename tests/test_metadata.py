@@ -21,7 +21,6 @@ from custom_components.zoom_livestream.zoom import (
     ZoomAuthenticationError,
     ZoomConnectionError,
     ZoomError,
-    ZoomMeetingNotStartedError,
     ZoomNotFoundError,
     ZoomPermissionError,
     ZoomRateLimitError,
@@ -55,7 +54,7 @@ def test_english_translation_is_the_strings_file() -> None:
         ZoomRateLimitError("x", retry_after=None),
         ZoomApiError(400, 1, "x"),
         ZoomNotFoundError(404, 3001, "x"),
-        ZoomMeetingNotStartedError(400, 3000, "x"),
+        ZoomApiError(400, 3000, "x"),
         ZoomPermissionError(400, 4711, "x"),
     ],
 )

@@ -35,7 +35,6 @@ from .zoom import (
     ZoomApiError,
     ZoomClient,
     ZoomError,
-    ZoomMeetingNotStartedError,
     ZoomNotFoundError,
     ZoomPermissionError,
 )
@@ -120,7 +119,8 @@ def explain_refusal(
     if isinstance(err, ZoomPermissionError) and err.missing_scopes:
         return None
     text = err.message.lower()
-    said_not_started = isinstance(err, ZoomMeetingNotStartedError) or any(
+    # Zoom's codes cannot tell these apart; its wording is the last resort.
+    said_not_started = any(
         words in text for words in ("not started", "not in progress", "has ended")
     )
     if err.code not in (PLAN_MISSING_CODE, MEETING_REFUSED_CODE):

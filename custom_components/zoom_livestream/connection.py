@@ -89,7 +89,7 @@ def create_client(
         oauth_base=f"{simulator}/oauth" if simulator else OAUTH_BASE_URLS[cloud],
         request_timeout=REQUEST_TIMEOUT,
     )
-    return _create(session, auth, cloud, simulator)
+    return _create(session, auth, cloud, simulator, admin_scopes=True)
 
 
 def create_oauth_client(
@@ -97,7 +97,8 @@ def create_oauth_client(
 ) -> ZoomClient:
     """Return a client that takes its tokens from `auth` (user OAuth)."""
     cloud = Cloud(data.get(CONF_CLOUD, Cloud.GLOBAL))
-    return _create(session, auth, cloud, simulator_base_url())
+    # A user-managed app: its scopes have no `:admin` forms.
+    return _create(session, auth, cloud, simulator_base_url(), admin_scopes=False)
 
 
 def _create(
@@ -105,6 +106,8 @@ def _create(
     auth: AbstractAuth,
     cloud: Cloud,
     simulator: str | None,
+    *,
+    admin_scopes: bool,
 ) -> ZoomClient:
     return ZoomClient(
         session,
@@ -113,6 +116,7 @@ def _create(
         # The simulator wins over the api_url a token names.
         use_token_api_url=simulator is None,
         request_timeout=REQUEST_TIMEOUT,
+        admin_scopes=admin_scopes,
     )
 
 

@@ -9,7 +9,6 @@ from .exceptions import (
     ZoomAuthenticationError,
     ZoomConnectionError,
     ZoomError,
-    ZoomMeetingNotStartedError,
     ZoomNotFoundError,
     ZoomPermissionError,
     ZoomRateLimitError,
@@ -30,6 +29,7 @@ from .models import (
     ZoomUser,
     parse_meeting_id,
 )
+from .scopes import SCOPES, Operation, Scopes, needed_scopes, scope_names
 from .webhooks import (
     URL_VALIDATION_EVENT,
     ZoomEvent,
@@ -42,6 +42,11 @@ from .webhooks import (
 )
 
 __all__ = [
+    "SCOPES",
+    "Operation",
+    "Scopes",
+    "needed_scopes",
+    "scope_names",
     "MEETING_REFUSED_CODE",
     "PLAN_MISSING_CODE",
     "URL_VALIDATION_EVENT",
@@ -72,7 +77,6 @@ __all__ = [
     "ZoomClient",
     "ZoomConnectionError",
     "ZoomError",
-    "ZoomMeetingNotStartedError",
     "ZoomNotFoundError",
     "ZoomPermissionError",
     "ZoomRateLimitError",

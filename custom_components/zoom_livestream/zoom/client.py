@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 import logging
 from typing import Any
@@ -15,7 +15,6 @@ from .exceptions import (
     ZoomApiError,
     ZoomAuthenticationError,
     ZoomConnectionError,
-    ZoomMeetingNotStartedError,
     ZoomNotFoundError,
     ZoomPermissionError,
     ZoomRateLimitError,
@@ -26,11 +25,11 @@ from .models import (
     Meeting,
     MeetingKind,
     MeetingListType,
-    MeetingPage,
     RateLimitInfo,
     ZoomUser,
 )
 from .responses import parse_retry_after, read_json_body
+from .scopes import SCOPES, Operation, scope_names
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,8 +39,25 @@ PAGE_SIZE = 300
 MAX_PAGES = 40
 
 # Zoom codes that mean "this account, plan, host or app may not do that".
-_PERMISSION_CODES = frozenset({200, 1010, 3161, 4711})
-_SCOPE_CODE = 4711
+_PERMISSION_CODES = frozenset({200, 1010, 3161})
+# "Invalid access token, does not contain scopes:[a, b]" (4711, which names
+# them) or "... does not contain scopes" (4700, which may not): a new token
+# would not help, and neither would signing in again.
+_SCOPE_CODES = frozenset({4700, 4711})
+_SCOPE_WORDS = "does not contain scopes"
+# "Meeting/User does not exist" in any status.
+_NOT_FOUND_CODES = frozenset({1001, 3001})
+# For webinars Zoom documents code 300 as "Webinar Id does not exist" and "Invalid
+# Webinar Id"; a request body failing validation carries its `errors` list too.
+_WEBINAR_ID_CODE = 300
+_WEBINAR_OPERATIONS = frozenset(
+    {
+        Operation.GET_WEBINAR,
+        Operation.GET_WEBINAR_LIVE_STREAM,
+        Operation.UPDATE_WEBINAR_LIVE_STREAM,
+        Operation.UPDATE_WEBINAR_LIVE_STREAM_STATUS,
+    }
+)
 
 
 class ZoomClient:
@@ -55,9 +71,15 @@ class ZoomClient:
         api_base: str,
         use_token_api_url: bool = True,
         request_timeout: float = 10.0,
+        admin_scopes: bool = True,
     ) -> None:
-        """Use `api_base` (or the token's `api_url` when allowed) for every call."""
+        """Use `api_base` (or the token's `api_url` when allowed) for every call.
+
+        `admin_scopes`: an account-level (Server-to-Server) app, whose scopes end
+        in `:admin`; False for a user-managed app.
+        """
         self._session = session
+        self._admin_scopes = admin_scopes
         self._auth = auth
         self._api_base = api_base.rstrip("/")
         self._use_token_api_url = use_token_api_url
@@ -75,18 +97,41 @@ class ZoomClient:
 
     async def async_get_current_user(self) -> ZoomUser:
         """Return the user the credentials act for (`GET /users/me`)."""
-        return ZoomUser.from_json(await self._async_request("GET", "/users/me"))
+        return ZoomUser.from_json(
+            await self._async_request("GET", "/users/me", operation=Operation.GET_USER)
+        )
 
     async def async_get_user(self, user_id: str) -> ZoomUser:
         """Return a user of the account by ID or email (`GET /users/{userId}`)."""
         return ZoomUser.from_json(
-            await self._async_request("GET", f"/users/{quote(user_id, safe='@')}")
+            await self._async_request(
+                "GET",
+                f"/users/{quote(user_id, safe='@')}",
+                operation=Operation.GET_USER,
+            )
+        )
+
+    async def async_list_users(self) -> list[ZoomUser]:
+        """Return the account's active users (`GET /users`, account-level apps)."""
+        return await self._async_list_all(
+            "/users",
+            "users",
+            ZoomUser.from_json,
+            {"status": "active"},
+            Operation.LIST_USERS,
         )
 
     async def async_get_meeting(self, kind: MeetingKind, meeting_id: int) -> Meeting:
         """Return one meeting or webinar with its details (meetings carry `status`)."""
         return Meeting.from_json(
-            await self._async_request("GET", f"/{kind.path}/{meeting_id}"), kind
+            await self._async_request(
+                "GET",
+                f"/{kind.path}/{meeting_id}",
+                operation=Operation.GET_WEBINAR
+                if kind is MeetingKind.WEBINAR
+                else Operation.GET_MEETING,
+            ),
+            kind,
         )
 
     async def async_list_meetings(
@@ -97,30 +142,53 @@ class ZoomClient:
         """Return every meeting of a type, following all pages."""
         return await self._async_list_all(
             f"/users/{quote(user_id, safe='@')}/meetings",
-            MeetingKind.MEETING,
+            "meetings",
+            lambda item: Meeting.from_json(item, MeetingKind.MEETING),
             {"type": list_type.value},
+            Operation.LIST_MEETINGS,
         )
 
     async def async_list_webinars(self, user_id: str = "me") -> list[Meeting]:
         """Return every webinar of the user, following all pages."""
         return await self._async_list_all(
-            f"/users/{quote(user_id, safe='@')}/webinars", MeetingKind.WEBINAR, {}
+            f"/users/{quote(user_id, safe='@')}/webinars",
+            "webinars",
+            lambda item: Meeting.from_json(item, MeetingKind.WEBINAR),
+            {},
+            Operation.LIST_WEBINARS,
         )
 
     async def async_get_live_stream(
         self, kind: MeetingKind, meeting_id: int
     ) -> LiveStreamConfig:
-        """Return where the meeting streams to."""
-        return LiveStreamConfig.from_json(
-            await self._async_request("GET", f"/{kind.path}/{meeting_id}/livestream")
+        """Return where the meeting streams to (empty fields: no target yet).
+
+        Zoom documents that "live streaming details must have been configured";
+        for a meeting that never had a target it answers 200 without a body (as
+        the one public client that handles the case receives; unconfirmed), or
+        an empty object: either means no target yet.
+        """
+        body = await self._async_request(
+            "GET",
+            f"/{kind.path}/{meeting_id}/livestream",
+            operation=Operation.GET_WEBINAR_LIVE_STREAM
+            if kind is MeetingKind.WEBINAR
+            else Operation.GET_LIVE_STREAM,
+            empty_ok=True,
         )
+        return LiveStreamConfig.from_json({} if body is None else body)
 
     async def async_update_live_stream(
         self, kind: MeetingKind, meeting_id: int, config: LiveStreamConfig
     ) -> None:
         """Replace the stream target (Zoom wants URL, key and page URL together)."""
         await self._async_request(
-            "PATCH", f"/{kind.path}/{meeting_id}/livestream", json=config.to_json()
+            "PATCH",
+            f"/{kind.path}/{meeting_id}/livestream",
+            json=config.to_json(),
+            operation=Operation.UPDATE_WEBINAR_LIVE_STREAM
+            if kind is MeetingKind.WEBINAR
+            else Operation.UPDATE_LIVE_STREAM,
         )
 
     async def async_start_live_stream(
@@ -134,7 +202,10 @@ class ZoomClient:
         if settings is not None and (values := settings.to_json()):
             body["settings"] = values
         await self._async_request(
-            "PATCH", f"/{kind.path}/{meeting_id}/livestream/status", json=body
+            "PATCH",
+            f"/{kind.path}/{meeting_id}/livestream/status",
+            json=body,
+            operation=_status_operation(kind),
         )
 
     async def async_stop_live_stream(self, kind: MeetingKind, meeting_id: int) -> None:
@@ -143,61 +214,69 @@ class ZoomClient:
             "PATCH",
             f"/{kind.path}/{meeting_id}/livestream/status",
             json={"action": "stop"},
+            operation=_status_operation(kind),
         )
 
-    async def _async_list_all(
-        self, path: str, kind: MeetingKind, params: Mapping[str, str]
-    ) -> list[Meeting]:
-        items: list[Meeting] = []
+    async def _async_list_all[T](
+        self,
+        path: str,
+        key: str,
+        parse: Callable[[Any], T],
+        params: Mapping[str, str],
+        operation: Operation,
+    ) -> list[T]:
+        items: list[T] = []
         token = ""
         seen_tokens: set[str] = set()
         for _ in range(MAX_PAGES):
-            page = await self._async_list_page(path, kind, params, token)
-            items.extend(page.items)
-            token = page.next_page_token
+            page, token = await self._async_list_page(
+                path, key, parse, params, token, operation
+            )
+            items.extend(page)
             if not token:
                 return items
             if token in seen_tokens:
                 _LOGGER.warning(
                     "Zoom repeated a page token while listing %s; keeping the %d "
                     "items read",
-                    kind.path,
+                    key,
                     len(items),
                 )
                 return items
             seen_tokens.add(token)
         _LOGGER.warning(
             "Zoom's list of %s did not end after %d pages; keeping the %d items read",
-            kind.path,
+            key,
             MAX_PAGES,
             len(items),
         )
         return items
 
-    async def _async_list_page(
+    async def _async_list_page[T](
         self,
         path: str,
-        kind: MeetingKind,
+        key: str,
+        parse: Callable[[Any], T],
         params: Mapping[str, str],
         page_token: str,
-    ) -> MeetingPage:
+        operation: Operation,
+    ) -> tuple[list[T], str]:
+        """Return one page's items and the token of the next ('' on the last)."""
         query = {**params, "page_size": str(PAGE_SIZE)}
         if page_token:
             query["next_page_token"] = page_token
-        body = await self._async_request("GET", path, params=query)
+        body = await self._async_request("GET", path, params=query, operation=operation)
         if not isinstance(body, dict):
             raise ZoomConnectionError("Unexpected list from Zoom: not a JSON object")
-        raw_items = body.get(f"{kind.path}")
+        raw_items = body.get(key)
         if raw_items is None:
             raw_items = []
         if not isinstance(raw_items, list):
-            raise ZoomConnectionError(
-                f"Unexpected list from Zoom: {kind.path} is not a list"
-            )
+            raise ZoomConnectionError(f"Unexpected list from Zoom: {key} is not a list")
         next_token = body.get("next_page_token")
-        return MeetingPage(
-            items=tuple(Meeting.from_json(item, kind) for item in raw_items),
-            next_page_token=next_token if isinstance(next_token, str) else "",
+        return (
+            [parse(item) for item in raw_items],
+            next_token if isinstance(next_token, str) else "",
         )
 
     async def _async_request(
@@ -205,34 +284,88 @@ class ZoomClient:
         method: str,
         path: str,
         *,
+        operation: Operation,
         params: Mapping[str, str] | None = None,
         json: Any = None,
+        empty_ok: bool = False,
     ) -> Any:
-        """Send one request; renew the token and retry once after a 401."""
+        """Send one request; renew the token and retry once after a 401.
+
+        `empty_ok`: a 2xx without a JSON body is an answer (None), not a failure.
+        """
         token = await self._auth.async_get_access_token()
         status, body, headers = await self._async_send(
             method, path, token, params, json
         )
-        # A 401 for missing scopes (4711) is not cured by a new token.
-        if status == HTTPStatus.UNAUTHORIZED and _error_details(body)[0] != _SCOPE_CODE:
+        # A 401 for missing scopes is not cured by a new token.
+        if status == HTTPStatus.UNAUTHORIZED and not _lacks_scopes(body):
             self._auth.invalidate(token)
             token = await self._auth.async_get_access_token()
             status, body, headers = await self._async_send(
                 method, path, token, params, json
             )
-            if status == HTTPStatus.UNAUTHORIZED:
+            if status == HTTPStatus.UNAUTHORIZED and not _lacks_scopes(body):
                 code, message = _error_details(body)
                 raise ZoomAuthenticationError(
                     f"Zoom refused a fresh access token (code {code}: {message})"
                 )
         # Zoom answers some invalid requests with status 300, so only 2xx is success.
         if status < HTTPStatus.MULTIPLE_CHOICES:
-            if status != HTTPStatus.NO_CONTENT and body is None and method == "GET":
+            if (
+                status != HTTPStatus.NO_CONTENT
+                and body is None
+                and method == "GET"
+                and not empty_ok
+            ):
                 raise ZoomConnectionError(
                     f"Zoom answered {method} {path} with no JSON body", status=status
                 )
             return body
-        raise _error_for(status, body, headers)
+        raise self._error_for(status, body, headers, operation)
+
+    def _error_for(
+        self,
+        status: int,
+        body: Any,
+        headers: Mapping[str, str],
+        operation: Operation,
+    ) -> Exception:
+        """Classify Zoom's refusal by its status and code, never by its wording."""
+        code, message = _error_details(body)
+        if not message:
+            try:
+                message = HTTPStatus(status).phrase
+            except ValueError:
+                message = f"HTTP {status}"
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
+            return ZoomRateLimitError(
+                message or "Too many requests",
+                retry_after=parse_retry_after(headers.get("Retry-After")),
+            )
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            return ZoomConnectionError(f"Zoom answered HTTP {status}", status=status)
+        if _lacks_scopes(body):
+            # 4711 names the scopes; 4700 may not: then name what this call needs.
+            granular, _ = scope_names(SCOPES[operation], admin=self._admin_scopes)
+            return ZoomPermissionError(
+                status,
+                code,
+                message,
+                missing_scopes=_missing_scopes(message) or (granular,),
+            )
+        if (
+            status == HTTPStatus.NOT_FOUND
+            or code in _NOT_FOUND_CODES
+            or (
+                code == _WEBINAR_ID_CODE
+                and operation in _WEBINAR_OPERATIONS
+                and not _validation_errors(body)
+            )
+        ):
+            return ZoomNotFoundError(status, code, message)
+        if status == HTTPStatus.FORBIDDEN or code in _PERMISSION_CODES:
+            return ZoomPermissionError(status, code, message)
+        return ZoomApiError(status, code, message)
 
     async def _async_send(
         self,
@@ -257,8 +390,9 @@ class ZoomClient:
             ) as response:
                 body = await read_json_body(response)
                 _LOGGER.debug("%s %s answered HTTP %s", method, path, response.status)
-                if (limits := RateLimitInfo.from_headers(response.headers)) is not None:
-                    self.rate_limit = limits
+                # From every answer: an account that sends none (Pro, without
+                # daily limits) is unknown, not the last value some answer had.
+                self.rate_limit = RateLimitInfo.from_headers(response.headers)
                 return response.status, body, response.headers
         except TimeoutError as err:
             raise ZoomConnectionError(f"Timed out: {method} {path}") from err
@@ -297,32 +431,18 @@ def _missing_scopes(message: str) -> tuple[str, ...]:
     )
 
 
-def _error_for(status: int, body: Any, headers: Mapping[str, str]) -> Exception:
+def _lacks_scopes(body: Any) -> bool:
+    """Whether Zoom refused for a scope the app lacks (4700, 4711, or its words)."""
     code, message = _error_details(body)
-    if not message:
-        try:
-            message = HTTPStatus(status).phrase
-        except ValueError:
-            message = f"HTTP {status}"
-    if status == HTTPStatus.TOO_MANY_REQUESTS:
-        return ZoomRateLimitError(
-            message or "Too many requests",
-            retry_after=parse_retry_after(headers.get("Retry-After")),
-        )
-    if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
-        return ZoomConnectionError(f"Zoom answered HTTP {status}", status=status)
-    if code == _SCOPE_CODE:
-        return ZoomPermissionError(
-            status, code, message, missing_scopes=_missing_scopes(message)
-        )
-    if status == HTTPStatus.NOT_FOUND or code in (1001, 3001):
-        return ZoomNotFoundError(status, code, message)
-    if "not started" in message.lower():
-        return ZoomMeetingNotStartedError(status, code, message)
-    if (
-        status == HTTPStatus.FORBIDDEN
-        or code in _PERMISSION_CODES
-        or "not allowed" in message.lower()
-    ):
-        return ZoomPermissionError(status, code, message)
-    return ZoomApiError(status, code, message)
+    return code in _SCOPE_CODES or _SCOPE_WORDS in message.lower()
+
+
+def _validation_errors(body: Any) -> bool:
+    """Whether Zoom listed the request fields that failed validation."""
+    return isinstance(body, dict) and isinstance(body.get("errors"), list)
+
+
+def _status_operation(kind: MeetingKind) -> Operation:
+    if kind is MeetingKind.WEBINAR:
+        return Operation.UPDATE_WEBINAR_LIVE_STREAM_STATUS
+    return Operation.UPDATE_LIVE_STREAM_STATUS

@@ -53,10 +53,6 @@ class ZoomNotFoundError(ZoomApiError):
     """The meeting, webinar or user does not exist (any more)."""
 
 
-class ZoomMeetingNotStartedError(ZoomApiError):
-    """Live streaming can only start while the meeting or webinar is in progress."""
-
-
 class ZoomPermissionError(ZoomApiError):
     """The account, plan, host setting or app scopes do not allow this."""
 
@@ -68,6 +64,6 @@ class ZoomPermissionError(ZoomApiError):
         *,
         missing_scopes: tuple[str, ...] = (),
     ) -> None:
-        """Keep the scopes Zoom said the app lacks (code 4711)."""
+        """Keep the scopes the app lacks (named by Zoom, or needed by the call)."""
         super().__init__(status, code, message)
         self.missing_scopes = missing_scopes

@@ -175,14 +175,6 @@ class Meeting:
 
 
 @dataclass(frozen=True, slots=True)
-class MeetingPage:
-    """One page of a list, and the token of the next ('' on the last page)."""
-
-    items: tuple[Meeting, ...]
-    next_page_token: str
-
-
-@dataclass(frozen=True, slots=True)
 class LiveStreamConfig:
     """Where a meeting streams to: Zoom's custom live-stream settings."""
 
