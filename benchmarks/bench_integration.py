@@ -399,10 +399,32 @@ async def test_requests_per_action(
         methods = [request.method for request in state.requests]
         assert meeting.live_stream["stream_url"] == "rtmp://127.0.0.1/other"
         report.add(
-            "HTTP requests per `update_settings` changing the stream target",
+            "HTTP requests per `update_settings` changing part of the stream target",
             f"{len(methods)} ({', '.join(methods)})",
             "2 (GET + PATCH)",
             methods == ["GET", "PATCH"],
+        )
+
+        # URL, key and page URL together: nothing to merge, nothing to read.
+        state.clear_log()
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_UPDATE_SETTINGS,
+            {
+                ATTR_ENTITY_ID: switch,
+                "stream_url": "rtmp://127.0.0.1/whole",
+                "stream_key": "whole-key",
+                "page_url": "https://127.0.0.1/whole",
+            },
+            blocking=True,
+        )
+        methods = [request.method for request in state.requests]
+        assert meeting.live_stream["stream_url"] == "rtmp://127.0.0.1/whole"
+        report.add(
+            "HTTP requests per `update_settings` setting the whole stream target",
+            f"{len(methods)} ({', '.join(methods)})",
+            "1 (PATCH)",
+            methods == ["PATCH"],
         )
     finish(report)
 

@@ -850,8 +850,8 @@ async def test_stream_target_key_stays_out_of_logs_and_records(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "stream_target_saved"
+    # URL, key and page URL together: nothing to read first.
     assert [(c.method, c.path) for c in zoom.api_calls] == [
-        ("GET", f"/meetings/{OTHER_MEETING_ID}/livestream"),
         ("PATCH", f"/meetings/{OTHER_MEETING_ID}/livestream"),
     ]
     assert zoom.livestream[OTHER_MEETING_ID]["stream_key"] == KEY
@@ -917,7 +917,7 @@ async def test_stream_target_when_zoom_or_the_meeting_changed(
 
     result = await async_open_stream_target(hass, entry)
     zoom.fail(
-        "GET", f"/meetings/{MEETING_ID}/livestream", HTTPStatus.SERVICE_UNAVAILABLE
+        "PATCH", f"/meetings/{MEETING_ID}/livestream", HTTPStatus.SERVICE_UNAVAILABLE
     )
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"meeting": str(MEETING_ID), **target}

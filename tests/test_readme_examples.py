@@ -899,7 +899,7 @@ async def test_resolution_example_needs_a_target_at_zoom(
 async def test_youtube_example_sets_the_whole_target(
     hass: HomeAssistant, zoom: ZoomMock
 ) -> None:
-    """A meeting without a target gets all of it: GET + PATCH, the key from secrets.
+    """A meeting without a target gets all of it: one PATCH, the key from secrets.
 
     And, as the text warns, the key is part of the action's data that Home
     Assistant records: the call_service event carries it.
@@ -908,13 +908,17 @@ async def test_youtube_example_sets_the_whole_target(
     zoom.clear_calls()
     await async_run_example_action(hass, UPDATE_YOUTUBE)
 
-    assert target_requests(zoom) == merged_target_requests(
-        OTHER_MEETING_ID,
-        {"stream_url": "", "stream_key": "", "page_url": ""},
-        stream_url="rtmp://a.rtmp.youtube.com/live2",
-        stream_key=SECRETS["youtube_stream_key"],
-        page_url="https://www.youtube.com/@example/live",
-        resolution="1080p",
+    # URL, key and page URL together: nothing to read, one PATCH.
+    assert (
+        target_requests(zoom)
+        == merged_target_requests(
+            OTHER_MEETING_ID,
+            {"stream_url": "", "stream_key": "", "page_url": ""},
+            stream_url="rtmp://a.rtmp.youtube.com/live2",
+            stream_key=SECRETS["youtube_stream_key"],
+            page_url="https://www.youtube.com/@example/live",
+            resolution="1080p",
+        )[1:]
     )
     (call,) = [event for event in calls if event.data["domain"] == DOMAIN]
     assert call.data["service_data"]["stream_key"] == SECRETS["youtube_stream_key"]

@@ -79,7 +79,7 @@ async def test_stream_target_is_merged_into_zoom_config(
 async def test_webinar_target_uses_webinar_path(
     hass: HomeAssistant, zoom: ZoomMock
 ) -> None:
-    """Webinar settings go to /webinars/."""
+    """Webinar settings go to /webinars/ (all three given: nothing to read)."""
     zoom.clear_calls()
     await _update(
         hass,
@@ -89,10 +89,9 @@ async def test_webinar_target_uses_webinar_path(
         page_url="https://twitch.tv/example",
     )
     assert [(c.method, c.path) for c in zoom.calls] == [
-        ("GET", f"/webinars/{WEBINAR_ID}/livestream"),
         ("PATCH", f"/webinars/{WEBINAR_ID}/livestream"),
     ]
-    assert zoom.calls[1].json == {
+    assert zoom.calls[0].json == {
         "stream_url": "rtmps://live.twitch.tv/app",
         "stream_key": "live_123",
         "page_url": "https://twitch.tv/example",
@@ -288,6 +287,40 @@ async def test_target_while_streaming_is_left_to_zoom_when_assumed(
     zoom.streaming.clear()
     await _update(hass, SWITCH, stream_key="other")
     assert zoom.livestream[MEETING_ID]["stream_key"] == "other"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_first_target_of_a_meeting_that_never_had_one(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """The first thing anyone does: URL, key and page for a meeting with none.
+
+    Zoom answers a meeting without a target with no body at all. All three given:
+    nothing to merge, so nothing is read; one PATCH.
+    """
+    target = {
+        "stream_url": "rtmp://a.rtmp.youtube.com/live2",
+        "stream_key": "first-key",
+        "page_url": "https://youtube.com/@example/live",
+    }
+    zoom.clear_calls()
+    await _update(hass, OTHER_SWITCH, **target)
+    assert [(c.method, c.path, c.json) for c in zoom.calls] == [
+        ("PATCH", f"/meetings/{OTHER_MEETING_ID}/livestream", target)
+    ]
+    assert zoom.livestream[OTHER_MEETING_ID] == target
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_partial_first_target_reads_zoom_without_a_body(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """A resolution alone, for a meeting with no target: read, then explained."""
+    zoom.clear_calls()
+    with pytest.raises(ServiceValidationError) as err:
+        await _update(hass, OTHER_SWITCH, resolution="1080p")
+    assert err.value.translation_key == "incomplete_stream_target"
+    assert [c.method for c in zoom.calls] == ["GET"]
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -258,13 +258,15 @@ class ZoomCommands:
                 ):
                     # Known for sure (Zoom pushes its state): Zoom would refuse.
                     raise CommandRefusedError(meeting, STREAM_ACTIVE)
-                try:
-                    current = await self._client.async_get_live_stream(
-                        meeting.kind, meeting.id
-                    )
-                except ZoomError as err:
-                    raise self._refused(meeting, err, changing_target=True) from err
-                target = update.merged_into(current)
+                if (target := update.complete_target()) is None:
+                    # Zoom wants URL, key and page together: read what to keep.
+                    try:
+                        current = await self._client.async_get_live_stream(
+                            meeting.kind, meeting.id
+                        )
+                    except ZoomError as err:
+                        raise self._refused(meeting, err, changing_target=True) from err
+                    target = update.merged_into(current)
                 if target.missing_fields():
                     raise CommandRefusedError(meeting, INCOMPLETE_STREAM_TARGET)
                 try:

@@ -42,6 +42,14 @@ class SettingsUpdate:
             changes["active_speaker_name"] = self.active_speaker_name
         return changes
 
+    def complete_target(self) -> LiveStreamConfig | None:
+        """Return the whole target when URL, key and page URL are all given."""
+        if self.stream_url and self.stream_key and self.page_url:
+            return LiveStreamConfig(
+                self.stream_url, self.stream_key, self.page_url, self.resolution
+            )
+        return None
+
     def merged_into(self, current: LiveStreamConfig) -> LiveStreamConfig:
         """Return Zoom's current target with this request's values on top."""
         return replace(
