@@ -402,6 +402,23 @@ class ZoomMock:
             return self._error(
                 method, url, 3000, f"Meeting {meeting_id} has not started."
             )
+        settings = body.get("settings") or {}
+        if webinar and {"layout", "close_caption"} & set(settings):
+            # Zoom's webinar streams take neither: its validation failure lists them.
+            return AiohttpClientMockResponse(
+                method,
+                url,
+                status=HTTPStatus.BAD_REQUEST,
+                json={
+                    "code": 300,
+                    "message": "Validation Failed.",
+                    "errors": [
+                        {"field": f"settings.{name}", "message": "Invalid field."}
+                        for name in sorted({"layout", "close_caption"} & set(settings))
+                    ],
+                },
+                headers={"Content-Type": "application/json"},
+            )
         if body.get("action") == "start":
             self.streaming.add(meeting_id)
         else:

@@ -835,6 +835,8 @@ async def test_stream_target_key_stays_out_of_logs_and_records(
         "stream_key",
         "page_url",
         "resolution",
+        "layout",
+        "close_caption",
     ]
     zoom.clear_calls()
     result = await hass.config_entries.options.async_configure(
@@ -1012,3 +1014,38 @@ async def test_stream_target_form_explains_refusals_as_the_action_does(
     assert set(re.findall(r"{(\w+)}", text)) <= set(shown)
     # The same failure is recorded as for the action (the last error sensor).
     assert init_integration.runtime_data.coordinator.data.last_error is not None
+
+
+async def test_stream_target_form_sets_a_meetings_layout_and_captions(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Layout and captions from the form are stored for the next start; not webinars'."""
+    result = await async_open_stream_target(hass, init_integration)
+    zoom.clear_calls()
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"meeting": str(WEBINAR_ID), "layout": "speaker_view"},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "meeting_only_settings"}
+    assert result["description_placeholders"] == {"name": "Quarterly all-hands"} | {
+        "value": "Quarterly all-hands"
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"meeting": str(MEETING_ID), "layout": "speaker_view", "close_caption": "off"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert zoom.calls == []
+    await hass.services.async_call(
+        "switch",
+        "turn_on",
+        {"entity_id": "switch.weekly_team_sync_live_stream"},
+        blocking=True,
+    )
+    assert zoom.api_calls[-1].json == {
+        "action": "start",
+        "settings": {"layout": "speaker_view", "close_caption": "off"},
+    }

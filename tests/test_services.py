@@ -144,6 +144,52 @@ async def test_display_settings_are_stored_and_sent_with_every_start(
     ]
 
 
+async def test_layout_and_captions_go_with_every_start_of_a_meeting(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A meeting's stream layout and closed captions: stored, and sent with each start.
+
+    Zoom's meeting streams take `layout` and `close_caption` (its Node SDK; not
+    in the 2024 OpenAPI document): no request until the stream starts.
+    """
+    zoom.clear_calls()
+    await _update(hass, SWITCH, layout="gallery_view", close_caption="burnt-in")
+    assert zoom.calls == []
+    stored = hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"]
+    assert stored["meetings"] == {
+        str(MEETING_ID): {"layout": "gallery_view", "close_caption": "burnt-in"}
+    }
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    zoom.clear_calls()
+    await _turn_on(hass, SWITCH)
+    assert [c.json for c in zoom.api_calls] == [
+        {
+            "action": "start",
+            "settings": {"layout": "gallery_view", "close_caption": "burnt-in"},
+        }
+    ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_layout_and_captions_are_refused_for_webinars(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Zoom's webinar streams take neither: refused here, clearly, nothing stored."""
+    zoom.clear_calls()
+    with pytest.raises(ServiceValidationError) as err:
+        await _update(hass, WEBINAR_SWITCH, layout="speaker_view", display_name="X")
+    assert err.value.translation_key == "meeting_only_settings"
+    assert "Quarterly all-hands is a webinar" in str(err.value)
+    assert zoom.calls == []
+    zoom.live_webinars.add(WEBINAR_ID)
+    await _turn_on(hass, WEBINAR_SWITCH)
+    assert zoom.api_calls[-1].json == {"action": "start"}
+
+
 @pytest.mark.parametrize(
     ("fields", "translation_key"),
     [
@@ -158,6 +204,8 @@ async def test_display_settings_are_stored_and_sent_with_every_start(
         ({"stream_key": "   "}, "invalid_stream_key"),
         ({"stream_key": "k" * 513}, "stream_key_too_long"),
         ({"resolution": "4k"}, "invalid_resolution"),
+        ({"layout": "grid"}, "invalid_layout"),
+        ({"close_caption": "on"}, "invalid_close_caption"),
         ({"display_name": " "}, "invalid_display_name"),
         ({"display_name": "x" * 51}, "invalid_display_name"),
         # Values that look fine to a parser but are not what they seem.

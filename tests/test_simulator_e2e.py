@@ -156,7 +156,7 @@ async def test_toggle_and_configure_over_http(
     assert refused.value.translation_key == "meeting_not_started"
     assert state_of(hass, OTHER_SWITCH) == STATE_OFF
 
-    # A stream target for the stopped meeting: read, merge, write.
+    # A whole stream target for the stopped meeting: nothing to read, one write.
     state.clear_log()
     await hass.services.async_call(
         DOMAIN,
@@ -170,7 +170,7 @@ async def test_toggle_and_configure_over_http(
         },
         blocking=True,
     )
-    assert [r.method for r in state.requests] == ["GET", "PATCH"]
+    assert [r.method for r in state.requests] == ["PATCH"]
     assert launch.live_stream == {
         "stream_url": "rtmps://live.example/app",
         "stream_key": "sim-key",

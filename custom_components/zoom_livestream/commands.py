@@ -17,6 +17,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry
@@ -32,6 +33,7 @@ from .zoom import (
     MEETING_REFUSED_CODE,
     PLAN_MISSING_CODE,
     Meeting,
+    MeetingKind,
     ZoomApiError,
     ZoomClient,
     ZoomError,
@@ -42,6 +44,7 @@ from .zoom import (
 # Reasons for a refusal made here, without asking Zoom.
 STREAM_ACTIVE = "stream_active"
 INCOMPLETE_STREAM_TARGET = "incomplete_stream_target"
+MEETING_ONLY_SETTINGS = "meeting_only_settings"
 # Reasons explained from Zoom's code and the meeting's state.
 MEETING_NOT_STARTED = "meeting_not_started"
 STREAM_TARGET_MISSING = "stream_target_missing"
@@ -211,10 +214,14 @@ class ZoomCommands:
 
     async def async_start(self, meeting: Meeting) -> None:
         """Start the stream with the stored display settings (one request)."""
+        settings = self._store.display_settings(meeting.id)
+        if meeting.kind is MeetingKind.WEBINAR:
+            # Never stored for a webinar; never sent to one, whatever the store says.
+            settings = replace(settings, layout=None, close_caption=None)
         async with self._command(meeting.id, True):
             try:
                 await self._client.async_start_live_stream(
-                    meeting.kind, meeting.id, self._store.display_settings(meeting.id)
+                    meeting.kind, meeting.id, settings
                 )
             except ZoomError as err:
                 raise self._refused(meeting, err) from err
@@ -251,6 +258,9 @@ class ZoomCommands:
         self, meeting: Meeting, update: SettingsUpdate
     ) -> None:
         """Apply `update`: the stream target at Zoom, the display settings here."""
+        if update.meeting_only and meeting.kind is MeetingKind.WEBINAR:
+            # Zoom's webinar streams take no layout or caption setting.
+            raise CommandRefusedError(meeting, MEETING_ONLY_SETTINGS)
         async with self._locks[meeting.id]:
             if update.changes_target:
                 if self._state.events_enabled and self._state.data.is_streaming(

@@ -35,6 +35,8 @@ from .commands import CommandRefusedError
 from .compat import OptionsFlowWithReload, vol
 from .connection import create_client, create_oauth_client
 from .const import (
+    ATTR_CLOSE_CAPTION,
+    ATTR_LAYOUT,
     ATTR_PAGE_URL,
     ATTR_RESOLUTION,
     ATTR_STREAM_KEY,
@@ -56,7 +58,9 @@ from .errors import form_error, translate_refusal
 from .oauth import ZoomOAuth2Implementation
 from .services import parse_settings_update
 from .zoom import (
+    CloseCaption,
     Cloud,
+    Layout,
     MeetingKind,
     Resolution,
     StaticTokenAuth,
@@ -72,7 +76,14 @@ from .zoom import (
 
 STEP_STREAM_TARGET = "stream_target"
 ATTR_MEETING = "meeting"
-TARGET_FIELDS = (ATTR_STREAM_URL, ATTR_STREAM_KEY, ATTR_PAGE_URL, ATTR_RESOLUTION)
+TARGET_FIELDS = (
+    ATTR_STREAM_URL,
+    ATTR_STREAM_KEY,
+    ATTR_PAGE_URL,
+    ATTR_RESOLUTION,
+    ATTR_LAYOUT,
+    ATTR_CLOSE_CAPTION,
+)
 
 # A Zoom user ID (letters, digits, - and _) or an email address.
 _USER = re.compile(r"[A-Za-z0-9_.+-]{1,64}(@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?")
@@ -382,6 +393,21 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
                     SelectSelectorConfig(
                         options=[resolution.value for resolution in Resolution],
                         mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                # Meetings only; stored and sent with the next start.
+                vol.Optional(ATTR_LAYOUT): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[layout.value for layout in Layout],
+                        mode=SelectSelectorMode.DROPDOWN,
+                        translation_key=ATTR_LAYOUT,
+                    )
+                ),
+                vol.Optional(ATTR_CLOSE_CAPTION): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[caption.value for caption in CloseCaption],
+                        mode=SelectSelectorMode.DROPDOWN,
+                        translation_key=ATTR_CLOSE_CAPTION,
                     )
                 ),
             }

@@ -29,6 +29,8 @@ ATTR_PAGE_URL: Final = "page_url"
 ATTR_RESOLUTION: Final = "resolution"
 ATTR_DISPLAY_NAME: Final = "display_name"
 ATTR_ACTIVE_SPEAKER_NAME: Final = "active_speaker_name"
+ATTR_LAYOUT: Final = "layout"
+ATTR_CLOSE_CAPTION: Final = "close_caption"
 
 # Zoom's limits on the live-stream settings.
 MAX_URL_LENGTH: Final = 1024

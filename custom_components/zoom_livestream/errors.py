@@ -47,6 +47,7 @@ USER_FIXABLE = frozenset(
         "missing_scopes",
         "stream_active",
         "incomplete_stream_target",
+        "meeting_only_settings",
     }
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 import unicodedata
 
@@ -28,7 +29,9 @@ from homeassistant.helpers import (
 from .compat import async_extract_referenced_entity_ids, vol
 from .const import (
     ATTR_ACTIVE_SPEAKER_NAME,
+    ATTR_CLOSE_CAPTION,
     ATTR_DISPLAY_NAME,
+    ATTR_LAYOUT,
     ATTR_PAGE_URL,
     ATTR_RESOLUTION,
     ATTR_STREAM_KEY,
@@ -43,7 +46,7 @@ from .const import (
 from .coordinator import ZoomConfigEntry, ZoomCoordinator
 from .errors import zoom_command
 from .settings import SettingsUpdate
-from .zoom import Meeting, Resolution
+from .zoom import CloseCaption, Layout, Meeting, Resolution
 
 SETTING_FIELDS = (
     ATTR_STREAM_URL,
@@ -52,6 +55,8 @@ SETTING_FIELDS = (
     ATTR_RESOLUTION,
     ATTR_DISPLAY_NAME,
     ATTR_ACTIVE_SPEAKER_NAME,
+    ATTR_LAYOUT,
+    ATTR_CLOSE_CAPTION,
 )
 
 # Types only: the values are checked in the handler so every refusal is translated.
@@ -63,6 +68,8 @@ UPDATE_SETTINGS_SCHEMA = cv.make_entity_service_schema(
         vol.Optional(ATTR_RESOLUTION): cv.string,
         vol.Optional(ATTR_DISPLAY_NAME): cv.string,
         vol.Optional(ATTR_ACTIVE_SPEAKER_NAME): cv.boolean,
+        vol.Optional(ATTR_LAYOUT): cv.string,
+        vol.Optional(ATTR_CLOSE_CAPTION): cv.string,
     }
 )
 
@@ -127,12 +134,7 @@ def parse_settings_update(data: dict[str, Any]) -> SettingsUpdate:
         if len(stream_key) > MAX_STREAM_KEY_LENGTH:
             raise _invalid("stream_key_too_long", max=str(MAX_STREAM_KEY_LENGTH))
     if ATTR_RESOLUTION in data:
-        try:
-            resolution = Resolution(data[ATTR_RESOLUTION])
-        except ValueError:
-            raise _invalid(
-                "invalid_resolution", options=", ".join(r.value for r in Resolution)
-            ) from None
+        resolution = _choice(Resolution, ATTR_RESOLUTION, data[ATTR_RESOLUTION])
     if ATTR_DISPLAY_NAME in data:
         display_name = data[ATTR_DISPLAY_NAME].strip()
         if not (
@@ -147,7 +149,25 @@ def parse_settings_update(data: dict[str, Any]) -> SettingsUpdate:
         resolution=resolution,
         display_name=display_name,
         active_speaker_name=data.get(ATTR_ACTIVE_SPEAKER_NAME),
+        layout=_choice(Layout, ATTR_LAYOUT, data[ATTR_LAYOUT])
+        if ATTR_LAYOUT in data
+        else None,
+        close_caption=_choice(
+            CloseCaption, ATTR_CLOSE_CAPTION, data[ATTR_CLOSE_CAPTION]
+        )
+        if ATTR_CLOSE_CAPTION in data
+        else None,
     )
+
+
+def _choice[E: StrEnum](kind: type[E], field: str, value: str) -> E:
+    """Return `value` as one of `kind`'s, or refuse it naming the choices."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise _invalid(
+            f"invalid_{field}", options=", ".join(choice.value for choice in kind)
+        ) from None
 
 
 def _is_live_stream_switch(entity: er.RegistryEntry | None) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .store import StoredDisplaySettings
-from .zoom import LiveStreamConfig, Resolution
+from .zoom import CloseCaption, Layout, LiveStreamConfig, Resolution
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,14 @@ class SettingsUpdate:
     resolution: Resolution | None = None
     display_name: str | None = None
     active_speaker_name: bool | None = None
+    # Meetings only: Zoom's webinar streams take neither.
+    layout: Layout | None = None
+    close_caption: CloseCaption | None = None
+
+    @property
+    def meeting_only(self) -> bool:
+        """Whether this sets what only a meeting's stream (not a webinar's) takes."""
+        return self.layout is not None or self.close_caption is not None
 
     @property
     def changes_target(self) -> bool:
@@ -40,6 +48,10 @@ class SettingsUpdate:
             changes["display_name"] = self.display_name
         if self.active_speaker_name is not None:
             changes["active_speaker_name"] = self.active_speaker_name
+        if self.layout is not None:
+            changes["layout"] = self.layout.value
+        if self.close_caption is not None:
+            changes["close_caption"] = self.close_caption.value
         return changes
 
     def complete_target(self) -> LiveStreamConfig | None:

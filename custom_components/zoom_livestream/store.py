@@ -17,7 +17,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
-from .zoom import LiveStreamStartSettings
+from .zoom import CloseCaption, Layout, LiveStreamStartSettings
 
 STORAGE_VERSION = 1
 # Stream state and deliveries change often: write at most this often (seconds).
@@ -29,6 +29,9 @@ class StoredDisplaySettings(TypedDict, total=False):
 
     display_name: str
     active_speaker_name: bool
+    # Meetings only (a webinar's stream takes neither).
+    layout: str
+    close_caption: str
 
 
 def _meeting_id(key: Any) -> int | None:
@@ -111,6 +114,10 @@ class ZoomStore:
                 settings["display_name"] = name
             if isinstance(speaker := value.get("active_speaker_name"), bool):
                 settings["active_speaker_name"] = speaker
+            if (layout := value.get("layout")) in set(Layout):
+                settings["layout"] = str(layout)
+            if (caption := value.get("close_caption")) in set(CloseCaption):
+                settings["close_caption"] = str(caption)
             self._display[meeting_id] = settings
         for value in streaming if isinstance(streaming, list) else []:
             if (meeting_id := _meeting_id(value)) is not None:
@@ -127,9 +134,13 @@ class ZoomStore:
     def display_settings(self, meeting_id: int) -> LiveStreamStartSettings:
         """Return the settings to send when starting this meeting's stream."""
         stored = self._display.get(meeting_id, {})
+        layout = stored.get("layout")
+        caption = stored.get("close_caption")
         return LiveStreamStartSettings(
             display_name=stored.get("display_name"),
             active_speaker_name=stored.get("active_speaker_name"),
+            layout=Layout(layout) if layout is not None else None,
+            close_caption=CloseCaption(caption) if caption is not None else None,
         )
 
     def display_settings_json(self, meeting_id: int) -> dict[str, str | bool]:

@@ -58,6 +58,24 @@ class Resolution(StrEnum):
     HD_1080 = "1080p"
 
 
+# Meeting streams only (Zoom's Node SDK; not in the 2024 OpenAPI document, which
+# zoom-api.md marks as the newer fact): webinar streams do not take them.
+class Layout(StrEnum):
+    """How a meeting's stream shows the participants."""
+
+    FOLLOW_HOST = "follow_host"
+    GALLERY_VIEW = "gallery_view"
+    SPEAKER_VIEW = "speaker_view"
+
+
+class CloseCaption(StrEnum):
+    """Whether and how a meeting's stream carries closed captions."""
+
+    BURNT_IN = "burnt-in"
+    EMBEDDED = "embedded"
+    OFF = "off"
+
+
 def _require_dict(data: Any, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ZoomConnectionError(f"Unexpected {what} from Zoom: not a JSON object")
@@ -227,6 +245,9 @@ class LiveStreamStartSettings:
 
     display_name: str | None = None
     active_speaker_name: bool | None = None
+    # Meetings only: a webinar's start must not carry them.
+    layout: Layout | None = None
+    close_caption: CloseCaption | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the `settings` object of a start request."""
@@ -235,6 +256,10 @@ class LiveStreamStartSettings:
             settings["active_speaker_name"] = self.active_speaker_name
         if self.display_name is not None:
             settings["display_name"] = self.display_name
+        if self.layout is not None:
+            settings["layout"] = self.layout.value
+        if self.close_caption is not None:
+            settings["close_caption"] = self.close_caption.value
         return settings
 
 
