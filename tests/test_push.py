@@ -98,25 +98,28 @@ def make_body(
     obj: dict[str, Any] | None = None,
     *,
     account_id: str | None = ACCOUNT_ID,
+    event_ts: int | None = None,
     **extra: Any,
 ) -> bytes:
-    """Return a delivery's JSON body, with the fields Zoom sends."""
+    """Return a delivery's JSON body, with the fields Zoom sends (happened now)."""
     payload: dict[str, Any] = {}
     if account_id is not None:
         payload["account_id"] = account_id
     if obj is not None:
         payload["object"] = obj
     payload.update(extra)
+    happened = event_ts if event_ts is not None else int(time.time() * 1000)
     return json.dumps(
-        {"event": event, "event_ts": int(time.time() * 1000), "payload": payload}
+        {"event": event, "event_ts": happened, "payload": payload}
     ).encode()
 
 
-def streaming_body(event: str, meeting_id: int) -> bytes:
+def streaming_body(event: str, meeting_id: int, event_ts: int | None = None) -> bytes:
     """Return a live-streaming event: numeric ID, stream URL and key."""
     return make_body(
         event,
-        {
+        event_ts=event_ts,
+        obj={
             "id": meeting_id,
             "uuid": f"uuid-{meeting_id}==",
             "host_id": "user-xyz",
@@ -685,10 +688,11 @@ REJECTED = [
         HTTPStatus.UNAUTHORIZED,
         id="non_ascii_signature",
     ),
-    pytest.param(_stale(-301), HTTPStatus.UNAUTHORIZED, id="301s_old"),
+    # Older than Zoom's last retry (60 minutes after the 20 after the 5).
+    pytest.param(_stale(-7201), HTTPStatus.UNAUTHORIZED, id="2h_old"),
     pytest.param(_stale(301), HTTPStatus.UNAUTHORIZED, id="301s_ahead"),
     pytest.param(
-        _stale(-301, millis=True), HTTPStatus.UNAUTHORIZED, id="301s_old_millis"
+        _stale(-7201, millis=True), HTTPStatus.UNAUTHORIZED, id="2h_old_millis"
     ),
     pytest.param(_stale(-86400 * 365), HTTPStatus.UNAUTHORIZED, id="a_year_old"),
     pytest.param(
@@ -828,7 +832,7 @@ async def test_rejection_does_not_block_the_real_delivery(
     assert len(events) == 1
 
 
-async def test_replay_rejected(
+async def test_replay_is_applied_once(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     client: Client,
@@ -836,7 +840,13 @@ async def test_replay_rejected(
     events: list[Event],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """The same signed delivery twice: the copy is refused with 409."""
+    """The same signed delivery again: acknowledged, never applied twice.
+
+    Deduplicated by the event itself (event, meeting, event_ts), not by arrival:
+    answered 200 so that Zoom stops retrying; until Zoom's retries are over, then
+    the copy is too old to accept at all.
+    """
+    caplog.set_level(logging.DEBUG)
     _to_whole_second(freezer)
     started = _accepted_body()
     started_headers = signed(started)
@@ -848,16 +858,16 @@ async def test_replay_rejected(
     await hass.async_block_till_done()
     assert len(events) == 2
 
-    # Replaying "started" must not turn the switch back on, up to 299 s later.
-    for wait in (0, 100, 198):
+    # Replaying "started" never turns the switch back on, fresh or not.
+    for wait in (0, 100, 198, 3600, 3000):
         freezer.tick(wait)
         response = await deliver(client, webhook_id, started, started_headers)
-        assert response.status == HTTPStatus.CONFLICT
+        assert response.status == HTTPStatus.OK
         assert state_of(hass, SWITCH) == STATE_OFF
-    assert "replayed delivery" in caplog.text
+    assert "it was applied once" in caplog.text
 
-    # Once the timestamp is stale, the copy is refused as stale.
-    freezer.tick(2)
+    # After Zoom's last retry (two hours on) the copy is refused as too old.
+    freezer.tick(7201 - 6899)
     response = await deliver(client, webhook_id, started, started_headers)
     assert response.status == HTTPStatus.UNAUTHORIZED
     assert state_of(hass, SWITCH) == STATE_OFF
@@ -872,7 +882,7 @@ async def test_replay_of_a_delivery_from_a_clock_ahead(
     webhook_id: str,
     events: list[Event],
 ) -> None:
-    """A delivery dated ahead (allowed skew) stays refused while still fresh."""
+    """A delivery dated ahead (allowed skew), replayed later: applied once."""
     started = _accepted_body()
     started_headers = signed(started, offset=250)
     assert (await deliver(client, webhook_id, started, started_headers)).status == 200
@@ -881,13 +891,90 @@ async def test_replay_of_a_delivery_from_a_clock_ahead(
     assert (await deliver(client, webhook_id, stopped)).status == 200
     assert state_of(hass, SWITCH) == STATE_OFF
 
-    # 400 s later the timestamp is only 150 s old: still fresh, still a replay.
     freezer.tick(399)
     response = await deliver(client, webhook_id, started, started_headers)
-    assert response.status == HTTPStatus.CONFLICT
+    assert response.status == HTTPStatus.OK
     assert state_of(hass, SWITCH) == STATE_OFF
     await hass.async_block_till_done()
     assert len(events) == 2
+
+
+@pytest.mark.parametrize("policy", ["original", "fresh"])
+@pytest.mark.parametrize("late", [301, 5 * 60 + 20 * 60, 85 * 60])
+async def test_zoom_retry_applies_once_whatever_its_timestamp(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+    policy: str,
+    late: int,
+) -> None:
+    """Zoom retries after 5, 20 and 60 minutes, perhaps with the original timestamp.
+
+    Home Assistant did not answer the first attempt (down, or slow): the retry
+    is applied, with either timestamp, and a second retry is not applied again.
+    Zoom never retries a 4xx, so refusing the late one would lose the event.
+    """
+    _to_whole_second(freezer)
+    body = _accepted_body()
+    original = signed(body)
+    freezer.tick(late)
+    retry = original if policy == "original" else signed(body)
+    assert (await deliver(client, webhook_id, body, retry)).status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+    freezer.tick(60)
+    again = original if policy == "original" else signed(body)
+    assert (await deliver(client, webhook_id, body, again)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert event_data(events) == [
+        {
+            "config_entry_id": events[0].data["config_entry_id"],
+            "type": "meeting.live_streaming_started",
+            "meeting_id": MEETING_ID,
+        }
+    ]
+
+
+async def test_late_stream_started_after_stopped_changes_nothing(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+    events: list[Event],
+) -> None:
+    """Delivered out of order: the older "started" never undoes the newer "stopped".
+
+    Also after a reload: when each meeting's newest event happened is kept.
+    """
+    now_ms = int(time.time() * 1000)
+    started = streaming_body("meeting.live_streaming_started", MEETING_ID, now_ms)
+    stopped = streaming_body(
+        "meeting.live_streaming_stopped", MEETING_ID, now_ms + 5000
+    )
+    assert (await deliver(client, webhook_id, started)).status == HTTPStatus.OK
+    assert (await deliver(client, webhook_id, stopped)).status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_OFF
+    late = streaming_body("meeting.live_streaming_started", MEETING_ID, now_ms + 2000)
+    assert (await deliver(client, webhook_id, late)).status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    later = streaming_body("meeting.live_streaming_started", MEETING_ID, now_ms + 4000)
+    assert (await deliver(client, webhook_id, later)).status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_OFF
+    newer = streaming_body("meeting.live_streaming_started", MEETING_ID, now_ms + 6000)
+    assert (await deliver(client, webhook_id, newer)).status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+    await hass.async_block_till_done()
+    # The late ones are not reported as if they had just happened.
+    assert [event.data["type"] for event in events] == [
+        "meeting.live_streaming_started",
+        "meeting.live_streaming_stopped",
+        "meeting.live_streaming_started",
+    ]
 
 
 async def test_chunked_delivery_accepted(
@@ -1423,20 +1510,21 @@ async def test_replay_refused_after_a_reload(
     init_integration: MockConfigEntry,
     events: list[Event],
 ) -> None:
-    """A delivery accepted before an options save (a reload) is refused after it."""
+    """A delivery applied before an options save (a reload) is not applied after it."""
     body = streaming_body("meeting.live_streaming_started", MEETING_ID)
     headers = signed(body)
     assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
     await hass.async_block_till_done()
+    stopped = streaming_body("meeting.live_streaming_stopped", MEETING_ID)
+    assert (await deliver(client, webhook_id, stopped)).status == HTTPStatus.OK
 
     await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
     freezer.tick(60)
-    assert (
-        await deliver(client, webhook_id, body, headers)
-    ).status == HTTPStatus.CONFLICT
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
     await hass.async_block_till_done()
-    assert len(events) == 1
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert len(events) == 2
 
 
 # -- strangers ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 from custom_components.zoom_livestream.zoom import (
     URL_VALIDATION_EVENT,
+    Meeting,
     MeetingKind,
     ZoomEvent,
     ZoomWebhookError,
@@ -185,7 +186,13 @@ def test_parse_meeting_started_with_string_id() -> None:
         }
     )
     assert parse_event(body) == ZoomEvent(
-        "meeting.started", "acc-123", MEETING_ID, MeetingKind.MEETING, topic="Sync"
+        "meeting.started",
+        "acc-123",
+        MEETING_ID,
+        MeetingKind.MEETING,
+        meeting=Meeting(MEETING_ID, MeetingKind.MEETING, "Sync", uuid="u=="),
+        topic="Sync",
+        event_ts=1763892000000,
     )
 
 
@@ -226,9 +233,15 @@ def test_parse_webinar_event(event_type: str) -> None:
             "payload": {"account_id": "acc-123", "object": {"id": "91234567890"}},
         }
     )
-    assert parse_event(body) == ZoomEvent(
-        event_type, "acc-123", 91234567890, MeetingKind.WEBINAR
+    event = parse_event(body)
+    assert (event.event, event.account_id, event.meeting_id, event.kind) == (
+        event_type,
+        "acc-123",
+        91234567890,
+        MeetingKind.WEBINAR,
     )
+    # A started webinar is described (for one no list shows); an ended one not.
+    assert (event.meeting is not None) is event_type.endswith(".started")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ models.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .zoom.models import Meeting, RateLimitInfo
 
@@ -53,6 +53,8 @@ class MeetingRunning:
 
     meeting_id: int
     running: bool
+    # When it happened at Zoom (ms): an older event never overwrites a newer.
+    event_ts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,8 @@ class StreamReported:
 
     meeting_id: int
     streaming: bool
+    # When it happened at Zoom (ms): an older event never overwrites a newer.
+    event_ts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,8 @@ class MeetingCreated:
     """Zoom pushed a newly scheduled meeting or webinar of a followed user."""
 
     meeting: Meeting
+    # When it happened at Zoom (ms): an older event never overwrites a newer.
+    event_ts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,8 @@ class MeetingUpdated:
 
     meeting_id: int
     topic: str | None
+    # When it happened at Zoom (ms): an older event never overwrites a newer.
+    event_ts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +91,8 @@ class MeetingDeleted:
     """Zoom pushed that a meeting or webinar was deleted."""
 
     meeting_id: int
+    # When it happened at Zoom (ms): an older event never overwrites a newer.
+    event_ts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +119,11 @@ class StreamStopped:
 
 @dataclass(frozen=True, slots=True)
 class StreamsRestored:
-    """Streams that were on before a restart or a reload."""
+    """What was known before a restart or a reload: streams on, events' times."""
 
     meeting_ids: frozenset[int]
     events_enabled: bool
+    event_ts: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

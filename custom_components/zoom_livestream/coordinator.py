@@ -99,8 +99,6 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         """Whether Zoom pushes events here: then the stream state is not assumed."""
         return bool(self.config_entry.options.get(CONF_WEBHOOK_SECRET))
 
-    # -- listeners ----------------------------------------------------------------
-
     @callback
     def async_add_change_listener(
         self, meeting_id: int, listener: Callable[[MeetingChange], None]
@@ -202,6 +200,8 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             new = state.evolve(new, rate_limit=self.client.rate_limit)
         changes = state.diff(old, new, state.source_of(old, change))
         self.data = new
+        if new.event_ts is not old.event_ts:
+            self.store.async_set_event_ts(new.event_ts)
         if changes.is_empty:  # when a meeting last changed: nothing to redraw
             return
         self._async_note(changes, new)
@@ -229,10 +229,10 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
     def async_restore_streams(self) -> None:
         """Take back the streams that were on before a restart; forget the rest."""
         restored = frozenset(self.store.streaming_ids())
-        self.async_apply(StreamsRestored(restored, self.events_enabled))
+        self.async_apply(
+            StreamsRestored(restored, self.events_enabled, self.store.event_ts())
+        )
         self.store.async_set_streaming(set(self.data.streaming))
-
-    # -- failures -----------------------------------------------------------------
 
     @callback
     def _async_note_error(self, err: ZoomError) -> None:

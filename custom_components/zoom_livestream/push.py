@@ -31,6 +31,7 @@ from .changes import (
     MeetingDeleted,
     MeetingRunning,
     MeetingUpdated,
+    PushedEvent,
     StreamReported,
 )
 from .compat import async_get_entry_device
@@ -44,6 +45,7 @@ from .const import (
 )
 from .coordinator import ZoomConfigEntry, ZoomCoordinator
 from .devices import meeting_device_identifier
+from .state import is_outdated
 from .zoom import (
     URL_VALIDATION_EVENT,
     MeetingKind,
@@ -57,8 +59,13 @@ from .zoom import (
 
 # Zoom's deliveries are a few kilobytes; refuse anything that could tie up memory.
 MAX_BODY_BYTES = 64 * 1024
-# Deliveries older or newer than this are replays or forgeries.
+# A delivery dated further ahead than this is forged (or its clock is wrong); one
+# older than this is a retry or a replay: applied only if its event is new.
 MAX_CLOCK_SKEW = 300.0
+# Zoom retries a delivery that got a 5xx or no answer after 5, 20 and 60 minutes,
+# perhaps with the first attempt's timestamp (unconfirmed): older ones are refused,
+# and applied events are remembered this long, so each applies once.
+MAX_RETRY_AGE = 2 * 3600.0
 # Rejections are logged at debug level; a summary warning at most this often.
 REJECTION_WARNING_INTERVAL = 3600.0
 
@@ -119,12 +126,30 @@ class ZoomWebhookReceiver:
     ) -> web.Response:
         """Answer one delivery; nothing changes unless every check passes."""
         try:
-            event, secret = await self._async_verify(request)
+            event, secret, signature, fresh = await self._async_verify(request)
         except WebhookRejectedError as err:
             self._log_rejection(err)
             return web.Response(status=err.status)
         if event.event == URL_VALIDATION_EVENT and event.plain_token is not None:
             return web.json_response(url_validation_response(secret, event.plain_token))
+        if event.key is None and not fresh:
+            # Without `event_ts` the event cannot be told from a replay of it.
+            self._log_rejection(
+                WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "stale timestamp")
+            )
+            return web.Response(status=HTTPStatus.UNAUTHORIZED)
+        now = self._clock()
+        store = self._coordinator.store
+        # Deduplicated by the event itself, so that Zoom's retry (with a fresh or
+        # the original timestamp) and a replayed copy apply once; answered 200 so
+        # that Zoom stops retrying.
+        key = event.key or f"signature|{signature}"
+        if store.async_event_seen(key, now):
+            LOGGER.debug("Zoom delivered %s again; it was applied once", event.event)
+            return web.Response(status=HTTPStatus.OK)
+        store.async_remember_event(
+            key, now + (MAX_RETRY_AGE if event.key else 2 * MAX_CLOCK_SKEW)
+        )
         self._apply(event)
         return web.Response(status=HTTPStatus.OK)
 
@@ -169,7 +194,10 @@ class ZoomWebhookReceiver:
             )
         return body
 
-    async def _async_verify(self, request: web.Request) -> tuple[ZoomEvent, str]:
+    async def _async_verify(
+        self, request: web.Request
+    ) -> tuple[ZoomEvent, str, str, bool]:
+        """Return the verified event, the secret, the signature and whether fresh."""
         body = await self._async_read_body(request)
         timestamp = request.headers.get("x-zm-request-timestamp", "")
         signature = request.headers.get("x-zm-signature", "")
@@ -188,16 +216,14 @@ class ZoomWebhookReceiver:
             sent_at = parse_timestamp(timestamp)
         except ZoomWebhookError as err:
             raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, str(err)) from None
-        now = self._clock()
-        if abs(now - sent_at) > MAX_CLOCK_SKEW:
+        age = self._clock() - sent_at
+        if age < -MAX_CLOCK_SKEW:
+            raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "timestamp ahead")
+        if age > MAX_RETRY_AGE:
             raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "stale timestamp")
+        # Nothing is remembered or changed before the signature is checked.
         if not signature_is_valid(secret, timestamp, body, signature):
             raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "wrong signature")
-        # Stored with the entry, so a replay is refused after a reload or restart.
-        if not self._coordinator.store.async_remember_delivery(
-            signature, sent_at, now, MAX_CLOCK_SKEW
-        ):
-            raise WebhookRejectedError(HTTPStatus.CONFLICT, "replayed delivery")
         try:
             event = parse_event(body)
         except ZoomWebhookError as err:
@@ -206,25 +232,20 @@ class ZoomWebhookReceiver:
             raise WebhookRejectedError(
                 HTTPStatus.FORBIDDEN, "event of another Zoom account"
             )
-        return event, secret
+        return event, secret, signature, age <= MAX_CLOCK_SKEW
 
     @callback
     def _apply(self, event: ZoomEvent) -> None:
-        """Change only the meeting the event names, then tell automations."""
+        """Change only the meeting the event names, then tell automations once."""
         coordinator = self._coordinator
         meeting_id, name = event.meeting_id, event.event
-        if meeting_id is None:
-            LOGGER.debug("Ignoring Zoom event %s without a meeting", name)
-        elif (running := RUNNING_EVENTS.get(name)) is not None:
-            coordinator.async_apply(MeetingRunning(meeting_id, running))
-        elif (streaming := STREAMING_EVENTS.get(name)) is not None:
-            coordinator.async_apply(StreamReported(meeting_id, streaming))
-        elif name in CREATED_EVENTS:
-            self._apply_created(event)
-        elif name in UPDATED_EVENTS:
-            coordinator.async_apply(MeetingUpdated(meeting_id, event.topic))
-        elif name in DELETED_EVENTS:
-            coordinator.async_apply(MeetingDeleted(meeting_id))
+        change = self._change_for(event)
+        if change is not None:
+            if is_outdated(coordinator.data, change):
+                # Zoom delivered a newer event about this meeting already.
+                LOGGER.debug("Ignoring %s: older than what Zoom said since", name)
+                return
+            coordinator.async_apply(change)
         data: dict[str, Any] = {
             "config_entry_id": self._entry.entry_id,
             "type": name,
@@ -245,24 +266,54 @@ class ZoomWebhookReceiver:
                 data["topic"] = event.topic
         self._hass.bus.async_fire(EVENT_ZOOM, data)
 
-    def _apply_created(self, event: ZoomEvent) -> None:
+    def _change_for(self, event: ZoomEvent) -> PushedEvent | None:
+        """Return what the event changes, if anything; ask for lists when unsure."""
+        meeting_id, name, at = event.meeting_id, event.event, event.event_ts
+        if meeting_id is None:
+            LOGGER.debug("Ignoring Zoom event %s without a meeting", name)
+            return None
+        if (running := RUNNING_EVENTS.get(name)) is not None:
+            return MeetingRunning(meeting_id, running, at)
+        if (streaming := STREAMING_EVENTS.get(name)) is not None:
+            return StreamReported(meeting_id, streaming, at)
+        if (
+            name in CREATED_EVENTS | UPDATED_EVENTS | DELETED_EVENTS
+            and event.single_occurrence
+        ):
+            # One occurrence of a recurring meeting changed or went: the series
+            # stays (its device, entities, settings); the lists tell the rest.
+            self._async_refresh_lists()
+            return None
+        if name in CREATED_EVENTS:
+            return self._created(event)
+        if name in UPDATED_EVENTS:
+            return MeetingUpdated(meeting_id, event.topic, at)
+        if name in DELETED_EVENTS:
+            return MeetingDeleted(meeting_id, at)
+        return None
+
+    def _created(self, event: ZoomEvent) -> MeetingCreated | None:
         meeting = event.meeting
         if meeting is None:
-            return
-        if meeting.host_id == self._entry.unique_id:
-            if meeting.kind is MeetingKind.WEBINAR and not self._entry.options.get(
-                CONF_INCLUDE_WEBINARS, True
-            ):
-                return
-            self._coordinator.async_apply(MeetingCreated(meeting))
-        else:
+            return None
+        if meeting.host_id != self._entry.unique_id:
             # Another user's meeting: the lists tell whether this entry follows them.
-            self._coordinator.async_request_full_refresh()
-            self._entry.async_create_background_task(
-                self._hass,
-                self._coordinator.async_request_refresh(),
-                "zoom_livestream refresh after another user's meeting was created",
-            )
+            self._async_refresh_lists()
+            return None
+        if meeting.kind is MeetingKind.WEBINAR and not self._entry.options.get(
+            CONF_INCLUDE_WEBINARS, True
+        ):
+            return None
+        return MeetingCreated(meeting, event.event_ts)
+
+    @callback
+    def _async_refresh_lists(self) -> None:
+        self._coordinator.async_request_full_refresh()
+        self._entry.async_create_background_task(
+            self._hass,
+            self._coordinator.async_request_refresh(),
+            "zoom_livestream refresh of the lists after a Zoom event",
+        )
 
 
 def _looks_like_zoom(body: bytes) -> bool:

@@ -67,6 +67,8 @@ class ZoomData:
     # The command each meeting is sending (True: start). Zoom may push its event
     # about it before it answers: that change is still Home Assistant's.
     sending: Mapping[int, bool] = field(default_factory=dict)
+    # When the newest event applied to each meeting happened at Zoom (ms).
+    event_ts: Mapping[int, int] = field(default_factory=dict)
 
     def in_progress(self, meeting: Meeting) -> bool | None:
         """Return whether the meeting runs; None when Zoom cannot tell (webinars)."""
@@ -184,6 +186,11 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         for meeting_id, running in data.live_webinars.items()
         if meeting_id in meetings
     }
+    event_ts = (
+        {i: at for i, at in data.event_ts.items() if i in meetings}
+        if poll.full
+        else data.event_ts
+    )
     return evolve(
         data,
         meetings=meetings,
@@ -193,15 +200,41 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         rate_limit=poll.rate_limit,
         listed=listed,
         changed_at=changed_at,
+        event_ts=event_ts,
     )
+
+
+def event_meeting_id(event: PushedEvent) -> int:
+    """Return the meeting a pushed event names."""
+    return event.meeting.id if isinstance(event, MeetingCreated) else event.meeting_id
+
+
+def is_outdated(data: ZoomData, event: PushedEvent) -> bool:
+    """Whether Zoom sent a newer event about the same meeting already.
+
+    Deliveries arrive late, retried or out of order; `event_ts` says when each
+    happened, so a late "stream started" cannot undo a "stream stopped".
+    """
+    known = data.event_ts.get(event_meeting_id(event))
+    return event.event_ts is not None and known is not None and event.event_ts < known
 
 
 def apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
     """Apply what Zoom pushed to the meeting it names, and only to that one."""
+    if is_outdated(data, event):
+        return data
+    new = _apply_event(data, event, now)
+    meeting_id = event_meeting_id(event)
+    if event.event_ts is None or data.event_ts.get(meeting_id) == event.event_ts:
+        return new
+    return evolve(new, event_ts={**data.event_ts, meeting_id: event.event_ts})
+
+
+def _apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
     match event:
-        case MeetingRunning(meeting_id, running):
+        case MeetingRunning(meeting_id, running, _):
             return _set_running(data, meeting_id, running, now)
-        case StreamReported(meeting_id, streaming):
+        case StreamReported(meeting_id, streaming, _):
             if meeting_id not in data.meetings:
                 return data
             if not streaming:
@@ -214,7 +247,7 @@ def apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
                 streaming={**data.streaming, meeting_id: now},
                 changed_at={**data.changed_at, meeting_id: now},
             )
-        case MeetingCreated(meeting):
+        case MeetingCreated(meeting, _):
             if meeting.id in data.meetings:
                 return data
             return evolve(
@@ -222,7 +255,7 @@ def apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
                 meetings={**data.meetings, meeting.id: meeting},
                 listed={**data.listed, meeting.id: meeting},
             )
-        case MeetingUpdated(meeting_id, topic):
+        case MeetingUpdated(meeting_id, topic, _):
             current = data.meetings.get(meeting_id)
             if topic is None or current is None or current.topic == topic:
                 return data
@@ -234,7 +267,7 @@ def apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
                 if meeting_id in data.listed
                 else data.listed,
             )
-        case MeetingDeleted(meeting_id):
+        case MeetingDeleted(meeting_id, _):
             if meeting_id not in data.meetings:
                 return data
             return evolve(
@@ -297,9 +330,18 @@ def restore_streams(data: ZoomData, restored: StreamsRestored) -> ZoomData:
             and data.live_webinars.get(meeting_id) is not False
         )
     }
-    if not streams:
+    event_ts = {
+        meeting_id: at
+        for meeting_id, at in restored.event_ts.items()
+        if meeting_id in data.meetings and at > data.event_ts.get(meeting_id, 0)
+    }
+    if not streams and not event_ts:
         return data
-    return evolve(data, streaming={**data.streaming, **streams})
+    return evolve(
+        data,
+        streaming={**data.streaming, **streams},
+        event_ts={**data.event_ts, **event_ts},
+    )
 
 
 def _set_running(

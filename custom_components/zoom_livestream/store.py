@@ -2,13 +2,14 @@
 
 - display settings per meeting (sent with each start);
 - which streams are on (restored after a restart if the meeting still runs);
-- the signatures of recent Zoom deliveries (so a replay is refused after a
-  reload or restart too, for as long as its timestamp is fresh).
+- the Zoom events recently applied (event, object, event_ts), so a retried or
+  replayed delivery is applied once, also after a reload or a restart, and when
+  the newest applied event of each meeting happened (so a late one cannot undo it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
@@ -53,7 +54,9 @@ class ZoomStore:
         )
         self._display: dict[int, StoredDisplaySettings] = {}
         self._streaming: set[int] = set()
+        # Applied events' keys, in the order they expire (when, epoch seconds).
         self._deliveries: dict[str, float] = {}
+        self._event_ts: dict[int, int] = {}
         self._loaded = False
         self._dirty = False
 
@@ -101,10 +104,12 @@ class ZoomStore:
         meetings = data.get("meetings", {})
         streaming = data.get("streaming", [])
         deliveries = data.get("deliveries", {})
+        event_ts = data.get("event_ts", {})
         intact = (
             isinstance(meetings, dict)
             and isinstance(streaming, list)
             and isinstance(deliveries, dict)
+            and isinstance(event_ts, dict)
         )
         for key, value in (meetings if isinstance(meetings, dict) else {}).items():
             if (meeting_id := _meeting_id(key)) is None or not isinstance(value, dict):
@@ -122,11 +127,16 @@ class ZoomStore:
         for value in streaming if isinstance(streaming, list) else []:
             if (meeting_id := _meeting_id(value)) is not None:
                 self._streaming.add(meeting_id)
-        for signature, sent_at in (
-            deliveries if isinstance(deliveries, dict) else {}
-        ).items():
-            if isinstance(sent_at, int | float) and not isinstance(sent_at, bool):
-                self._deliveries[str(signature)] = float(sent_at)
+        # Oldest expiry first, as they were written (they expire in that order).
+        for key, until in sorted(
+            (deliveries if isinstance(deliveries, dict) else {}).items(),
+            key=lambda item: item[1] if _is_number(item[1]) else 0,
+        ):
+            if _is_number(until):
+                self._deliveries[str(key)] = float(until)
+        for key, at in (event_ts if isinstance(event_ts, dict) else {}).items():
+            if (meeting_id := _meeting_id(key)) is not None and _is_number(at):
+                self._event_ts[meeting_id] = int(at)
         return intact
 
     # -- display settings ---------------------------------------------------------
@@ -157,10 +167,13 @@ class ZoomStore:
     @callback
     def async_prune(self, meeting_ids: set[int]) -> None:
         """Forget what belongs to meetings Zoom no longer lists."""
-        gone = (set(self._display) | self._streaming) - meeting_ids
+        gone = (
+            set(self._display) | self._streaming | set(self._event_ts)
+        ) - meeting_ids
         if gone:
             for meeting_id in gone:
                 self._display.pop(meeting_id, None)
+                self._event_ts.pop(meeting_id, None)
             self._streaming -= gone
             self._schedule_save()
 
@@ -181,22 +194,34 @@ class ZoomStore:
     # -- Zoom deliveries ----------------------------------------------------------
 
     @callback
-    def async_remember_delivery(
-        self, signature: str, sent_at: float, now: float, window: float
-    ) -> bool:
-        """Remember a fresh delivery; return False if it was seen before (a replay).
+    def async_event_seen(self, key: str, now: float) -> bool:
+        """Whether the event with `key` was applied within its memory."""
+        while self._deliveries:
+            oldest, until = next(iter(self._deliveries.items()))
+            if until > now:
+                break
+            # Expired: forgotten without rebuilding what is still remembered.
+            del self._deliveries[oldest]
+            self._dirty = True
+        return key in self._deliveries
 
-        Each signature is kept for as long as its timestamp is within `window` of
-        now: a delivery dated ahead stays fresh for longer than the window.
-        """
-        self._deliveries = {
-            sig: at for sig, at in self._deliveries.items() if abs(now - at) <= window
-        }
-        if signature in self._deliveries:
-            return False
-        self._deliveries[signature] = sent_at
+    @callback
+    def async_remember_event(self, key: str, until: float) -> None:
+        """Remember an applied event until `until` (epoch seconds)."""
+        self._deliveries.pop(key, None)
+        self._deliveries[key] = until
         self._schedule_save()
-        return True
+
+    def event_ts(self) -> dict[int, int]:
+        """Return when the newest applied event of each meeting happened (ms)."""
+        return dict(self._event_ts)
+
+    @callback
+    def async_set_event_ts(self, event_ts: Mapping[int, int]) -> None:
+        """Remember when the newest applied event of each meeting happened."""
+        if event_ts != self._event_ts:
+            self._event_ts = dict(event_ts)
+            self._schedule_save()
 
     # -- saving -------------------------------------------------------------------
 
@@ -225,7 +250,12 @@ class ZoomStore:
             },
             "streaming": sorted(self._streaming),
             "deliveries": dict(self._deliveries),
+            "event_ts": {str(i): at for i, at in self._event_ts.items()},
         }
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _move(path: Path, aside: Path) -> None:

@@ -393,3 +393,37 @@ def test_rate_limit_and_last_error_are_the_accounts() -> None:
     assert changes.meetings == frozenset()
     assert changes.account_changed
     assert not changes.is_empty
+
+
+def test_an_older_event_never_overwrites_a_newer_one() -> None:
+    """Per meeting by `event_ts`; other meetings and events without one are unaffected."""
+    data = first_data(SYNC)
+    started = state.apply_event(data, StreamReported(SYNC.id, True, 100), 1.0)
+    stopped = state.apply_event(started, StreamReported(SYNC.id, False, 300), 2.0)
+    assert stopped.event_ts == {SYNC.id: 300}
+    late = StreamReported(SYNC.id, True, 200)
+    assert state.is_outdated(stopped, late)
+    assert state.apply_event(stopped, late, 3.0) is stopped
+    # The same moment is not older; another meeting has its own order.
+    assert not state.is_outdated(stopped, MeetingRunning(SYNC.id, False, 300))
+    other = state.apply_event(stopped, StreamReported(LAUNCH.id, True, 200), 4.0)
+    assert other.is_streaming(LAUNCH.id)
+    # No event_ts: applied as it comes.
+    assert state.apply_event(stopped, StreamReported(SYNC.id, True), 5.0).is_streaming(
+        SYNC.id
+    )
+
+
+def test_event_times_survive_a_restart_and_go_with_their_meetings() -> None:
+    """Restored with the streams (newer wins); a full list forgets gone meetings."""
+    data = first_data(SYNC)
+    restored = state.restore_streams(
+        data,
+        StreamsRestored(frozenset(), False, {SYNC.id: 500, INSTANT.id: 900}),
+    )
+    assert restored.event_ts == {SYNC.id: 500}
+    assert state.is_outdated(restored, MeetingCreated(SYNC, 400))
+    kept = state.apply_poll(restored, poll(at=1.0))
+    assert kept.event_ts == {SYNC.id: 500}
+    gone = state.apply_poll(kept, poll(at=2.0, listed={LAUNCH.id: LAUNCH}))
+    assert gone.event_ts == {}

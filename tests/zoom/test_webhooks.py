@@ -11,6 +11,7 @@ import pytest
 
 from custom_components.zoom_livestream.zoom import (
     URL_VALIDATION_EVENT,
+    Meeting,
     MeetingKind,
     ZoomEvent,
     ZoomWebhookError,
@@ -114,7 +115,10 @@ def _body(data: Any) -> bytes:
                 "acc-123",
                 9876543210123,
                 MeetingKind.MEETING,
+                # A started meeting may be an instant one no list shows.
+                meeting=Meeting(9876543210123, MeetingKind.MEETING, "Town hall"),
                 topic="Town hall",
+                event_ts=1714557600000,
             ),
         ),
         (
@@ -191,3 +195,46 @@ def test_parse_event_rejects(body: bytes, match: str) -> None:
     """Deliveries of the wrong shape are rejected with a loggable reason."""
     with pytest.raises(ZoomWebhookError, match=match):
         parse_event(body)
+
+
+@pytest.mark.parametrize(
+    ("payload", "operation", "scope", "single"),
+    [
+        ({"operation": "single", "object": {"id": 1}}, "single", None, True),
+        ({"operation": "all", "object": {"id": 1}}, "all", None, False),
+        ({"scope": "single", "object": {"id": 1}}, None, "single", True),
+        ({"scope": "all", "object": {"id": 1}}, None, "all", False),
+        ({"operation": 5, "scope": ["single"], "object": {"id": 1}}, None, None, False),
+    ],
+)
+def test_parse_occurrence_events(
+    payload: dict[str, Any], operation: str | None, scope: str | None, single: bool
+) -> None:
+    """Deleted events say `operation`, updated ones `scope`: one occurrence or all."""
+    event = parse_event(
+        _body({"event": "meeting.deleted", "event_ts": 5, "payload": payload})
+    )
+    assert (event.operation, event.scope, event.single_occurrence) == (
+        operation,
+        scope,
+        single,
+    )
+
+
+@pytest.mark.parametrize(
+    ("event_ts", "key"),
+    [
+        (1714557600000, "meeting.ended|1|1714557600000"),
+        (None, None),
+        ("1714557600000", None),
+        (True, None),
+        (0, None),
+        (-5, None),
+    ],
+)
+def test_event_key(event_ts: Any, key: str | None) -> None:
+    """An event is identified by itself (event, object, event_ts), not its delivery."""
+    data: dict[str, Any] = {"event": "meeting.ended", "payload": {"object": {"id": 1}}}
+    if event_ts is not None:
+        data["event_ts"] = event_ts
+    assert parse_event(_body(data)).key == key

@@ -64,10 +64,32 @@ class ZoomEvent:
     meeting_id: int | None
     kind: MeetingKind | None
     plain_token: str | None = None
-    # The meeting as the event describes it (created events), or None.
+    # The meeting as the event describes it (created and started events), or None.
     meeting: Meeting | None = None
     # The new topic (created and updated events), when the event has one.
     topic: str | None = None
+    # When the event happened at Zoom (milliseconds since the epoch).
+    event_ts: int | None = None
+    # Deleted events: "all" (the meeting) or "single" (one occurrence of it).
+    operation: str | None = None
+    # Updated events: "all" or "single" (one occurrence changed, not the series).
+    scope: str | None = None
+
+    @property
+    def key(self) -> str | None:
+        """What identifies the event itself, whatever delivery brought it.
+
+        Zoom retries a delivery with the same event, object and `event_ts`; its
+        timestamp header and signature may be new. None without `event_ts`.
+        """
+        if self.event_ts is None:
+            return None
+        return f"{self.event}|{self.meeting_id or '-'}|{self.event_ts}"
+
+    @property
+    def single_occurrence(self) -> bool:
+        """Whether the event concerns one occurrence of a recurring meeting only."""
+        return self.operation == "single" or self.scope == "single"
 
 
 def parse_event(body: bytes) -> ZoomEvent:
@@ -105,11 +127,13 @@ def parse_event(body: bytes) -> ZoomEvent:
     if kind is not None and isinstance(obj, dict):
         if isinstance(value := obj.get("topic"), str) and value.strip():
             topic = value
-        if event.endswith(".created"):
+        if event.endswith((".created", ".started")):
             try:
                 meeting = Meeting.from_json(obj, kind)
             except ZoomConnectionError:
                 meeting = None
+    event_ts = data.get("event_ts")
+    operation, scope = payload.get("operation"), payload.get("scope")
     return ZoomEvent(
         event,
         account_id if isinstance(account_id, str) else "",
@@ -117,4 +141,9 @@ def parse_event(body: bytes) -> ZoomEvent:
         kind,
         meeting=meeting,
         topic=topic,
+        event_ts=event_ts
+        if isinstance(event_ts, int) and not isinstance(event_ts, bool) and event_ts > 0
+        else None,
+        operation=operation if isinstance(operation, str) else None,
+        scope=scope if isinstance(scope, str) else None,
     )
