@@ -48,7 +48,7 @@ from homeassistant.const import (
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
 from .conftest import (
@@ -1479,6 +1479,65 @@ async def test_created_updated_deleted_apply_at_once(
     assert hass.states.get("switch.board_meeting_live_stream") is None
     # All of it without a single request to Zoom.
     assert zoom.calls == []
+
+
+async def test_one_occurrence_deleted_or_changed_keeps_the_series(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Deleting or moving one occurrence of a weekly meeting is no deletion of it.
+
+    Zoom's `meeting.deleted` says `operation: "single"` with the occurrence, its
+    `meeting.updated` `scope: "single"`: the series, its device, entities, entity
+    IDs and stored display settings stay, and the lists are read again.
+    """
+    registry = er.async_get(hass)
+    await hass.services.async_call(
+        DOMAIN,
+        "update_settings",
+        {ATTR_ENTITY_ID: SWITCH, "display_name": "Weekly"},
+        blocking=True,
+    )
+    registry.async_update_entity(SWITCH, new_entity_id="switch.my_weekly_stream")
+    await hass.async_block_till_done()
+    device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
+    assert device is not None
+    zoom.clear_calls()
+
+    occurrence = {
+        "occurrence_id": "1764669600000",
+        "start_time": "2026-12-02T10:00:00Z",
+    }
+    for body in (
+        make_body(
+            "meeting.deleted",
+            {"id": MEETING_ID, "uuid": "u==", "occurrences": [occurrence]},
+            operation="single",
+        ),
+        make_body(
+            "meeting.updated",
+            {"id": MEETING_ID, "topic": "Moved once", "occurrences": [occurrence]},
+            old_object={"id": MEETING_ID, "topic": "Weekly team sync"},
+            scope="single",
+        ),
+    ):
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+        await hass.async_block_till_done()
+
+    assert find_device(hass, f"{USER_ID}_{MEETING_ID}") == device
+    assert device.name == "Weekly team sync"
+    assert state_of(hass, "switch.my_weekly_stream") == STATE_OFF
+    assert hass.states.get(SWITCH) is None
+    stored = hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"]
+    assert stored["meetings"][str(MEETING_ID)] == {"display_name": "Weekly"}
+    # The lists were read again (the occurrence is Zoom's to list or not).
+    assert ("GET", "/users/me/meetings", "scheduled") in [
+        (c.method, c.path, c.url.query.get("type")) for c in zoom.api_calls
+    ]
 
 
 async def test_created_for_another_host_rereads_the_lists(
