@@ -185,6 +185,9 @@ class ZoomMock:
             WEBINAR_ID: meeting_json(WEBINAR_ID, "Quarterly all-hands", 5)
         }
         self.live: set[int] = {MEETING_ID}
+        # Instant and personal-room meetings: no list shows them (Zoom: "This API
+        # only supports scheduled meetings"), only their details do.
+        self.instant: dict[int, dict[str, Any]] = {}
         # Webinars have no live list; a test starts one by adding it here.
         self.live_webinars: set[int] = set()
         self.streaming: set[int] = set()
@@ -373,11 +376,10 @@ class ZoomMock:
         if collection == "webinars":
             if meeting_id in self.webinars:
                 return self._json(method, url, self.webinars[meeting_id])
-        elif meeting_id in self.meetings:
+        elif meeting_id in self.meetings or meeting_id in self.instant:
             status = "started" if meeting_id in self.live else "waiting"
-            return self._json(
-                method, url, {**self.meetings[meeting_id], "status": status}
-            )
+            details = self.meetings.get(meeting_id) or self.instant[meeting_id]
+            return self._json(method, url, {**details, "status": status})
         kind = "Webinar" if collection == "webinars" else "Meeting"
         return AiohttpClientMockResponse(
             method,

@@ -31,6 +31,7 @@ from custom_components.zoom_livestream.const import (
     CONF_WEBHOOK_SECRET,
     DOMAIN,
     EVENT_ZOOM,
+    LIST_REFRESH_INTERVAL,
     LOGGER,
 )
 from homeassistant.components import cloud
@@ -142,14 +143,14 @@ def streaming_body(event: str, meeting_id: int, event_ts: int | None = None) -> 
     )
 
 
-def running_body(event: str, meeting_id: int) -> bytes:
+def running_body(event: str, meeting_id: int, host_id: str = "user-xyz") -> bytes:
     """Return a started/ended event: the ID is a string there."""
     return make_body(
         event,
         {
             "id": str(meeting_id),
             "uuid": f"uuid-{meeting_id}==",
-            "host_id": "user-xyz",
+            "host_id": host_id,
             "topic": "Some meeting",
             "type": 2,
             "start_time": "2026-11-23T10:00:00Z",
@@ -211,6 +212,11 @@ def event_data(events: list[Event]) -> list[dict[str, Any]]:
         {key: event.data[key] for key in ("config_entry_id", "type", "meeting_id")}
         for event in events
     ]
+
+
+def requests_of(zoom: ZoomMock) -> list[tuple[str, str]]:
+    """Return (method, path) of the API requests made so far."""
+    return [(call.method, call.path) for call in zoom.api_calls]
 
 
 async def _turn_on(hass: HomeAssistant, entity_id: str) -> None:
@@ -497,8 +503,10 @@ async def test_pushed_state_survives_an_unchanged_poll(
             id="recording_completed",
         ),
         pytest.param(make_body("app.deauthorized", None), None, id="without_object"),
+        # Of a host the entry does not follow (that of a followed host is read:
+        # test_instant_meeting_is_learned_from_its_started_event).
         pytest.param(
-            running_body("meeting.started", UNKNOWN_MEETING_ID),
+            running_body("meeting.started", UNKNOWN_MEETING_ID, "another-host"),
             UNKNOWN_MEETING_ID,
             id="unknown_meeting_started",
         ),
@@ -1538,6 +1546,90 @@ async def test_one_occurrence_deleted_or_changed_keeps_the_series(
     assert ("GET", "/users/me/meetings", "scheduled") in [
         (c.method, c.path, c.url.query.get("type")) for c in zoom.api_calls
     ]
+
+
+INSTANT_ID = 84444555566
+INSTANT_SWITCH = "switch.ad_hoc_call_live_stream"
+INSTANT_SENSOR = "binary_sensor.ad_hoc_call_in_progress"
+
+
+def instant_started(host_id: str = USER_ID) -> bytes:
+    """Return `meeting.started` of an instant meeting (type 1): the ID a string."""
+    return make_body(
+        "meeting.started",
+        {
+            "id": str(INSTANT_ID),
+            "uuid": "instant==",
+            "host_id": host_id,
+            "topic": "Ad hoc call",
+            "type": 1,
+            "start_time": "2026-12-05T10:00:00Z",
+        },
+    )
+
+
+async def test_instant_meeting_is_learned_from_its_started_event(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """No list shows an instant meeting; its `meeting.started` does.
+
+    One `GET /meetings/{id}` adds it; polls keep it, reading it by ID, while it
+    runs; it goes off when it ends and is removed at the next full list.
+    """
+    zoom.instant[INSTANT_ID] = {
+        **meeting_json(INSTANT_ID, "Ad hoc call", 1),
+        "start_time": None,
+    }
+    zoom.live.add(INSTANT_ID)
+    zoom.clear_calls()
+    assert (await deliver(client, webhook_id, instant_started())).status == 200
+    await hass.async_block_till_done()
+    assert requests_of(zoom) == [("GET", f"/meetings/{INSTANT_ID}")]
+    assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+    await _turn_on(hass, INSTANT_SWITCH)
+    assert state_of(hass, INSTANT_SWITCH) == STATE_ON
+
+    # Polls read it by ID (no list has it) and keep it while it runs.
+    zoom.clear_calls()
+    await async_poll(hass, freezer)
+    assert ("GET", f"/meetings/{INSTANT_ID}") in requests_of(zoom)
+    assert state_of(hass, INSTANT_SWITCH) == STATE_ON
+    assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+
+    # It ends: off, not unavailable, and no longer read.
+    zoom.live.discard(INSTANT_ID)
+    zoom.streaming.discard(INSTANT_ID)
+    await async_poll(hass, freezer)
+    assert state_of(hass, INSTANT_SENSOR) == STATE_OFF
+    assert state_of(hass, INSTANT_SWITCH) == STATE_OFF
+    zoom.clear_calls()
+    await async_poll(hass, freezer)
+    assert ("GET", f"/meetings/{INSTANT_ID}") not in requests_of(zoom)
+
+    # The next full list no longer has it: its device goes.
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    assert find_device(hass, f"{USER_ID}_{INSTANT_ID}") is None
+
+
+async def test_started_meeting_of_someone_else_is_not_learned(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Another host's meeting (the account's event subscription sends all) stays out."""
+    zoom.clear_calls()
+    body = instant_started(host_id="someone-else")
+    assert (await deliver(client, webhook_id, body)).status == 200
+    await hass.async_block_till_done()
+    assert zoom.calls == []
+    assert hass.states.get(INSTANT_SWITCH) is None
 
 
 async def test_created_for_another_host_rereads_the_lists(

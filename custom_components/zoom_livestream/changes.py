@@ -45,6 +45,8 @@ class PollResult:
     # When the live list was asked for (monotonic): changes after it win.
     started_at: float
     rate_limit: RateLimitInfo | None = None
+    # Meetings learned from events, as read by ID now (running or not).
+    learned: Mapping[int, Meeting] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,19 @@ class StreamReported:
 @dataclass(frozen=True, slots=True)
 class MeetingCreated:
     """Zoom pushed a newly scheduled meeting or webinar of a followed user."""
+
+    meeting: Meeting
+    # When it happened at Zoom (ms): an older event never overwrites a newer.
+    event_ts: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingLearned:
+    """A meeting no list shows (instant, personal room), known from Zoom's event.
+
+    `meeting` is Zoom's details of it (with `status`), read after its
+    `meeting.started`: polls keep it, reading it by ID, while it runs.
+    """
 
     meeting: Meeting
     # When it happened at Zoom (ms): an older event never overwrites a newer.
@@ -134,7 +149,12 @@ class ErrorNoted:
 
 
 type PushedEvent = (
-    MeetingRunning | StreamReported | MeetingCreated | MeetingUpdated | MeetingDeleted
+    MeetingRunning
+    | StreamReported
+    | MeetingCreated
+    | MeetingLearned
+    | MeetingUpdated
+    | MeetingDeleted
 )
 type CommandResult = CommandSending | StreamStarted | StreamStopped
 type Change = PollResult | PushedEvent | CommandResult | StreamsRestored | ErrorNoted

@@ -141,7 +141,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
 
     async def _async_update_data(self) -> ZoomData:
         try:
-            poll = await self.lister.async_poll(self.data.listed if self.data else {})
+            poll = await self.lister.async_poll(self.data or ZoomData())
         except ZoomAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"

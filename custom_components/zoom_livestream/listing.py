@@ -12,7 +12,7 @@ Must not import the coordinator, the commands or the platforms.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field
 import time
 from typing import Any
@@ -30,11 +30,13 @@ from .const import (
     LOGGER,
 )
 from .errors import redact_error
+from .state import ZoomData
 from .zoom import (
     PLAN_MISSING_CODE,
     Meeting,
     MeetingKind,
     MeetingListType,
+    ZoomApiError,
     ZoomClient,
     ZoomError,
     ZoomNotFoundError,
@@ -72,14 +74,30 @@ class MeetingLister:
         self._unapplied: dict[int, Meeting] | None = None
         self._extra_kinds: dict[int, MeetingKind] = {}
         self._skipped = _Skipped()
+        # Whose meetings the entry follows, as Zoom names hosts in its events.
+        self._hosts: frozenset[str] = frozenset()
+
+    def follows(self, host_id: str) -> bool:
+        """Whether a meeting of this host belongs to the entry."""
+        options = self._entry.options
+        return bool(host_id) and (
+            host_id == self._entry.unique_id
+            or host_id in options.get(CONF_EXTRA_USERS, [])
+            or host_id in self._hosts
+        )
 
     @callback
     def request_full(self) -> None:
         """Read the full lists at the next poll, not only the live list."""
         self._full_requested = True
 
-    async def async_poll(self, listed: Mapping[int, Meeting]) -> PollResult:
-        """Send one poll's requests; `listed` is the last full lists as applied."""
+    async def async_poll(self, data: ZoomData) -> PollResult:
+        """Send one poll's requests, knowing the state they will be applied to.
+
+        Its last full lists keep webinars Zoom refuses to list; its meetings no
+        list shows, known from Zoom's events, are read by ID.
+        """
+        listed, learned = data.listed, data.learned
         options = self._entry.options
         users = [
             user
@@ -98,6 +116,7 @@ class MeetingLister:
                 for meeting in await self._async_list_user(user, options, listed):
                     read[meeting.id] = meeting
             self._unapplied, self._listed_at = read, now
+            self._hosts = frozenset(m.host_id for m in read.values() if m.host_id)
         started_at = time.monotonic()
         live: dict[int, Meeting] = {}
         for user in users:
@@ -112,6 +131,10 @@ class MeetingLister:
         live.update(
             (i, meeting) for i, meeting in extra.items() if meeting.status == "started"
         )
+        read_learned = {
+            meeting.id: meeting
+            for meeting in await self._async_read_learned(learned - live.keys())
+        }
         # Everything was read: what a failure would have kept for later goes now.
         new_lists, self._unapplied = self._unapplied, None
         if full:
@@ -124,6 +147,7 @@ class MeetingLister:
             extra=extra,
             started_at=started_at,
             rate_limit=self._client.rate_limit,
+            learned=read_learned,
         )
 
     async def _async_list_user(
@@ -205,6 +229,23 @@ class MeetingLister:
                     raise
                 self._skip(meeting=value, reason=err)
         return found
+
+    async def _async_read_learned(self, ids: Iterable[int]) -> list[Meeting]:
+        """Read, by ID, meetings no list shows; one Zoom refuses has ended for us."""
+        return [
+            meeting
+            for meeting_id in sorted(ids)
+            if (meeting := await self.async_read_meeting(meeting_id)) is not None
+        ]
+
+    async def async_read_meeting(self, meeting_id: int) -> Meeting | None:
+        """Return a meeting's details (with its status); None if Zoom refuses it."""
+        try:
+            return await self._client.async_get_meeting(MeetingKind.MEETING, meeting_id)
+        except ZoomApiError as err:
+            # Deleted, or not ours to read: nothing to follow.
+            LOGGER.debug("Meeting %s cannot be read: %s", meeting_id, err)
+            return None
 
     def _skip(
         self, *, user: str | None = None, meeting: str | None = None, reason: ZoomError

@@ -29,6 +29,7 @@ from . import issues
 from .changes import (
     MeetingCreated,
     MeetingDeleted,
+    MeetingLearned,
     MeetingRunning,
     MeetingUpdated,
     PushedEvent,
@@ -273,6 +274,14 @@ class ZoomWebhookReceiver:
             LOGGER.debug("Ignoring Zoom event %s without a meeting", name)
             return None
         if (running := RUNNING_EVENTS.get(name)) is not None:
+            if running and self._is_instant(event):
+                # No list shows it: learn it from Zoom's details, then it is on.
+                self._entry.async_create_background_task(
+                    self._hass,
+                    self._async_learn(meeting_id, at),
+                    "zoom_livestream read of a meeting that started",
+                )
+                return None
             return MeetingRunning(meeting_id, running, at)
         if (streaming := STREAMING_EVENTS.get(name)) is not None:
             return StreamReported(meeting_id, streaming, at)
@@ -291,6 +300,26 @@ class ZoomWebhookReceiver:
         if name in DELETED_EVENTS:
             return MeetingDeleted(meeting_id, at)
         return None
+
+    def _is_instant(self, event: ZoomEvent) -> bool:
+        """Whether a started meeting is unknown here but hosted by a followed user.
+
+        Zoom's list calls show scheduled meetings only ("This API does not return
+        information about instant meetings"): instant and personal-room meetings
+        are learned from their `meeting.started`.
+        """
+        meeting = event.meeting
+        return (
+            meeting is not None
+            and meeting.kind is MeetingKind.MEETING
+            and meeting.id not in self._coordinator.data.meetings
+            and self._coordinator.lister.follows(meeting.host_id)
+        )
+
+    async def _async_learn(self, meeting_id: int, event_ts: int | None) -> None:
+        lister = self._coordinator.lister
+        if (meeting := await lister.async_read_meeting(meeting_id)) is not None:
+            self._coordinator.async_apply(MeetingLearned(meeting, event_ts))
 
     def _created(self, event: ZoomEvent) -> MeetingCreated | None:
         meeting = event.meeting

@@ -34,6 +34,7 @@ from .changes import (
     MeetingChange,
     MeetingCreated,
     MeetingDeleted,
+    MeetingLearned,
     MeetingRunning,
     MeetingUpdated,
     PollResult,
@@ -69,6 +70,9 @@ class ZoomData:
     sending: Mapping[int, bool] = field(default_factory=dict)
     # When the newest event applied to each meeting happened at Zoom (ms).
     event_ts: Mapping[int, int] = field(default_factory=dict)
+    # Meetings no list shows (instant, personal room), known from Zoom's events:
+    # each poll reads them by ID while they run.
+    learned: frozenset[int] = frozenset()
 
     def in_progress(self, meeting: Meeting) -> bool | None:
         """Return whether the meeting runs; None when Zoom cannot tell (webinars)."""
@@ -155,10 +159,32 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         if poll.full
         else {i: m for i, m in previous.items() if m.kind is MeetingKind.MEETING}
     )
-    meetings: Mapping[int, Meeting] = {**kept, **listed, **poll.extra, **poll.live}
+    # Learned meetings that still run stay; one that ended goes like any ended
+    # instant meeting (kept, off, until a full list no longer has it). One learned
+    # while this poll ran was not read by it: it stays as it is.
+    running_learned: dict[int, Meeting] = {}
+    read_running: set[int] = set()
+    for meeting_id in data.learned:
+        read = poll.learned.get(meeting_id)
+        if read is not None and read.status == "started":
+            running_learned[meeting_id] = read
+            read_running.add(meeting_id)
+        elif (
+            data.changed_at.get(meeting_id, 0.0) > poll.started_at
+            and meeting_id in data.meetings
+        ):
+            running_learned[meeting_id] = data.meetings[meeting_id]
+    learned = running_learned.keys()
+    meetings: Mapping[int, Meeting] = {
+        **kept,
+        **listed,
+        **poll.extra,
+        **running_learned,
+        **poll.live,
+    }
     if meetings == previous:
         meetings = previous
-    live_ids = set(poll.live)
+    live_ids = set(poll.live) | read_running
     # Events and commands newer than this poll win over its live list; older
     # ones are settled by it and need not be remembered.
     changed_at = {
@@ -201,12 +227,15 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         listed=listed,
         changed_at=changed_at,
         event_ts=event_ts,
+        learned=data.learned if learned == data.learned else frozenset(learned),
     )
 
 
 def event_meeting_id(event: PushedEvent) -> int:
     """Return the meeting a pushed event names."""
-    return event.meeting.id if isinstance(event, MeetingCreated) else event.meeting_id
+    if isinstance(event, MeetingCreated | MeetingLearned):
+        return event.meeting.id
+    return event.meeting_id
 
 
 def is_outdated(data: ZoomData, event: PushedEvent) -> bool:
@@ -255,6 +284,20 @@ def _apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
                 meetings={**data.meetings, meeting.id: meeting},
                 listed={**data.listed, meeting.id: meeting},
             )
+        case MeetingLearned(meeting, _):
+            running = meeting.status == "started"
+            known = data.meetings.get(meeting.id)
+            learned = evolve(
+                data,
+                # What a list says of a meeting it shows is not replaced.
+                meetings=data.meetings
+                if known is not None
+                else {**data.meetings, meeting.id: meeting},
+                learned=data.learned | {meeting.id}
+                if running and known is None
+                else data.learned,
+            )
+            return _set_running(learned, meeting.id, running, now)
         case MeetingUpdated(meeting_id, topic, _):
             current = data.meetings.get(meeting_id)
             if topic is None or current is None or current.topic == topic:

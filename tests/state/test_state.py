@@ -24,6 +24,7 @@ from custom_components.zoom_livestream.changes import (
     MeetingChange,
     MeetingCreated,
     MeetingDeleted,
+    MeetingLearned,
     MeetingRunning,
     MeetingUpdated,
     PollResult,
@@ -427,3 +428,38 @@ def test_event_times_survive_a_restart_and_go_with_their_meetings() -> None:
     assert kept.event_ts == {SYNC.id: 500}
     gone = state.apply_poll(kept, poll(at=2.0, listed={LAUNCH.id: LAUNCH}))
     assert gone.event_ts == {}
+
+
+def test_a_meeting_learned_from_its_event_is_read_by_polls_while_it_runs() -> None:
+    """No list shows it: a poll keeps it while Zoom's details say it runs."""
+    running = replace(INSTANT, status="started")
+    data = state.apply_event(first_data(), MeetingLearned(running, 100), 1.0)
+    assert data.learned == {INSTANT.id}
+    assert data.in_progress(INSTANT) is True
+    # A poll that started before it was learned did not read it: kept as it is.
+    during = state.apply_poll(data, poll(at=0.5, listed=LISTED))
+    assert INSTANT.id in during.meetings
+    assert during.learned == {INSTANT.id}
+    assert during.in_progress(INSTANT) is True
+    # A later full poll reads it running by ID: kept although no list has it.
+    read = PollResult(True, LISTED, {}, {}, 2.0, learned={INSTANT.id: running})
+    later = state.apply_poll(during, read)
+    assert later.in_progress(INSTANT) is True
+    # It ended: off, no longer read, kept until a full list no longer has it.
+    ended = PollResult(False, None, {}, {}, 3.0, learned={INSTANT.id: INSTANT})
+    off = state.apply_poll(later, ended)
+    assert off.in_progress(INSTANT) is False
+    assert off.learned == frozenset()
+    assert INSTANT.id in off.meetings
+    assert INSTANT.id not in state.apply_poll(off, poll(at=4.0, listed=LISTED)).meetings
+
+
+def test_learning_a_listed_meeting_keeps_the_lists_description() -> None:
+    """A started event of a listed meeting: it runs; it is not a learned one."""
+    data = first_data()
+    learned = state.apply_event(
+        data, MeetingLearned(replace(SYNC, topic="Other", status="started")), 1.0
+    )
+    assert learned.meetings[SYNC.id] is data.meetings[SYNC.id]
+    assert learned.learned == frozenset()
+    assert learned.in_progress(SYNC) is True
