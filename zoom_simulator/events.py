@@ -6,12 +6,8 @@ import hashlib
 import hmac
 import json
 import time
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from .state import SimulatedMeeting
-
-JsonObject = dict[str, Any]
+from .models import JsonObject, SimulatedMeeting
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
