@@ -134,8 +134,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--live-lists-instant",
         action="store_true",
         help=(
-            "list running instant and personal-room meetings under type=live "
-            "(default: never listed)"
+            "list running instant meetings under type=live (default: never "
+            "listed; personal-room meetings never are)"
         ),
     )
     modes.add_argument(

@@ -152,7 +152,8 @@ MODE_CHOICES: Mapping[str, tuple[str, ...]] = {
     "retry_timestamps": ("fresh", "original"),
 }
 MODE_FLAGS = (
-    # List running instant and personal-room meetings under type=live.
+    # List running instant meetings under type=live (personal-room ones never:
+    # the list's documented meeting types are 1, 2, 3 and 8).
     "live_lists_instant",
 )
 # Seconds per Zoom minute between delivery retries.
@@ -708,15 +709,23 @@ class SimulatorState:
         """Return what Zoom's list of one host's meetings or webinars shows.
 
         Instant and personal-room meetings are never in a scheduled or upcoming
-        list, and in the live list only with ``live_lists_instant``.
-        "scheduled" and "upcoming" coincide: the simulator has no past meetings.
+        list; with ``live_lists_instant`` a running instant meeting is in the live
+        one. A personal-room meeting never is: the list's documented types are
+        1, 2, 3 and 8. "scheduled" and "upcoming" coincide: the simulator has no
+        past meetings.
         """
         items = self.listing(kind, host_id)
         if list_type == "live":
             return [
                 meeting
                 for meeting in items
-                if meeting.started and (meeting.scheduled or self.live_lists_instant)
+                if meeting.started
+                and (
+                    meeting.scheduled
+                    or (
+                        self.live_lists_instant and meeting.type == MEETING_TYPE_INSTANT
+                    )
+                )
             ]
         return [meeting for meeting in items if meeting.scheduled]
 
