@@ -1,8 +1,10 @@
 """A local simulator of the Zoom REST API, for tests, benchmarks and demos.
 
-It serves Zoom's Server-to-Server OAuth token endpoint and the meeting, webinar and
+It serves Zoom's OAuth (Server-to-Server tokens, and a user-level app's
+authorization code and rotating refresh tokens) and the meeting, webinar and
 live-stream endpoints the integration uses, from an in-memory
-:class:`SimulatorState`, plus unauthenticated ``/_simulator/`` control routes.
+:class:`SimulatorState`, plus unauthenticated ``/_simulator/`` control routes, and
+pushes signed events (retried, late or twice on request) to webhook endpoints.
 It imports nothing from Home Assistant.
 """
 
@@ -14,6 +16,8 @@ from .state import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_TOKEN_EXPIRES_IN,
+    DEFAULT_USER_APP_CLIENT_ID,
+    DEFAULT_USER_APP_CLIENT_SECRET,
     DEFAULT_USER_EMAIL,
     DEFAULT_USER_ID,
     SECOND_ACCOUNT_ID,
@@ -40,6 +44,8 @@ __all__ = [
     "DEFAULT_PORT",
     "DEFAULT_TOKEN_EXPIRES_IN",
     "DEFAULT_USER_EMAIL",
+    "DEFAULT_USER_APP_CLIENT_ID",
+    "DEFAULT_USER_APP_CLIENT_SECRET",
     "DEFAULT_USER_ID",
     "SECOND_ACCOUNT_ID",
     "SECOND_CLIENT_ID",

@@ -21,7 +21,10 @@ from .state import (
     DEFAULT_CLIENT_SECRET,
     DEFAULT_HOST,
     DEFAULT_PORT,
+    DEFAULT_RETRY_SCALE,
     DEFAULT_TOKEN_EXPIRES_IN,
+    MODE_CHOICES,
+    MODE_NUMBERS,
     SimulatorState,
     seed_demo,
     seed_users,
@@ -113,7 +116,77 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="SECONDS",
         help="lifetime of issued access tokens",
     )
+    modes = parser.add_argument_group(
+        "modes",
+        "where Zoom's behaviour is unconfirmed or depends on the plan; the defaults "
+        "are the harsher documented shapes",
+    )
+    modes.add_argument(
+        "--live-stream-without-target",
+        choices=MODE_CHOICES["live_stream_without_target"],
+        default="no-body",
+        help=(
+            "GET …/livestream of a meeting that never had a stream target answers "
+            "200 with no body, or with {} (default: no-body)"
+        ),
+    )
+    modes.add_argument(
+        "--live-lists-instant",
+        action="store_true",
+        help=(
+            "list running instant meetings under type=live (default: never "
+            "listed; personal-room meetings never are)"
+        ),
+    )
+    modes.add_argument(
+        "--rate-limit-headers",
+        choices=MODE_CHOICES["rate_limit_headers"],
+        default="none",
+        help=(
+            "X-RateLimit-* headers: none, full (Category, Type, Limit, Remaining; "
+            "Retry-After on a daily 429) or no-type (Category, Limit, Remaining, as "
+            "a real 429 had) (default: none)"
+        ),
+    )
+    modes.add_argument(
+        "--plan",
+        choices=MODE_CHOICES["plan"],
+        default="pro",
+        help="free enforces Zoom's daily quotas (default: pro, which has none)",
+    )
+    modes.add_argument(
+        "--s2s-me",
+        choices=MODE_CHOICES["s2s_me"],
+        default="app-user",
+        help=(
+            "what `me` is for a Server-to-Server token: the app's user, refused "
+            "(404 code 1001), or an admin who hosts nothing (default: app-user)"
+        ),
+    )
+    low, high = MODE_NUMBERS["retry_scale"]
+    modes.add_argument(
+        "--retry-scale",
+        type=float,
+        default=DEFAULT_RETRY_SCALE,
+        metavar="SECONDS",
+        help=(
+            "seconds per Zoom minute before a failed delivery is retried (Zoom: "
+            "after 5, 20 and 60 minutes); 60 is Zoom's own timing "
+            f"(default: {DEFAULT_RETRY_SCALE:g}, so retries come within a second)"
+        ),
+    )
+    modes.add_argument(
+        "--retry-timestamps",
+        choices=MODE_CHOICES["retry_timestamps"],
+        default="fresh",
+        help=(
+            "a retry carries a new x-zm-request-timestamp and signature, or the "
+            "first attempt's headers (default: fresh)"
+        ),
+    )
     args = parser.parse_args(argv)
+    if not low <= args.retry_scale <= high:
+        parser.error(f"--retry-scale must be between {low:g} and {high:g}")
     if args.meetings < 0 or args.webinars < 0:
         parser.error("--meetings and --webinars cannot be negative")
     if not 1 <= args.users <= MAX_USERS:
@@ -144,6 +217,17 @@ def build_state(args: argparse.Namespace) -> SimulatorState:
         webhook_secret=args.webhook_secret,
         chunk_size=args.chunk_size,
         chunk_pause=args.chunk_pause_ms / 1000,
+    )
+    state.set_modes(
+        {
+            "live_stream_without_target": args.live_stream_without_target,
+            "live_lists_instant": args.live_lists_instant,
+            "rate_limit_headers": args.rate_limit_headers,
+            "plan": args.plan,
+            "s2s_me": args.s2s_me,
+            "retry_scale": args.retry_scale,
+            "retry_timestamps": args.retry_timestamps,
+        }
     )
     seed_demo(
         state,
@@ -180,6 +264,24 @@ def banner(state: SimulatorState, host: str, port: int) -> str:
             f"{'started' if meeting.started else 'waiting'}  {meeting.topic}"
             for meeting in state.meetings.values()
             if meeting.host_id == account.user.id
+        )
+    lines.extend(
+        [
+            "  User-level OAuth app (Sign in with Zoom, "
+            f"signs in {state.oauth_user().email}):",
+            f"    Client ID:     {state.user_app_client_id}",
+            f"    Client secret: {state.user_app_client_secret}",
+        ]
+    )
+    changed = {
+        name: value
+        for name, value in state.modes().items()
+        if value != getattr(SimulatorState, name)
+    }
+    if changed:
+        lines.append(
+            "  Modes: "
+            + ", ".join(f"{name}={value}" for name, value in changed.items())
         )
     if state.chunk_size:
         lines.append(

@@ -249,14 +249,16 @@ async def test_events_go_to_each_accounts_webhook(
                 body["account_id"] = account_id
             resp = await client.post("/_simulator/webhook", json=body)
             assert resp.status == 200
+            # The receiver answers 200 with no body: not what Zoom's check wants.
+            assert (await resp.json())["validated"] is False
         resp = await client.post(
             "/_simulator/webhook", json={"url": "x", "account_id": "nope"}
         )
         assert resp.status == 404
         users = await (await client.get("/_simulator/users")).json()
-        assert [u["webhook_url"] for u in users["users"]] == [
-            f"{base}/first",
-            f"{base}/second",
+        assert [(u["webhook_url"], u["webhook_validated"]) for u in users["users"]] == [
+            (f"{base}/first", False),
+            (f"{base}/second", False),
         ]
 
         own = _hosted_by(state, SECOND_USER_ID)[1]
@@ -268,9 +270,21 @@ async def test_events_go_to_each_accounts_webhook(
     finally:
         await server.close()
 
-    assert [path for path, _, _ in received] == ["/second", "/first"]
+    # Setting each URL sent Zoom's signed endpoint.url_validation first.
+    assert [path for path, _, _ in received] == [
+        "/first",
+        "/second",
+        "/second",
+        "/first",
+    ]
+    for (_, headers, raw), secret in zip(received[:2], ("s1", "s2"), strict=True):
+        timestamp = headers["x-zm-request-timestamp"]
+        assert headers["x-zm-signature"] == sign(secret, timestamp, raw)
+        challenge = json.loads(raw)
+        assert challenge["event"] == "endpoint.url_validation"
+        assert challenge["payload"]["plainToken"]
     for (_, headers, raw), secret, account_id in zip(
-        received, ("s2", "s1"), (SECOND_ACCOUNT_ID, DEFAULT_ACCOUNT_ID), strict=True
+        received[2:], ("s2", "s1"), (SECOND_ACCOUNT_ID, DEFAULT_ACCOUNT_ID), strict=True
     ):
         timestamp = headers["x-zm-request-timestamp"]
         assert headers["x-zm-signature"] == sign(secret, timestamp, raw)
@@ -285,6 +299,8 @@ async def test_events_go_to_each_accounts_webhook(
         (d["event"], d["meeting_id"], d["account_id"], d["url"], d["status"])
         for d in deliveries
     ] == [
+        ("endpoint.url_validation", None, DEFAULT_ACCOUNT_ID, f"{base}/first", 200),
+        ("endpoint.url_validation", None, SECOND_ACCOUNT_ID, f"{base}/second", 200),
         ("meeting.started", own.id, SECOND_ACCOUNT_ID, f"{base}/second", 200),
         ("meeting.started", other.id, DEFAULT_ACCOUNT_ID, f"{base}/first", 200),
     ]

@@ -28,6 +28,7 @@ async def test_large_page_arrives_chunked_in_pieces(
     client: Client, state: SimulatorState, auth: dict[str, str]
 ) -> None:
     """A page of 300 meetings comes in ~4 KiB pieces, each after a pause."""
+    state.rate_limit_headers = "full"
     state.add_meetings(300)
     started = time.monotonic()
     headers, pieces = await _pieces(client, "/v2/users/me/meetings", auth)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 import json
 from typing import Any
 
@@ -379,15 +380,16 @@ async def test_unknown_route_is_json(client: Client, auth: dict[str, str]) -> No
 async def test_live_stream_get_and_patch(
     client: Client, state: SimulatorState, auth: dict[str, str]
 ) -> None:
-    """The config reads back, and a valid PATCH answers 204 with no body."""
+    """The config reads back, and a valid PATCH answers 204 with no body.
+
+    Before any target was configured the read answers 200 with no body at all.
+    """
     meeting = state.add_meeting("Sync")
     path = f"/v2/meetings/{meeting.id}/livestream"
-    assert await (await client.get(path, headers=auth)).json() == {
-        "stream_url": "",
-        "stream_key": "",
-        "page_url": "",
-        "resolution": "720p",
-    }
+    unset = await client.get(path, headers=auth)
+    assert unset.status == 200
+    assert unset.content_type == "application/json"
+    assert await unset.read() == b""
     config = {
         "stream_url": "rtmp://a.example/live",
         "stream_key": "key-1",
@@ -397,7 +399,6 @@ async def test_live_stream_get_and_patch(
     resp = await client.patch(path, json=config, headers=auth)
     assert resp.status == 204
     assert await resp.read() == b""
-    assert resp.headers["X-RateLimit-Category"] == "Light"
     assert await (await client.get(path, headers=auth)).json() == config
     assert meeting.live_stream == config
 
@@ -666,10 +667,25 @@ async def test_delay_causes_client_timeout(
     assert (await client.get("/v2/users/me", headers=auth)).status == 200
 
 
+async def test_no_rate_limit_headers_by_default(
+    client: Client, state: SimulatorState, auth: dict[str, str]
+) -> None:
+    """Zoom's current rate-limit page documents no headers: none are sent."""
+    meeting = state.add_meeting("Sync")
+    for path in (f"/v2/meetings/{meeting.id}/livestream", "/v2/users/me/meetings"):
+        resp = await client.get(path, headers=auth)
+        assert resp.status == 200
+        assert not [
+            name for name in resp.headers if name.lower().startswith("x-ratelimit")
+        ]
+        assert "Retry-After" not in resp.headers
+
+
 async def test_rate_limit_headers(
     client: Client, state: SimulatorState, auth: dict[str, str]
 ) -> None:
-    """Light and Medium endpoints report a per-day remaining counter."""
+    """In the "full" mode Light and Medium endpoints report a per-day counter."""
+    state.rate_limit_headers = "full"
     meeting = state.add_meeting("Sync")
     first = await client.get(f"/v2/meetings/{meeting.id}/livestream", headers=auth)
     second = await client.get(f"/v2/meetings/{meeting.id}/livestream", headers=auth)
@@ -688,18 +704,57 @@ async def test_rate_limit_headers(
     assert missing.headers["X-RateLimit-Category"] == "Light"
 
 
+async def test_rate_limit_headers_without_type(
+    client: Client, state: SimulatorState, auth: dict[str, str]
+) -> None:
+    """The "no-type" mode sends what a real 429 had: no Type and no Retry-After."""
+    state.rate_limit_headers = "no-type"
+    state.plan = "free"
+    state.daily_limits["Medium"] = 1
+    ok = await client.get("/v2/users/me/meetings", headers=auth)
+    assert (ok.headers["X-RateLimit-Category"], ok.headers["X-RateLimit-Limit"]) == (
+        "Medium",
+        "1",
+    )
+    assert ok.headers["X-RateLimit-Remaining"] == "0"
+    limited = await client.get("/v2/users/me/meetings", headers=auth)
+    assert limited.status == 429
+    assert (await _error(limited))["code"] == 429
+    assert limited.headers["X-RateLimit-Category"] == "Medium"
+    assert limited.headers["X-RateLimit-Remaining"] == "0"
+    assert "X-RateLimit-Type" not in limited.headers
+    assert "Retry-After" not in limited.headers
+
+
 async def test_daily_limit_enforced(
     client: Client, state: SimulatorState, auth: dict[str, str]
 ) -> None:
-    """With enforcement on, an exhausted quota answers 429 with Retry-After."""
-    state.enforce_daily_limits = True
+    """On the Free plan a spent quota answers 429 with Retry-After, an ISO date."""
+    state.plan = "free"
+    state.rate_limit_headers = "full"
     state.daily_limits["Medium"] = 1
     assert (await client.get("/v2/users/me/meetings", headers=auth)).status == 200
     resp = await client.get("/v2/users/me/meetings", headers=auth)
     assert resp.status == 429
-    assert int(resp.headers["Retry-After"]) > 0
+    reset = datetime.strptime(resp.headers["Retry-After"], "%Y-%m-%dT%H:%M:%SZ")
+    assert reset.replace(tzinfo=UTC) > datetime.now(UTC)
+    assert (reset.hour, reset.minute, reset.second) == (0, 0, 0)
     assert resp.headers["X-RateLimit-Remaining"] == "0"
     assert (await client.get("/v2/users/me", headers=auth)).status == 200
+    # Without headers the 429 comes bare: a client must back off on its own.
+    state.rate_limit_headers = "none"
+    resp = await client.get("/v2/users/me/meetings", headers=auth)
+    assert resp.status == 429
+    assert "Retry-After" not in resp.headers
+
+
+async def test_pro_plan_has_no_daily_cap(
+    client: Client, state: SimulatorState, auth: dict[str, str]
+) -> None:
+    """Live streaming needs Pro, which has no daily cap: a spent quota is ignored."""
+    state.daily_limits["Medium"] = 1
+    for _ in range(3):
+        assert (await client.get("/v2/users/me/meetings", headers=auth)).status == 200
 
 
 # -- request log and control routes ---------------------------------------------------------
