@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
@@ -25,6 +26,7 @@ from homeassistant.core import HomeAssistant
 
 from . import contract
 from .conftest import API, MEETING_ID, WEBINAR_ID, ZoomMock
+from .zoom.zoom_server import ZoomServer
 
 ROOT = Path(__file__).parents[1]
 BEARER = {"Authorization": "Bearer token-1"}
@@ -489,6 +491,34 @@ async def test_zoom_mock_labels_injected_json(
 
     assert tally.mismatches == []
     assert [call.method for call in zoom.calls] == ["GET"]
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_zoom_server_reports_the_clients_wrong_requests(
+    tally: contract.Tally,
+) -> None:
+    """What the loopback ZoomServer receives and answers is judged too."""
+    server = ZoomServer()
+    await server.start()
+    server.patch(MEETING_STATUS, status=204)
+    try:
+        async with aiohttp.ClientSession() as session:
+            response = await session.patch(
+                server.url(MEETING_STATUS), json={"action": "Start"}
+            )
+            assert response.status == 204
+    finally:
+        await server.close()
+
+    assert tally.mismatches == [
+        f"ZoomServer received PATCH {MEETING_STATUS}: no Authorization header (the "
+        "document's security: openapi_oauth, or openapi_authorization in the "
+        "Authorization header)",
+        f"ZoomServer received PATCH {MEETING_STATUS}: request body['action']: "
+        "'Start' is not one of ['start', 'stop']",
+    ]
+    # Expected here: they must not fail this test.
+    tally.mismatches.clear()
 
 
 # -- the plugin ----------------------------------------------------------------------
