@@ -44,6 +44,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, frame
 
+from . import contract
+
 API = "https://api.zoom.us/v2"
 OAUTH = "https://zoom.us/oauth"
 TOKEN_URL = f"{OAUTH}/token"
@@ -67,6 +69,11 @@ ENTRY_DATA = {
     CONF_CLIENT_SECRET: CLIENT_SECRET,
     CONF_CLOUD: "global",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Check every request and answer of the Zoom doubles against Zoom's document."""
+    config.pluginmanager.register(contract.ContractPlugin(), "zoom-contract")
 
 
 @pytest.fixture(autouse=True)
@@ -270,7 +277,36 @@ class ZoomMock:
     async def answer(
         self, method: str, url: URL, data: Any
     ) -> AiohttpClientMockResponse:
-        """Answer one request as Zoom would (also usable for another mocked host)."""
+        """Answer one request as Zoom would (also usable for another mocked host).
+
+        Zoom's OpenAPI document checks the request and the answer (tests/contract.py).
+        """
+        body, content_type = _sent_body(data)
+        exchange = contract.received(
+            "ZoomMock",
+            method,
+            url.raw_path,
+            url.query.items(),
+            self._sent_headers(method, url),
+            body,
+            content_type,
+        )
+        response = await self._answer(method, url, data)
+        exchange.answered(
+            response.status, response.response, response.headers.get("Content-Type")
+        )
+        return response
+
+    def _sent_headers(self, method: str, url: URL) -> dict[str, str]:
+        """Return the headers the client sent with the request being answered."""
+        for sent_method, sent_url, _, headers in reversed(self.mock.mock_calls):
+            if sent_method.upper() == method.upper() and sent_url == url:
+                return dict(headers or {})
+        return {}
+
+    async def _answer(
+        self, method: str, url: URL, data: Any
+    ) -> AiohttpClientMockResponse:
         method = method.upper()
         path = "token" if url.path == "/oauth/token" else url.path.removeprefix("/v2")
         if self.gate is not None:
@@ -283,13 +319,19 @@ class ZoomMock:
                         self.failures.remove(failure)
                 if failure.exc is not None:
                     raise failure.exc
+                headers = dict(failure.headers)
+                if failure.body is not None and not any(
+                    name.lower() == "content-type" for name in headers
+                ):
+                    # Zoom labels its JSON, errors included.
+                    headers["Content-Type"] = "application/json"
                 return AiohttpClientMockResponse(
                     method,
                     url,
                     status=failure.status,
                     json=failure.body,
                     text=failure.text,
-                    headers=failure.headers,
+                    headers=headers,
                 )
         if path == "token":
             self.token_counter += 1
@@ -461,6 +503,18 @@ class ZoomMock:
         return AiohttpClientMockResponse(
             method, url, json=body, headers={"Content-Type": "application/json"}
         )
+
+
+def _sent_body(data: Any) -> tuple[bytes | None, str | None]:
+    """Return the body the client sent (`data` or `json`) as bytes, and its type."""
+    if data is None:
+        return None, None
+    if isinstance(data, bytes):
+        return data, None
+    if isinstance(data, str):
+        return data.encode(), None
+    # A `json=` body: the session serialises it and labels it as JSON.
+    return contract.encode_json(data), "application/json"
 
 
 def _decode(data: Any) -> Any:

@@ -32,6 +32,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 
+from tests import contract
+
 # Body pieces vary in size (1-4 KiB) and are separated by a pause, so the client
 # receives a body as many reads, as over a WAN, never whole in one.
 PIECE_SIZES: Final = (1024, 3072, 4096, 1536, 2560)
@@ -347,6 +349,16 @@ class ZoomServer:
             body=await request.read(),
         )
         self.requests.append(recorded)
+        # Zoom's OpenAPI document checks the request and the answer (tests/contract.py).
+        exchange = contract.received(
+            "ZoomServer",
+            recorded.method,
+            recorded.path,
+            recorded.query.items(),
+            recorded.headers,
+            recorded.body,
+            recorded.headers.get("Content-Type"),
+        )
         if (route := self._route_for(recorded)) is None:
             self.unmatched.append(recorded)
             return web.Response(
@@ -357,6 +369,14 @@ class ZoomServer:
         else:
             result = route.answer(recorded)
             answer = await result if isinstance(result, Awaitable) else result
+        if answer.fault in (None, Fault.CUT):
+            # A cut answer is checked as it would have been sent whole: the network
+            # cuts it, not Zoom.
+            exchange.answered(
+                answer.status,
+                b"" if answer.status in _BODILESS else answer.encoded_body(),
+                CIMultiDict(answer.headers).get("Content-Type", answer.content_type),
+            )
         if answer.fault is not None:
             await self._fail(request, answer)
         return await self._send(request, answer)
