@@ -998,6 +998,145 @@ async def walk_action(instance: Instance) -> None:
     )
 
 
+async def wait_for_entity(instance: Instance, domain: str, topic: str) -> str:
+    """Wait until a meeting's entity appears; return its entity ID."""
+    deadline = time.monotonic() + PUSH_TIMEOUT
+    while True:
+        states = await instance.hass_api("GET", "/api/states")
+        entity_id = next(
+            (
+                s["entity_id"]
+                for s in states
+                if s["entity_id"].startswith(f"{domain}.")
+                and str(s["attributes"].get("friendly_name", "")).startswith(topic)
+            ),
+            None,
+        )
+        if entity_id is not None:
+            return str(entity_id)
+        if time.monotonic() > deadline:
+            fail(f"no {domain} entity appeared for the meeting {topic!r}")
+        await asyncio.sleep(0.1)
+
+
+async def walk_day_one(instance: Instance, entry_id: str) -> None:
+    """Walk a new user's first day, against the simulator's harsher Zoom."""
+    state = await instance.simulator_api("GET", "state")
+    user_id = state["user"]["id"]
+    bare = next(
+        m
+        for m in state["meetings"]
+        if m["host_id"] == user_id
+        and m["kind"] == "meeting"
+        and not m["live_stream"].get("stream_url")
+    )
+    # 1. A first stream target, for a meeting Zoom answers with no body.
+    switch = await instance.entity_of("switch", bare["topic"])
+    target = {
+        "stream_url": "rtmp://127.0.0.1/first",
+        "stream_key": "first-key",
+        "page_url": "https://127.0.0.1/first",
+    }
+    await instance.hass_api(
+        "POST",
+        f"/api/services/{DOMAIN}/update_settings",
+        json={"entity_id": switch, **target},
+    )
+    state = await instance.simulator_api("GET", "state")
+    now = next(m for m in state["meetings"] if m["id"] == bare["id"])
+    if now["live_stream"]["stream_url"] != target["stream_url"]:
+        fail(f"the first stream target was not saved: {now['live_stream']}")
+    say(f"first stream target of {bare['topic']!r} (it had none) -> saved at Zoom")
+
+    # 2. One occurrence of a weekly meeting deleted in Zoom: the series stays.
+    created = await instance.simulator_api(
+        "POST", "meetings", json={"topic": "Weekly standup", "type": 8}, expect=(201,)
+    )
+    weekly = created["meetings"][0]
+    standup = await wait_for_entity(instance, "switch", "Weekly standup")
+    seen = len((await instance.simulator_api("GET", "deliveries"))["deliveries"])
+    occurrence = weekly["occurrences"][0]["occurrence_id"]
+    await instance.simulator_api(
+        "DELETE",
+        f"meetings/{weekly['id']}?occurrence_id={occurrence}",
+        expect=(204,),
+    )
+    delivery = await wait_for_delivery(instance, seen, "meeting.deleted", weekly["id"])
+    await asyncio.sleep(0.5)
+    if await instance.state_of(standup) is None:
+        fail(f"deleting one occurrence removed {standup}")
+    say(
+        f"one occurrence of 'Weekly standup' deleted in Zoom -> HTTP "
+        f"{delivery['status']}, {standup} kept its entity ID"
+    )
+
+    # 3. An instant meeting (no list shows it): its switch comes from its event.
+    await instance.simulator_api(
+        "POST",
+        "meetings",
+        json={"topic": "Ad hoc call", "type": 1, "started": True, **target},
+        expect=(201,),
+    )
+    instant = await wait_for_entity(instance, "switch", "Ad hoc call")
+    await instance.hass_api(
+        "POST", "/api/services/switch/turn_on", json={"entity_id": instant}
+    )
+    state = await instance.simulator_api("GET", "state")
+    ad_hoc = next(m for m in state["meetings"] if m["topic"] == "Ad hoc call")
+    if not ad_hoc["streaming"]:
+        fail("the instant meeting's switch did not start its stream")
+    await instance.hass_api(
+        "POST", "/api/services/switch/turn_off", json={"entity_id": instant}
+    )
+    say(f"instant meeting started in Zoom -> {instant} appeared and started its stream")
+
+    # 4. A scope the app lacks (Zoom's 4700 names none): a repair, no sign-in.
+    sync = await instance.entity_of("switch", "Weekly team sync")
+    await instance.simulator_api(
+        "POST",
+        "fail",
+        json={
+            "status": 401,
+            "method": "PATCH",
+            "path_prefix": "/v2/meetings/",
+            "body": {
+                "code": 4700,
+                "message": "Invalid access token, does not contain scopes",
+            },
+        },
+        expect=(201,),
+    )
+    ok, error = await instance.websocket(
+        "call_service",
+        domain="switch",
+        service="turn_on",
+        target={"entity_id": sync},
+    )
+    if ok or "lacks the scopes" not in str(error):
+        fail(f"a 4700 refusal was not explained as missing scopes: {error}")
+    ok, issues = await instance.websocket("repairs/list_issues")
+    repair = next(
+        (
+            i
+            for i in issues["issues"]
+            if i["domain"] == DOMAIN and i["issue_id"].startswith("missing_scopes")
+        ),
+        None,
+    )
+    ok, flows = await instance.websocket("config_entries/flow/progress")
+    if repair is None or any(f["handler"] == DOMAIN for f in flows):
+        fail(f"4700: repair {repair}, flows {flows}")
+    # A start Zoom accepts again clears the repair.
+    for service in ("turn_on", "turn_off"):
+        await instance.hass_api(
+            "POST", f"/api/services/switch/{service}", json={"entity_id": sync}
+        )
+    say(
+        "Zoom refused a start with code 4700 -> repair "
+        f"{repair['issue_id'].removesuffix('_' + entry_id)!r}, no re-authentication"
+    )
+
+
 async def walk_removal(instance: Instance, entry_id: str) -> None:
     """Delete the entry: its entities and the entry are gone."""
     switch = await instance.entity_of("switch", "Weekly team sync")
@@ -1021,6 +1160,7 @@ async def walk(args: argparse.Namespace) -> None:
         await walk_reconfigure(instance, entry_id)
         await walk_reauth(instance, entry_id)
         await walk_action(instance)
+        await walk_day_one(instance, entry_id)
         await check_push(instance)
         await walk_removal(instance, entry_id)
     say("walked every flow")
