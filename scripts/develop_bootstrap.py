@@ -565,10 +565,24 @@ class Instance:
             f"/api/config/config_entries/flow/{flow['flow_id']}",
             json={"next_step_id": "server_to_server"},
         )
-        result = await self.hass_api(
+        form = await self.hass_api(
             "POST",
             f"/api/config/config_entries/flow/{flow['flow_id']}",
             json={**SIMULATOR_CREDENTIALS, "cloud": "global"},
+        )
+        if form.get("step_id") != "host":
+            fail(f"adding the integration failed: {form.get('errors') or form}")
+        # Whose meetings: the account's users are listed, the token's owner suggested.
+        (field,) = form["data_schema"]
+        listed = [o["value"] for o in field["selector"]["select"]["options"]]
+        host = field.get("description", {}).get("suggested_value")
+        if host not in listed:
+            fail(f"the host step suggests {host!r} among {listed}")
+        say(f"host step: {len(listed)} user(s) of the account listed, {host} suggested")
+        result = await self.hass_api(
+            "POST",
+            f"/api/config/config_entries/flow/{flow['flow_id']}",
+            json={"host": host},
         )
         if result.get("type") != "create_entry":
             fail(f"adding the integration failed: {result.get('errors')}")

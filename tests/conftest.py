@@ -10,7 +10,7 @@ import json
 import logging
 from pathlib import Path
 import re
-from typing import Any
+from typing import Any, Literal
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -56,6 +56,8 @@ CLIENT_ID = "client-abc"
 CLIENT_SECRET = "super-secret-value"
 USER_ID = "user-xyz"
 USER_EMAIL = "host@example.com"
+ADMIN_ID = "admin-abc"
+ADMIN_EMAIL = "admin@example.com"
 ACCESS_TOKEN = "access-token-1"
 
 # Real Zoom meeting IDs are 10-11 digits; some exceed 32 bits.
@@ -223,6 +225,17 @@ class ZoomMock:
             "type": 2,
             "timezone": "UTC",
         }
+        # What `me` means for a Server-to-Server token (unconfirmed at Zoom): the
+        # app's user (the host), refused, or the admin who owns the app and hosts
+        # nothing. A user-level token's `me` is always the signed-in user.
+        self.me: Literal["app-user", "refused", "admin"] = "app-user"
+        self.admin: dict[str, Any] = {
+            **self.user,
+            "id": ADMIN_ID,
+            "email": ADMIN_EMAIL,
+            "first_name": "Account",
+            "last_name": "Admin",
+        }
         self.register()
 
     # -- what the integration sent -------------------------------------------------
@@ -365,9 +378,15 @@ class ZoomMock:
         self, method: str, url: URL, path: str, body: Any
     ) -> AiohttpClientMockResponse:
         parts = path.strip("/").split("/")
-        if method == "GET" and path == "/users/me":
-            return self._json(method, url, self.user)
-        if method == "GET" and parts[0] == "users" and len(parts) == 2:
+        if method == "GET" and path == "/users":
+            # The account's users (Server-to-Server apps with user:read:list_users).
+            return self._page(method, url, "users", [self.admin, self.user])
+        if method == "GET" and parts[0] == "users" and self._is_admin(parts[1]):
+            if len(parts) == 2:
+                return self._json(method, url, self.admin)
+            # The admin hosts nothing.
+            return self._page(method, url, parts[2], [])
+        if method == "GET" and parts[0] == "users" and not self._is_user(parts[1]):
             # Another user of the account: this Zoom knows none.
             return AiohttpClientMockResponse(
                 method,
@@ -376,6 +395,8 @@ class ZoomMock:
                 json={"code": 1001, "message": f"User does not exist: {parts[1]}."},
                 headers={"Content-Type": "application/json"},
             )
+        if method == "GET" and parts[0] == "users" and len(parts) == 2:
+            return self._json(method, url, self.user)
         if method == "GET" and parts[0] == "users" and parts[2] == "meetings":
             if url.query.get("type") == "live":
                 items = [self.meetings[i] for i in self.meetings if i in self.live]
@@ -410,6 +431,18 @@ class ZoomMock:
         if parts[0] in ("meetings", "webinars") and parts[-1] == "status":
             return self._status(method, url, parts[0], int(parts[1]), body)
         raise AssertionError(f"Unexpected request {method} {url}")
+
+    def _is_user(self, user: str) -> bool:
+        """Whether a path's user is the host: `me` (as the mode says), ID or email."""
+        if user == "me":
+            return self.me == "app-user"
+        return user in (self.user["id"], self.user.get("email"))
+
+    def _is_admin(self, user: str) -> bool:
+        """Whether a path's user is the account's admin, who owns the app."""
+        if user == "me":
+            return self.me == "admin"
+        return user in (self.admin["id"], self.admin["email"])
 
     def _details(
         self, method: str, url: URL, collection: str, meeting_id: int

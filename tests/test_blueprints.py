@@ -64,7 +64,7 @@ from .automation_helpers import (
     starts,
     stream_requests,
 )
-from .conftest import MEETING_ID, ZoomMock, async_poll, make_entry, state_of
+from .conftest import MEETING_ID, USER_ID, ZoomMock, async_poll, make_entry, state_of
 from .test_push import deliver, streaming_body
 
 BLUEPRINT_DIR = Path(__file__).parent.parent / "blueprints" / "automation" / DOMAIN
@@ -399,7 +399,9 @@ async def test_go_live_ignores_reloads_and_outages(
     assert state_of(hass, SENSOR) == STATE_ON
     assert running(hass) == 0
 
-    zoom.fail("GET", "/users/me/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down")
+    zoom.fail(
+        "GET", f"/users/{USER_ID}/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down"
+    )
     await async_poll_zoom(hass, freezer)
     assert state_of(hass, SENSOR) == STATE_UNAVAILABLE
     zoom.heal()

@@ -37,14 +37,14 @@ async def test_requests_per_poll(
 ) -> None:
     """One request a minute for the live list; the full lists every 15 minutes."""
     assert [(c.method, c.path, c.url.query.get("type")) for c in zoom.api_calls] == [
-        ("GET", "/users/me/meetings", "scheduled"),
-        ("GET", "/users/me/webinars", None),
-        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/users/{USER_ID}/meetings", "scheduled"),
+        ("GET", f"/users/{USER_ID}/webinars", None),
+        ("GET", f"/users/{USER_ID}/meetings", "live"),
     ]
     zoom.clear_calls()
     await async_poll(hass, freezer)
     assert [(c.path, c.url.query.get("type")) for c in zoom.calls] == [
-        ("/users/me/meetings", "live")
+        (f"/users/{USER_ID}/meetings", "live")
     ]
     zoom.clear_calls()
     await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
@@ -140,7 +140,10 @@ async def test_outage_logged_once_each_way(
     """Losing Zoom logs once, however long it lasts; coming back logs once."""
     caplog.set_level(logging.INFO)
     zoom.fail(
-        "GET", "/users/me/meetings", HTTPStatus.BAD_GATEWAY, text="<html>502</html>"
+        "GET",
+        f"/users/{USER_ID}/meetings",
+        HTTPStatus.BAD_GATEWAY,
+        text="<html>502</html>",
     )
     for _ in range(3):
         await async_poll(hass, freezer)
@@ -167,7 +170,7 @@ async def test_rate_limited_poll_backs_off(
     """A 429 while polling waits as long as Retry-After says, then polls normally."""
     zoom.fail(
         "GET",
-        "/users/me/meetings",
+        f"/users/{USER_ID}/meetings",
         HTTPStatus.TOO_MANY_REQUESTS,
         {"code": 429, "message": "Too many requests"},
         headers={"Retry-After": "300"},
@@ -193,7 +196,7 @@ async def test_auth_failure_while_polling_starts_reauth(
     """Credentials revoked while running: the user is asked to sign in again."""
     zoom.fail(
         "GET",
-        "/users/me/meetings",
+        f"/users/{USER_ID}/meetings",
         HTTPStatus.UNAUTHORIZED,
         {"code": 124, "message": "Invalid access token."},
     )
@@ -243,7 +246,7 @@ async def test_account_without_webinar_add_on_still_polls(
     """Zoom refusing the webinar list (no add-on) means no webinars, not an outage."""
     zoom.fail(
         "GET",
-        "/users/me/webinars",
+        f"/users/{USER_ID}/webinars",
         HTTPStatus.BAD_REQUEST,
         {
             "code": 200,

@@ -29,6 +29,7 @@ from homeassistant.exceptions import HomeAssistantError
 from .conftest import (
     CLIENT_SECRET,
     MEETING_ID,
+    USER_ID,
     ZoomMock,
     async_poll,
     make_entry,
@@ -38,7 +39,7 @@ from .conftest import (
 SWITCH = "switch.weekly_team_sync_live_stream"
 SENSOR = "binary_sensor.weekly_team_sync_in_progress"
 STATUS = f"/meetings/{MEETING_ID}/livestream/status"
-LIVE_LIST = "/users/me/meetings"
+LIVE_LIST = f"/users/{USER_ID}/meetings"
 OPTIONS = {"include_webinars": True, "extra_users": [], "extra_meetings": []}
 HTML = "<html><body><h1>502 Bad Gateway</h1></body></html>"
 SECRETS = (CLIENT_SECRET, "access-token-", "stream-key-kept-secret")

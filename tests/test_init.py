@@ -64,13 +64,13 @@ async def test_action_registered_without_entries(hass: HomeAssistant) -> None:
             "token",
             {"status": HTTPStatus.SERVICE_UNAVAILABLE, "text": "<html>busy</html>"},
         ),
-        ("/users/me/meetings", {"exc": TimeoutError()}),
+        (f"/users/{USER_ID}/meetings", {"exc": TimeoutError()}),
         (
-            "/users/me/meetings",
+            f"/users/{USER_ID}/meetings",
             {"status": HTTPStatus.TOO_MANY_REQUESTS, "headers": {"Retry-After": "5"}},
         ),
         (
-            "/users/me/meetings",
+            f"/users/{USER_ID}/meetings",
             {
                 "status": HTTPStatus.BAD_REQUEST,
                 "body": {

@@ -19,6 +19,7 @@ from homeassistant.helpers import issue_registry as ir
 from .conftest import (
     MEETING_ID,
     OTHER_MEETING_ID,
+    USER_ID,
     ZoomMock,
     async_poll,
     async_save_options,
@@ -48,7 +49,7 @@ async def test_missing_scopes_issue_lists_them_and_clears(
     """Zoom code 4711 while polling names the missing scopes until a poll works."""
     zoom.fail(
         "GET",
-        "/users/me/meetings",
+        f"/users/{USER_ID}/meetings",
         HTTPStatus.BAD_REQUEST,
         {"code": 4711, "message": SCOPES_MESSAGE},
     )
@@ -238,7 +239,7 @@ async def test_code_4700_is_the_scopes_repair_never_reauthentication(
     would send the user to fix what is not broken.
     """
     entry = init_integration
-    zoom.fail("GET", "/users/me/meetings", status, CODE_4700)
+    zoom.fail("GET", f"/users/{USER_ID}/meetings", status, CODE_4700)
     tokens = zoom.token_counter
     await async_poll(hass, freezer)
     issue = issue_registry.async_get_issue(DOMAIN, f"missing_scopes_{entry.entry_id}")

@@ -239,9 +239,9 @@ async def test_saving_cleans_the_options_and_reloads(
         ("GET", f"/users/{OTHER_USER}", None),
         ("GET", f"/meetings/{EXTRA_ID}", None),
         # The first poll of the reloaded entry.
-        ("GET", "/users/me/meetings", "scheduled"),
+        ("GET", f"/users/{USER_ID}/meetings", "scheduled"),
         ("GET", f"/users/{OTHER_USER}/meetings", "scheduled"),
-        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/users/{USER_ID}/meetings", "live"),
         ("GET", f"/users/{OTHER_USER}/meetings", "live"),
         ("GET", f"/meetings/{EXTRA_ID}", None),
     ]
@@ -603,7 +603,7 @@ async def test_saved_while_not_loaded(
     # The reload set the entry up; the extra meeting Zoom does not know is
     # skipped by the poll (named in a repair), not by the form.
     assert mock_config_entry.state is ConfigEntryState.LOADED
-    assert requests(zoom)[0] == ("GET", "/users/me/meetings", "scheduled")
+    assert requests(zoom)[0] == ("GET", f"/users/{USER_ID}/meetings", "scheduled")
     assert ("GET", f"/meetings/{EXTRA_ID}", None) in requests(zoom)
     assert EXTRA_ID not in mock_config_entry.runtime_data.coordinator.data.meetings
 
@@ -622,17 +622,18 @@ async def test_extra_users_are_polled(
         HTTPStatus.OK,
         {"meetings": [jane_meeting]},
     )
+    zoom.fail("GET", f"/users/{OTHER_USER}/webinars", HTTPStatus.OK, {"webinars": []})
     entry = make_entry({"include_webinars": True, "extra_users": [OTHER_USER]})
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
     assert requests(zoom) == [
-        ("GET", "/users/me/meetings", "scheduled"),
-        ("GET", "/users/me/webinars", None),
+        ("GET", f"/users/{USER_ID}/meetings", "scheduled"),
+        ("GET", f"/users/{USER_ID}/webinars", None),
         ("GET", f"/users/{OTHER_USER}/meetings", "scheduled"),
         ("GET", f"/users/{OTHER_USER}/webinars", None),
-        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/users/{USER_ID}/meetings", "live"),
         ("GET", f"/users/{OTHER_USER}/meetings", "live"),
     ]
     assert state_of(hass, "switch.jane_s_meeting_live_stream") == STATE_OFF
@@ -642,7 +643,7 @@ async def test_extra_users_are_polled(
     zoom.clear_calls()
     await async_poll(hass, freezer)
     assert requests(zoom) == [
-        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/users/{USER_ID}/meetings", "live"),
         ("GET", f"/users/{OTHER_USER}/meetings", "live"),
     ]
 
@@ -676,7 +677,7 @@ async def test_extra_meetings_are_read_every_poll(
     zoom.clear_calls()
     await async_poll(hass, freezer)
     assert requests(zoom) == [
-        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/users/{USER_ID}/meetings", "live"),
         ("GET", f"/meetings/{EXTRA_ID}", None),
     ]
     assert state_of(hass, "binary_sensor.partner_town_hall_in_progress") == STATE_OFF
@@ -711,7 +712,7 @@ async def test_extra_webinar_is_remembered(
     zoom.clear_calls()
     await async_poll(hass, freezer)
     assert requests(zoom) == [
-        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/users/{USER_ID}/meetings", "live"),
         ("GET", f"/webinars/{EXTRA_ID}", None),
     ]
 
@@ -741,7 +742,7 @@ async def test_missing_extra_meeting_is_skipped(
     # Skipped until the options change: not asked again, and the poll succeeds.
     zoom.clear_calls()
     await async_poll(hass, freezer)
-    assert requests(zoom) == [("GET", "/users/me/meetings", "live")]
+    assert requests(zoom) == [("GET", f"/users/{USER_ID}/meetings", "live")]
     assert entry.runtime_data.coordinator.last_update_success
     assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
 
@@ -769,8 +770,8 @@ async def test_new_data_does_not_reload_but_new_options_do(
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data is not runtime_data
     assert entry.options["include_webinars"] is False
-    assert ("GET", "/users/me/webinars", None) not in requests(zoom)
-    assert ("GET", "/users/me/meetings", "scheduled") in requests(zoom)
+    assert ("GET", f"/users/{USER_ID}/webinars", None) not in requests(zoom)
+    assert ("GET", f"/users/{USER_ID}/meetings", "scheduled") in requests(zoom)
 
 
 async def test_deleted_extra_webinar_is_skipped(
@@ -795,7 +796,7 @@ async def test_deleted_extra_webinar_is_skipped(
     zoom.clear_calls()
     await async_poll(hass, freezer)
     assert requests(zoom) == [
-        ("GET", "/users/me/meetings", "live"),
+        ("GET", f"/users/{USER_ID}/meetings", "live"),
         ("GET", f"/webinars/{EXTRA_ID}", None),
     ]
     assert entry.runtime_data.coordinator.last_update_success

@@ -1312,7 +1312,8 @@ def live_polls(zoom: ZoomMock) -> int:
     return sum(
         1
         for call in zoom.api_calls
-        if call.path == "/users/me/meetings" and call.url.query.get("type") == "live"
+        if call.path == f"/users/{USER_ID}/meetings"
+        and call.url.query.get("type") == "live"
     )
 
 
@@ -1351,7 +1352,9 @@ async def test_event_during_an_outage_keeps_entities_unavailable(
     zoom: ZoomMock,
 ) -> None:
     """Polls fail: one pushed event must not bring back every entity with stale data."""
-    zoom.fail("GET", "/users/me/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down")
+    zoom.fail(
+        "GET", f"/users/{USER_ID}/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down"
+    )
     await async_poll(hass, freezer)
     assert state_of(hass, SENSOR) == STATE_UNAVAILABLE
 
@@ -1388,7 +1391,7 @@ async def test_event_a_poll_overrides_is_redrawn(
     assert state_of(hass, SENSOR) == STATE_ON
 
     async def deliver_ended_while_listing(method: str, path: str) -> None:
-        if path == "/users/me/webinars":
+        if path == f"/users/{USER_ID}/webinars":
             zoom.gate = None
             response = await deliver(
                 client, webhook_id, running_body("meeting.ended", MEETING_ID)
@@ -1543,7 +1546,7 @@ async def test_one_occurrence_deleted_or_changed_keeps_the_series(
     stored = hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"]
     assert stored["meetings"][str(MEETING_ID)] == {"display_name": "Weekly"}
     # The lists were read again (the occurrence is Zoom's to list or not).
-    assert ("GET", "/users/me/meetings", "scheduled") in [
+    assert ("GET", f"/users/{USER_ID}/meetings", "scheduled") in [
         (c.method, c.path, c.url.query.get("type")) for c in zoom.api_calls
     ]
 
@@ -1649,7 +1652,9 @@ async def test_created_for_another_host_rereads_the_lists(
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
     assert hass.states.get("switch.not_mine_live_stream") is None
-    assert ("GET", "/users/me/meetings") in [(c.method, c.path) for c in zoom.calls]
+    assert ("GET", f"/users/{USER_ID}/meetings") in [
+        (c.method, c.path) for c in zoom.calls
+    ]
 
 
 # -- replays across a reload ----------------------------------------------------------------

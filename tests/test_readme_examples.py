@@ -94,6 +94,7 @@ from .automation_helpers import (
 from .conftest import (
     MEETING_ID,
     OTHER_MEETING_ID,
+    USER_ID,
     SetupIntegration,
     ZoomMock,
     make_entry,
@@ -710,7 +711,9 @@ async def test_weekly_sync_leaves_a_stopped_stream_stopped(
     assert running(hass, automation) == 0
     assert starts(zoom) == 0, "the reload started the stream again"
 
-    zoom.fail("GET", "/users/me/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down")
+    zoom.fail(
+        "GET", f"/users/{USER_ID}/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down"
+    )
     await async_poll_zoom(hass, freezer)
     assert state_of(hass, SENSOR) == STATE_UNAVAILABLE
     zoom.heal()
@@ -1104,7 +1107,7 @@ async def test_logger_example_turns_on_the_integrations_debug_log(
 ) -> None:
     """The logger snippet makes the integration log at debug level, the rest at info.
 
-    The request lines ("GET /users/me/meetings answered HTTP 200", from the integration's
+    The request lines (f"GET /users/{USER_ID}/meetings answered HTTP 200", from the integration's
     Zoom client module) are the debug output the README promises.
     """
     assert not LOGGER.isEnabledFor(logging.DEBUG)
@@ -1114,7 +1117,7 @@ async def test_logger_example_turns_on_the_integrations_debug_log(
     assert logging.getLogger().getEffectiveLevel() == logging.INFO
 
     await setup_integration()
-    assert "GET /users/me/meetings answered HTTP 200" in [
+    assert f"GET /users/{USER_ID}/meetings answered HTTP 200" in [
         record.getMessage()
         for record in integration_log.records
         if record.levelno == logging.DEBUG

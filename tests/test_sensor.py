@@ -62,7 +62,7 @@ async def test_requests_left_follows_zoom_headers(
     assert state_of(hass, REMAINING) == str(zoom.requests_left)
     zoom.fail(
         "GET",
-        "/users/me/meetings",
+        f"/users/{USER_ID}/meetings",
         HTTPStatus.OK,
         {"meetings": [], "next_page_token": ""},
         headers={
@@ -86,7 +86,10 @@ async def test_last_error_from_polls_and_toggles(
     await _enable_sensors(hass, freezer)
     assert state_of(hass, LAST_ERROR) == STATE_UNKNOWN
     zoom.fail(
-        "GET", "/users/me/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="<html/>"
+        "GET",
+        f"/users/{USER_ID}/meetings",
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        text="<html/>",
     )
     await async_poll(hass, freezer)
     assert state_of(hass, LAST_ERROR) == "Zoom answered HTTP 503"

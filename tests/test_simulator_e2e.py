@@ -22,7 +22,7 @@ from custom_components.zoom_livestream.const import (
     SCAN_INTERVAL,
     SERVICE_UPDATE_SETTINGS,
 )
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -79,11 +79,28 @@ async def sim_entry(
     return entry
 
 
+@pytest.mark.parametrize(
+    ("s2s_me", "suggested"),
+    [
+        pytest.param("app-user", "host", id="me_is_the_host"),
+        pytest.param("refused", None, id="me_refused"),
+        pytest.param("admin", "admin", id="me_is_an_admin_who_hosts_nothing"),
+    ],
+)
 async def test_config_flow_against_the_simulator(
-    hass: HomeAssistant, simulator: tuple[SimulatorState, str]
+    hass: HomeAssistant,
+    simulator: tuple[SimulatorState, str],
+    s2s_me: str,
+    suggested: str | None,
 ) -> None:
-    """With the variable set, the user's own flow adds an account of the simulator."""
+    """The user's own flow adds the host's account, whatever `me` means to Zoom.
+
+    The host is chosen from the account's users; the entry then reads the host's
+    meetings by user ID, never through `me`.
+    """
     state, _ = simulator
+    state.set_modes({"s2s_me": s2s_me})
+    host, admin = state.user, state.primary_account().admin
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
@@ -99,10 +116,67 @@ async def test_config_flow_against_the_simulator(
             "cloud": "global",
         },
     )
+    assert result["step_id"] == "host"
+    schema = result["data_schema"]
+    assert schema is not None
+    (field,) = schema.schema
+    expected = {"host": host.id, "admin": admin.id, None: None}[suggested]
+    assert (field.description or {}).get("suggested_value") == expected
+
+    state.clear_log()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": host.id}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == state.user.email
-    assert result["result"].unique_id == state.user.id
+    assert result["title"] == host.email
+    assert result["result"].unique_id == host.id
     await hass.async_block_till_done()
+
+    # Set up: the host's meetings, read by ID.
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
+    paths = [request.path for request in state.requests]
+    assert f"/v2/users/{host.id}/meetings" in paths
+    assert not [path for path in paths if path.startswith("/v2/users/me")]
+
+
+@pytest.mark.parametrize("s2s_me", ["refused", "admin"])
+async def test_existing_entry_follows_its_host_whatever_me_means(
+    hass: HomeAssistant, simulator: tuple[SimulatorState, str], s2s_me: str
+) -> None:
+    """An entry added by an earlier version keeps working, with nothing to redo.
+
+    Its unique ID is the host's user ID (what `me` answered when it was added),
+    so that ID is the path whether Zoom refuses `me` or means the app's admin.
+    """
+    state, _ = simulator
+    state.set_modes({"s2s_me": s2s_me})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=state.user.email,
+        unique_id=state.user.id,
+        data={
+            "auth_type": "server_to_server",
+            "account_id": state.account_id,
+            "client_id": state.client_id,
+            "client_secret": state.client_secret,
+            "cloud": "global",
+        },
+        version=1,
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.data["client_secret"] == state.client_secret
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert state_of(hass, OTHER_SWITCH) == STATE_OFF
+    assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
+    paths = {request.path for request in state.requests}
+    assert f"/v2/users/{state.user.id}/meetings" in paths
+    assert not [path for path in paths if path.startswith("/v2/users/me")]
 
 
 async def test_toggle_and_configure_over_http(
@@ -186,7 +260,7 @@ async def test_toggle_and_configure_over_http(
     # The timed refresh is a background task; real I/O lets it outlive one loop turn.
     await hass.async_block_till_done(wait_background_tasks=True)
     assert [(r.path, r.query.get("type")) for r in state.requests] == [
-        ("/v2/users/me/meetings", "live")
+        (f"/v2/users/{state.user.id}/meetings", "live")
     ]
     assert state_of(hass, SWITCH) == STATE_OFF
     assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_OFF

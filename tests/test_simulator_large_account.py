@@ -72,7 +72,7 @@ async def test_650_meetings_in_chunked_pages(
     await hass.async_block_till_done()
 
     assert entry.state is ConfigEntryState.LOADED, entry.reason
-    pages = state.requests_to("/v2/users/me/meetings", "GET")
+    pages = state.requests_to(f"/v2/users/{state.user.id}/meetings", "GET")
     scheduled = [r for r in pages if r.query.get("type", "scheduled") == "scheduled"]
     assert [r.query["page_size"] for r in scheduled] == ["300", "300", "300"]
     registry = er.async_get(hass)

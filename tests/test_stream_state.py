@@ -222,16 +222,19 @@ async def test_last_error_names_no_user(
     zoom: ZoomMock,
 ) -> None:
     """The recorder keeps the last error: it names no user's email or ID."""
+    ada = "/users/ada.lovelace@example.com"
+    # Zoom knows Ada: her lists answer (the entity's enabling reloads the entry).
+    zoom.fail("GET", f"{ada}/meetings", HTTPStatus.OK, {"meetings": []})
+    zoom.fail("GET", f"{ada}/webinars", HTTPStatus.OK, {"webinars": []})
     entry = make_entry(options={"extra_users": ["ada.lovelace@example.com"]})
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     await _enable(hass, freezer, LAST_ERROR)
-    zoom.fail(
-        "GET",
-        "/users/ada.lovelace@example.com/meetings",
-        exc=TimeoutError(),
-    )
+    # Then her meetings time out.
+    zoom.heal()
+    zoom.fail("GET", f"{ada}/webinars", HTTPStatus.OK, {"webinars": []})
+    zoom.fail("GET", f"{ada}/meetings", exc=TimeoutError())
     await async_poll(hass, freezer)
     error = state_of(hass, LAST_ERROR)
     assert "Timed out" in error
@@ -316,7 +319,7 @@ async def test_missing_webinar_scope_keeps_the_webinars(
     """A webinar list refused for a missing scope is a repair, not "no webinars"."""
     zoom.fail(
         "GET",
-        "/users/me/webinars",
+        f"/users/{USER_ID}/webinars",
         HTTPStatus.BAD_REQUEST,
         {
             "code": 4711,

@@ -32,6 +32,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from .conftest import (
     MEETING_ID,
     OTHER_MEETING_ID,
+    USER_ID,
     WEBINAR_ID,
     SetupIntegration,
     ZoomMock,
@@ -483,7 +484,9 @@ async def test_stream_survives_an_outage_and_a_reload(
     nothing; the stream state is kept with the entry instead.
     """
     await _switch(hass, SERVICE_TURN_ON, SWITCH)
-    zoom.fail("GET", "/users/me/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down")
+    zoom.fail(
+        "GET", f"/users/{USER_ID}/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down"
+    )
     await async_poll(hass, freezer)
     assert state_of(hass, SWITCH) == STATE_UNAVAILABLE
     zoom.heal()
@@ -502,7 +505,7 @@ async def test_unavailable_while_zoom_is_down(
     """The switch is unavailable while polls fail and comes back by itself."""
     zoom.fail(
         "GET",
-        "/users/me/meetings",
+        f"/users/{USER_ID}/meetings",
         HTTPStatus.SERVICE_UNAVAILABLE,
         text="<html>down</html>",
     )
@@ -553,7 +556,7 @@ async def test_stream_ends_when_two_polls_miss_the_meeting(
     only polls that changed something.
     """
     # Zoom's live list lags: the meeting runs (so the start works) but is missing.
-    zoom.fail("GET", "/users/me/meetings", HTTPStatus.OK, {"meetings": []})
+    zoom.fail("GET", f"/users/{USER_ID}/meetings", HTTPStatus.OK, {"meetings": []})
     await async_poll(hass, freezer)
     await _switch(hass, SERVICE_TURN_ON, SWITCH)
     assert state_of(hass, SWITCH) == STATE_ON

@@ -35,6 +35,7 @@ MEDIUM = "Medium"
 # Zoom's own wording, so clients can be tested against the real messages.
 MSG_INVALID_TOKEN = "Invalid access token."
 MSG_VALIDATION = "Validation Failed."
+MSG_MISSING_SCOPES = "Invalid access token, does not contain scopes:[{}]."
 MSG_BAD_JSON = "Request Body should be a valid JSON object."
 MSG_NOT_CONFIGURED = "The meeting is not configured with a custom streaming service."
 MSG_STREAMING_LOCKED = (
@@ -60,6 +61,7 @@ _WEBINAR_LIST_TYPES = frozenset({"scheduled", "upcoming"})
 
 def add_routes(app: web.Application) -> None:
     """Add Zoom's REST routes."""
+    app.router.add_get("/v2/users", _list_users)
     app.router.add_get("/v2/users/{user_id}", _get_user)
     app.router.add_get("/v2/users/{user_id}/meetings", _list_meetings)
     app.router.add_get("/v2/users/{user_id}/webinars", _list_webinars)
@@ -175,6 +177,40 @@ def _rate_limited(category: str) -> Callable[[Handler], Handler]:
 
 
 # -- users and lists --------------------------------------------------------------
+
+
+@_rate_limited(MEDIUM)
+async def _list_users(request: web.Request) -> web.StreamResponse:
+    """List the account's users: an account-level (admin) call.
+
+    A user-level token lacks ``user:read:list_users:admin`` and is refused the way
+    Zoom refuses a missing scope. The account's admin is a user of the account in
+    the ``admin`` mode of ``s2s_me``, where ``me`` resolves to them.
+    """
+    state = request.app[STATE_KEY]
+    caller = _caller(request)
+    if caller.signed_in is not None:
+        raise ZoomApiError(
+            400, 4711, MSG_MISSING_SCOPES.format("user:read:list_users:admin")
+        )
+    if request.query.get("status", "active") != "active":
+        users: list[SimulatedUser] = []
+    elif state.s2s_me == "admin":
+        users = [caller.account.admin, caller.account.user]
+    else:
+        users = [caller.account.user]
+    size = _page_size(request.query.get("page_size"))
+    token = request.query.get("next_page_token", "")
+    start = int(token) if token.isdigit() else 0
+    end = start + size
+    return web.json_response(
+        {
+            "page_size": size,
+            "total_records": len(users),
+            "next_page_token": str(end) if end < len(users) else "",
+            "users": [user.as_json() for user in users[start:end]],
+        }
+    )
 
 
 @_rate_limited(LIGHT)

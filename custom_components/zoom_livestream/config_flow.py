@@ -64,6 +64,7 @@ from .zoom import (
     MeetingKind,
     Resolution,
     StaticTokenAuth,
+    ZoomApiError,
     ZoomAuthenticationError,
     ZoomClient,
     ZoomConnectionError,
@@ -76,6 +77,8 @@ from .zoom import (
 
 STEP_STREAM_TARGET = "stream_target"
 ATTR_MEETING = "meeting"
+# The Server-to-Server entry's host: whose meetings it follows (a user ID or email).
+CONF_HOST = "host"
 TARGET_FIELDS = (
     ATTR_STREAM_URL,
     ATTR_STREAM_KEY,
@@ -109,6 +112,11 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     MINOR_VERSION = 3
 
     _cloud: Cloud = Cloud.GLOBAL
+    # Between the Server-to-Server credentials step and the host step.
+    _data: dict[str, Any]
+    _client: ZoomClient
+    _owner: ZoomUser | None = None
+    _users: list[ZoomUser] | None = None
 
     @property
     def logger(self) -> logging.Logger:
@@ -132,19 +140,67 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     async def async_step_server_to_server(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the credentials, check them against Zoom, and add the account."""
+        """Ask for the credentials and check them against Zoom."""
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {CONF_AUTH_TYPE: AUTH_TYPE_SERVER_TO_SERVER, **_clean(user_input)}
-            user, errors = await self._async_check(data)
-            if user is not None:
-                await self.async_set_unique_id(user.id)
-                self._abort_if_unique_id_configured()
-                return self.async_create_entry(title=user.email or user.id, data=data)
+            client = create_client(async_get_clientsession(self.hass), data)
+            owner, errors = await self._async_token_owner(client)
+            if not errors:
+                self._data, self._client, self._owner = data, client, owner
+                return await self.async_step_host()
         return self.async_show_form(
             step_id=AUTH_TYPE_SERVER_TO_SERVER,
             data_schema=self.add_suggested_values_to_schema(
                 self._schema(with_cloud=True), user_input or {CONF_CLOUD: Cloud.GLOBAL}
+            ),
+            errors=errors,
+        )
+
+    async def async_step_host(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose whose meetings to follow: a user of the account, by ID or email.
+
+        A Server-to-Server app acts for the whole account; `me` is documented for
+        user-level apps, and for these tokens it is refused or means the app's
+        owner (unconfirmed either way). So the host is chosen here, defaulting to
+        the owner when Zoom names one, and the entry uses the host's user ID.
+        """
+        client = self._client
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            value = str(user_input[CONF_HOST]).strip()
+            user, errors = await self._async_host(client, value)
+            if user is not None:
+                await self.async_set_unique_id(user.id)
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(
+                    title=user.email or user.id, data=self._data
+                )
+        if self._users is None:
+            self._users = await self._async_account_users(client)
+        owner = self._owner
+        selector: TextSelector | SelectSelector = TEXT
+        if self._users:
+            selector = SelectSelector(
+                SelectSelectorConfig(
+                    options=[
+                        SelectOptionDict(value=user.id, label=_user_label(user))
+                        for user in self._users
+                    ],
+                    custom_value=True,
+                    mode=SelectSelectorMode.DROPDOWN,
+                )
+            )
+        suggested = user_input or {}
+        if owner is not None and not suggested:
+            listed = any(user.id == owner.id for user in self._users)
+            suggested = {CONF_HOST: owner.id if listed else owner.email or owner.id}
+        return self.async_show_form(
+            step_id="host",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({vol.Required(CONF_HOST): selector}), suggested
             ),
             errors=errors,
         )
@@ -262,7 +318,10 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _clean({**entry.data, **user_input})
-            user, errors = await self._async_check(data)
+            # The followed user, by ID: `me` may be refused for these tokens.
+            user, errors = await self._async_check(data, str(entry.unique_id))
+            if errors.get("abort"):
+                return self.async_abort(reason=errors["abort"])
             if user is not None:
                 await self.async_set_unique_id(user.id)
                 self._abort_if_unique_id_mismatch(reason="wrong_account")
@@ -287,13 +346,72 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             fields[vol.Required(CONF_CLOUD)] = CLOUD
         return vol.Schema(fields)
 
-    async def _async_check(
-        self, data: dict[str, Any]
+    async def _async_token_owner(
+        self, client: ZoomClient
     ) -> tuple[ZoomUser | None, dict[str, str]]:
-        """Return the Zoom user the credentials act for, or the form errors."""
-        return await self._async_fetch_user(
-            create_client(async_get_clientsession(self.hass), data)
-        )
+        """Check the credentials; return the token's owner when `me` names one."""
+        try:
+            return await client.async_get_current_user(), {}
+        except ZoomAuthenticationError:
+            return None, {"base": "invalid_auth"}
+        except (ZoomConnectionError, ZoomRateLimitError):
+            return None, {"base": "cannot_connect"}
+        except ZoomApiError as err:
+            # The token was granted (the credentials work): `me` is refused for
+            # Server-to-Server tokens, or not readable. The user picks the host.
+            LOGGER.debug("Zoom does not say whose token this is: %s", err)
+            return None, {}
+
+    async def _async_host(
+        self, client: ZoomClient, value: str
+    ) -> tuple[ZoomUser | None, dict[str, str]]:
+        """Return the chosen host as Zoom knows them, or the form errors."""
+        if not _USER.fullmatch(value):
+            return None, {CONF_HOST: "invalid_user"}
+        try:
+            return await client.async_get_user(value), {}
+        except ZoomNotFoundError:
+            return None, {CONF_HOST: "user_not_found"}
+        except ZoomPermissionError:
+            return None, {CONF_HOST: "user_not_readable"}
+        except ZoomAuthenticationError:
+            return None, {"base": "invalid_auth"}
+        except (ZoomConnectionError, ZoomRateLimitError):
+            return None, {"base": "cannot_connect"}
+        except ZoomError:
+            LOGGER.exception("Unexpected answer from Zoom while reading the host")
+            return None, {"base": "unknown"}
+
+    async def _async_account_users(self, client: ZoomClient) -> list[ZoomUser]:
+        """Return the account's users to choose from, where the app may list them."""
+        try:
+            return await client.async_list_users()
+        except ZoomError as err:
+            # Without user:read:list_users:admin the host is typed instead.
+            LOGGER.debug("Cannot list the account's users: %s", err)
+            return []
+
+    async def _async_check(
+        self, data: dict[str, Any], user_id: str
+    ) -> tuple[ZoomUser | None, dict[str, str]]:
+        """Return the entry's Zoom user as the new credentials reach them."""
+        client = create_client(async_get_clientsession(self.hass), data)
+        try:
+            return await client.async_get_user(user_id), {}
+        except ZoomNotFoundError:
+            return None, {"abort": "wrong_account"}
+        except ZoomPermissionError as err:
+            if err.missing_scopes:
+                return None, {"base": "invalid_auth"}
+            # 1010: the user does not belong to these credentials' account.
+            return None, {"abort": "wrong_account"}
+        except ZoomAuthenticationError:
+            return None, {"base": "invalid_auth"}
+        except (ZoomConnectionError, ZoomRateLimitError):
+            return None, {"base": "cannot_connect"}
+        except ZoomError:
+            LOGGER.exception("Unexpected answer from Zoom while checking credentials")
+            return None, {"base": "unknown"}
 
     async def _async_fetch_user(
         self, client: ZoomClient
@@ -308,6 +426,13 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         except ZoomError:
             LOGGER.exception("Unexpected answer from Zoom while checking credentials")
             return None, {"base": "unknown"}
+
+
+def _user_label(user: ZoomUser) -> str:
+    """Return how a user reads in a list: name and email, or what Zoom gave."""
+    name = f"{user.first_name} {user.last_name}".strip()
+    email = user.email or user.id
+    return f"{name} ({email})" if name else email
 
 
 def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:

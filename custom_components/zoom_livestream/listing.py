@@ -23,6 +23,8 @@ from homeassistant.core import HomeAssistant, callback
 from . import issues
 from .changes import PollResult
 from .const import (
+    AUTH_TYPE_OAUTH,
+    CONF_AUTH_TYPE,
     CONF_EXTRA_MEETINGS,
     CONF_EXTRA_USERS,
     CONF_INCLUDE_WEBINARS,
@@ -43,7 +45,7 @@ from .zoom import (
     ZoomPermissionError,
 )
 
-# The credentials' own user in API paths.
+# The signed-in user in API paths, for user-level ("Sign in with Zoom") tokens.
 ME = "me"
 
 
@@ -68,6 +70,14 @@ class MeetingLister:
         self._hass = hass
         self._entry = entry
         self._client = client
+        # Whose meetings the entry follows. `me` is documented for user-level
+        # apps; for a Server-to-Server token it is refused or means the app's
+        # owner (unconfirmed either way), so those entries use the user's ID.
+        self._own_user = (
+            ME
+            if entry.data.get(CONF_AUTH_TYPE) == AUTH_TYPE_OAUTH
+            else str(entry.unique_id)
+        )
         self._listed_at: float | None = None
         self._full_requested = False
         # Lists read by a poll that then failed: the next poll applies them.
@@ -101,7 +111,7 @@ class MeetingLister:
         options = self._entry.options
         users = [
             user
-            for user in (ME, *options.get(CONF_EXTRA_USERS, []))
+            for user in (self._own_user, *options.get(CONF_EXTRA_USERS, []))
             if user not in self._skipped.users
         ]
         now = time.monotonic()
@@ -171,7 +181,7 @@ class MeetingLister:
         self, user: str, request: Awaitable[list[Meeting]]
     ) -> list[Meeting]:
         """Run a list request of an "other user"; skip that user if Zoom refuses it."""
-        if user == ME:
+        if user == self._own_user:
             return await request
         try:
             return await request

@@ -286,6 +286,50 @@ async def test_me_is_an_admin_who_hosts_nothing(
     assert (await details.json())["host_email"] == DEFAULT_USER_EMAIL
 
 
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("app-user", [DEFAULT_USER_ID]),
+        ("refused", [DEFAULT_USER_ID]),
+        ("admin", [ADMIN_ID, DEFAULT_USER_ID]),
+    ],
+)
+async def test_the_account_users_are_listed(
+    client: Client,
+    state: SimulatorState,
+    auth: dict[str, str],
+    mode: str,
+    expected: list[str],
+) -> None:
+    """`GET /users` lists whom `{userId}` reaches, a page at a time."""
+    state.set_modes({"s2s_me": mode})
+    listed = await (
+        await client.get("/v2/users", params={"status": "active"}, headers=auth)
+    ).json()
+    assert [user["id"] for user in listed["users"]] == expected
+    assert (listed["total_records"], listed["next_page_token"]) == (len(expected), "")
+    for user in listed["users"]:
+        resp = await client.get(f"/v2/users/{user['id']}", headers=auth)
+        assert (await resp.json())["email"] == user["email"]
+    first = await (
+        await client.get("/v2/users", params={"page_size": "1"}, headers=auth)
+    ).json()
+    assert [user["id"] for user in first["users"]] == expected[:1]
+    if len(expected) > 1:
+        rest = await (
+            await client.get(
+                "/v2/users",
+                params={"page_size": "1", "next_page_token": first["next_page_token"]},
+                headers=auth,
+            )
+        ).json()
+        assert [user["id"] for user in rest["users"]] == expected[1:]
+    inactive = await (
+        await client.get("/v2/users", params={"status": "inactive"}, headers=auth)
+    ).json()
+    assert inactive["users"] == []
+
+
 # -- list types ---------------------------------------------------------------------------
 
 

@@ -279,3 +279,17 @@ async def test_revoking_tokens_ends_refresh_too(
         client, grant_type="refresh_token", refresh_token=tokens["refresh_token"]
     )
     assert status == 400
+
+
+async def test_user_tokens_may_not_list_the_account_users(
+    client: Client, state: SimulatorState
+) -> None:
+    """Listing users is an admin call: a user-level token lacks its scope."""
+    tokens = await _sign_in(client)
+    resp = await client.get("/v2/users", headers=_bearer(tokens))
+    assert resp.status == 400
+    assert await resp.json() == {
+        "code": 4711,
+        "message": "Invalid access token, does not contain scopes:"
+        "[user:read:list_users:admin].",
+    }

@@ -146,6 +146,24 @@ async def test_get_user_by_email(client: ZoomClient, zoom: ZoomServer) -> None:
     sent_once(zoom, "GET", f"{API}/users/a%20b%2Fc")
 
 
+async def test_list_users_reads_one_page(client: ZoomClient, zoom: ZoomServer) -> None:
+    """The account's active users, one page: enough to choose a host from."""
+    url = f"{API}/users?page_size=300&status=active"
+    admin = {**USER, "id": "admin-1", "email": "admin@example.com"}
+    zoom.get(url, payload={"users": [admin, USER], "next_page_token": "u2"})
+
+    users = await client.async_list_users()
+
+    assert [user.id for user in users] == ["admin-1", "user-xyz"]
+    assert users[1].first_name == "Ada"
+    assert sent_once(zoom, "GET", url).query == {
+        "page_size": "300",
+        "status": "active",
+    }
+    # The second page is not read: a user further on is typed instead.
+    assert len(zoom.requests) == 1
+
+
 @pytest.mark.parametrize(
     ("kind", "path"),
     [(MeetingKind.MEETING, "meetings"), (MeetingKind.WEBINAR, "webinars")],

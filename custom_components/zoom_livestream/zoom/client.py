@@ -112,14 +112,19 @@ class ZoomClient:
         )
 
     async def async_list_users(self) -> list[ZoomUser]:
-        """Return the account's active users (`GET /users`, account-level apps)."""
-        return await self._async_list_all(
+        """Return the first page of the account's active users (`GET /users`).
+
+        One page (up to 300) is enough to choose from; a user further on is typed.
+        """
+        users, _ = await self._async_list_page(
             "/users",
             "users",
             ZoomUser.from_json,
             {"status": "active"},
+            "",
             Operation.LIST_USERS,
         )
+        return users
 
     async def async_get_meeting(self, kind: MeetingKind, meeting_id: int) -> Meeting:
         """Return one meeting or webinar with its details (meetings carry `status`)."""
