@@ -76,6 +76,24 @@ async def test_requests_left_follows_zoom_headers(
     assert state_of(hass, REMAINING) == "1234"
 
 
+async def test_requests_left_unknown_without_zoom_headers(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A Pro account's answers carry no daily limit: unknown, not a stale count."""
+    await _enable_sensors(hass, freezer)
+    assert state_of(hass, REMAINING) == str(zoom.requests_left)
+    # The plan changed (or Zoom stopped sending them): no rate-limit headers.
+    zoom.rate_limit_headers = False
+    await async_poll(hass, freezer)
+    assert state_of(hass, REMAINING) == STATE_UNKNOWN
+    zoom.rate_limit_headers = True
+    await async_poll(hass, freezer)
+    assert state_of(hass, REMAINING) == str(zoom.requests_left)
+
+
 async def test_last_error_from_polls_and_toggles(
     freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
