@@ -229,6 +229,8 @@ class ZoomMock:
         # app's user (the host), refused, or the admin who owns the app and hosts
         # nothing. A user-level token's `me` is always the signed-in user.
         self.me: Literal["app-user", "refused", "admin"] = "app-user"
+        # Other users of the account (by ID), whose meetings carry their host_id.
+        self.colleagues: dict[str, dict[str, Any]] = {}
         self.admin: dict[str, Any] = {
             **self.user,
             "id": ADMIN_ID,
@@ -380,7 +382,15 @@ class ZoomMock:
         parts = path.strip("/").split("/")
         if method == "GET" and path == "/users":
             # The account's users (Server-to-Server apps with user:read:list_users).
-            return self._page(method, url, "users", [self.admin, self.user])
+            return self._page(
+                method, url, "users", [self.admin, self.user, *self.colleagues.values()]
+            )
+        if (
+            method == "GET"
+            and parts[0] == "users"
+            and (colleague := self._colleague(parts[1]))
+        ):
+            return self._user_route(method, url, parts, colleague)
         if method == "GET" and parts[0] == "users" and self._is_admin(parts[1]):
             if len(parts) == 2:
                 return self._json(method, url, self.admin)
@@ -395,16 +405,8 @@ class ZoomMock:
                 json={"code": 1001, "message": f"User does not exist: {parts[1]}."},
                 headers={"Content-Type": "application/json"},
             )
-        if method == "GET" and parts[0] == "users" and len(parts) == 2:
-            return self._json(method, url, self.user)
-        if method == "GET" and parts[0] == "users" and parts[2] == "meetings":
-            if url.query.get("type") == "live":
-                items = [self.meetings[i] for i in self.meetings if i in self.live]
-            else:
-                items = list(self.meetings.values())
-            return self._page(method, url, "meetings", items)
-        if method == "GET" and parts[0] == "users" and parts[2] == "webinars":
-            return self._page(method, url, "webinars", list(self.webinars.values()))
+        if method == "GET" and parts[0] == "users":
+            return self._user_route(method, url, parts, self.user)
         if method == "GET" and parts[0] in ("meetings", "webinars") and len(parts) == 2:
             return self._details(method, url, parts[0], int(parts[1]))
         if parts[0] in ("meetings", "webinars") and parts[-1] == "livestream":
@@ -431,6 +433,46 @@ class ZoomMock:
         if parts[0] in ("meetings", "webinars") and parts[-1] == "status":
             return self._status(method, url, parts[0], int(parts[1]), body)
         raise AssertionError(f"Unexpected request {method} {url}")
+
+    def add_colleague(self, user_id: str, email: str) -> dict[str, Any]:
+        """Add another user of the account; their meetings carry their host_id."""
+        colleague = {
+            **self.user,
+            "id": user_id,
+            "email": email,
+            "first_name": email.partition("@")[0].title(),
+            "last_name": "Colleague",
+        }
+        self.colleagues[user_id] = colleague
+        return colleague
+
+    def _colleague(self, user: str) -> dict[str, Any] | None:
+        """Return the colleague a path's user names (ID or email)."""
+        return next(
+            (c for c in self.colleagues.values() if user in (c["id"], c["email"])),
+            None,
+        )
+
+    def _user_route(
+        self, method: str, url: URL, parts: list[str], user: dict[str, Any]
+    ) -> AiohttpClientMockResponse:
+        """Answer a user, or the meetings or webinars they host."""
+        if len(parts) == 2:
+            return self._json(method, url, user)
+        hosted = {
+            "meetings": [m for m in self.meetings.values() if self._hosts(user, m)],
+            "webinars": [w for w in self.webinars.values() if self._hosts(user, w)],
+        }[parts[2]]
+        if parts[2] == "meetings" and url.query.get("type") == "live":
+            hosted = [m for m in hosted if m["id"] in self.live]
+        return self._page(method, url, parts[2], hosted)
+
+    def _hosts(self, user: dict[str, Any], meeting: dict[str, Any]) -> bool:
+        """Whether `user` hosts `meeting` (the signed-in user hosts all but theirs)."""
+        host = meeting.get("host_id")
+        if user is self.user:
+            return host not in self.colleagues
+        return bool(host == user["id"])
 
     def _is_user(self, user: str) -> bool:
         """Whether a path's user is the host: `me` (as the mode says), ID or email."""

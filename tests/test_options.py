@@ -733,13 +733,13 @@ async def test_missing_extra_meeting_is_skipped(
         await hass.async_block_till_done()
 
     assert entry.state is ConfigEntryState.LOADED
-    assert f"Skipping meeting {EXTRA_ID} of {USER_EMAIL} until the options change" in (
+    assert f"Skipping meeting {EXTRA_ID} of {USER_EMAIL} until Zoom accepts it" in (
         caplog.text
     )
     assert EXTRA_ID not in entry.runtime_data.coordinator.data.meetings
     assert state_of(hass, "binary_sensor.weekly_team_sync_in_progress") == STATE_ON
 
-    # Skipped until the options change: not asked again, and the poll succeeds.
+    # Skipped until the next full list: not asked again, and the poll succeeds.
     zoom.clear_calls()
     await async_poll(hass, freezer)
     assert requests(zoom) == [("GET", f"/users/{USER_ID}/meetings", "live")]

@@ -47,6 +47,12 @@ class PollResult:
     rate_limit: RateLimitInfo | None = None
     # Meetings learned from events, as read by ID now (running or not).
     learned: Mapping[int, Meeting] = field(default_factory=dict)
+    # Meetings whose live state this poll could not read (Zoom refused their
+    # user's list or their details): they keep what was known.
+    unread: frozenset[int] = frozenset()
+    # Whether every meeting the entry follows is in this poll's lists: only then
+    # do the devices and stored settings of the meetings it lacks go.
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)

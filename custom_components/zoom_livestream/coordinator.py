@@ -163,7 +163,9 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         # command or event that landed during the requests above is kept.
         old = self.data
         new = state.apply_poll(old or ZoomData(), poll)
-        if poll.full:
+        if poll.full and poll.complete:
+            # Only what Zoom's own lists no longer have goes: while Zoom refuses
+            # a part of the options it did not list before, nothing is removed.
             async_sync_devices(self.hass, self.config_entry, new.meetings)
             self.store.async_prune(set(new.meetings))
         self._async_note(state.diff(old, new, SOURCE_POLL), new)

@@ -51,7 +51,11 @@ ME = "me"
 
 @dataclass(slots=True)
 class _Skipped:
-    """Options that failed on their own: named in a repair, skipped until fixed."""
+    """Options Zoom refused on their own.
+
+    Named in a repair, asked again at the next full list, kept as last read
+    meanwhile.
+    """
 
     users: set[str] = field(default_factory=set)
     meetings: set[str] = field(default_factory=set)
@@ -84,6 +88,11 @@ class MeetingLister:
         self._unapplied: dict[int, Meeting] | None = None
         self._extra_kinds: dict[int, MeetingKind] = {}
         self._skipped = _Skipped()
+        # The meetings each user's last full list had: kept while Zoom refuses
+        # that user (their devices and customisations must not go with a refusal).
+        self._by_user: dict[str, frozenset[int]] = {}
+        # Extra meetings Zoom says do not exist (skipped, not kept).
+        self._gone: set[str] = set()
         # Whose meetings the entry follows, as Zoom names hosts in its events.
         self._hosts: frozenset[str] = frozenset()
 
@@ -105,41 +114,65 @@ class MeetingLister:
         """Send one poll's requests, knowing the state they will be applied to.
 
         Its last full lists keep webinars Zoom refuses to list; its meetings no
-        list shows, known from Zoom's events, are read by ID.
+        list shows, known from Zoom's events, are read by ID. What Zoom refuses
+        of the options keeps its last known state until the next full list asks
+        again.
         """
         listed, learned = data.listed, data.learned
         options = self._entry.options
-        users = [
-            user
-            for user in (self._own_user, *options.get(CONF_EXTRA_USERS, []))
-            if user not in self._skipped.users
-        ]
+        users = [self._own_user, *options.get(CONF_EXTRA_USERS, [])]
         now = time.monotonic()
         full = (
             self._full_requested
             or self._listed_at is None
             or now - self._listed_at >= LIST_REFRESH_INTERVAL.total_seconds()
         )
+        unread: set[int] = set()
+        complete = True
         if full:
             read: dict[int, Meeting] = {}
             for user in users:
-                for meeting in await self._async_list_user(user, options, listed):
+                meetings = await self._async_list_user(user, options, listed)
+                if meetings is None:
+                    # Refused: the user's last list stays, asked for again next time.
+                    kept = self._by_user.get(user)
+                    complete = complete and kept is not None
+                    for meeting_id in kept or ():
+                        if (meeting := listed.get(meeting_id)) is not None:
+                            read[meeting_id] = meeting
+                            unread.add(meeting_id)
+                    continue
+                self._by_user[user] = frozenset(m.id for m in meetings)
+                for meeting in meetings:
                     read[meeting.id] = meeting
             self._unapplied, self._listed_at = read, now
             self._hosts = frozenset(m.host_id for m in read.values() if m.host_id)
         started_at = time.monotonic()
         live: dict[int, Meeting] = {}
         for user in users:
-            for meeting in await self._async_list_live(user):
-                live[meeting.id] = meeting
-        extra = {
-            meeting.id: meeting
-            for meeting in await self._async_fetch_extra_meetings(
-                options.get(CONF_EXTRA_MEETINGS, [])
-            )
-        }
+            if user not in self._skipped.users:
+                meetings = await self._async_skip_user_on_error(
+                    user, self._client.async_list_meetings(user, MeetingListType.LIVE)
+                )
+                if meetings is not None:
+                    live.update((meeting.id, meeting) for meeting in meetings)
+                    continue
+            # Refused: their meetings keep what was known until Zoom answers.
+            unread.update(self._by_user.get(user, ()))
+        extra, refused = await self._async_fetch_extra_meetings(
+            options.get(CONF_EXTRA_MEETINGS, []), retry=full
+        )
+        for meeting_id in refused:
+            # Zoom did not say it is gone: it stays as last read.
+            if (known := data.meetings.get(meeting_id)) is not None:
+                extra[meeting_id] = known
+                unread.add(meeting_id)
+            else:
+                complete = False
         live.update(
-            (i, meeting) for i, meeting in extra.items() if meeting.status == "started"
+            (i, meeting)
+            for i, meeting in extra.items()
+            if meeting.status == "started" and i not in unread
         )
         read_learned = {
             meeting.id: meeting
@@ -158,40 +191,49 @@ class MeetingLister:
             started_at=started_at,
             rate_limit=self._client.rate_limit,
             learned=read_learned,
+            unread=frozenset(unread - live.keys()),
+            complete=complete,
         )
 
     async def _async_list_user(
         self, user: str, options: Mapping[str, Any], listed: Mapping[int, Meeting]
-    ) -> list[Meeting]:
+    ) -> list[Meeting] | None:
+        """Return the user's meetings and webinars; None if Zoom refuses the user."""
         meetings = await self._async_skip_user_on_error(
             user, self._client.async_list_meetings(user, MeetingListType.SCHEDULED)
         )
-        if options.get(CONF_INCLUDE_WEBINARS, True) and user not in self._skipped.users:
-            meetings += await self._async_list_webinars(user, listed)
+        if meetings is None:
+            return None
+        if options.get(CONF_INCLUDE_WEBINARS, True):
+            webinars = await self._async_skip_user_on_error(
+                user, self._async_list_webinars(user, listed)
+            )
+            if webinars is None:
+                return None
+            meetings += webinars
         return meetings
-
-    async def _async_list_live(self, user: str) -> list[Meeting]:
-        if user in self._skipped.users:
-            return []
-        return await self._async_skip_user_on_error(
-            user, self._client.async_list_meetings(user, MeetingListType.LIVE)
-        )
 
     async def _async_skip_user_on_error(
         self, user: str, request: Awaitable[list[Meeting]]
-    ) -> list[Meeting]:
-        """Run a list request of an "other user"; skip that user if Zoom refuses it."""
+    ) -> list[Meeting] | None:
+        """Run a list request; None if Zoom refuses this "other user" on its own.
+
+        The entry's own user failing fails the poll; a refused other user (left
+        the account, not readable by the app, an invalid value) is skipped until
+        the next full list, with a repair that names them.
+        """
         if user == self._own_user:
             return await request
         try:
-            return await request
-        except (ZoomNotFoundError, ZoomPermissionError) as err:
-            # The user left the account, or the app may not read their meetings:
-            # that is no reason to fail the whole entry.
+            meetings = await request
+        except ZoomApiError as err:
             if isinstance(err, ZoomPermissionError) and err.missing_scopes:
+                # The app lacks a scope: that concerns the whole entry.
                 raise
             self._skip(user=user, reason=err)
-            return []
+            return None
+        self._unskip(user=user)
+        return meetings
 
     async def _async_list_webinars(
         self, user: str, listed: Mapping[int, Meeting]
@@ -210,35 +252,52 @@ class MeetingLister:
             LOGGER.debug("No webinars for %s: %s", user, err.message)
             return []
 
-    async def _async_fetch_extra_meetings(self, ids: list[str]) -> list[Meeting]:
-        """Read the meetings the user added by ID: one request each, every poll."""
-        found: list[Meeting] = []
+    async def _async_fetch_extra_meetings(
+        self, ids: list[str], *, retry: bool
+    ) -> tuple[dict[int, Meeting], list[int]]:
+        """Read the meetings the user added by ID: one request each, every poll.
+
+        Returns those read, and those Zoom refused without saying they do not
+        exist (kept as last known by the caller). A refused one is skipped until
+        the next full list (`retry`), with a repair that names it.
+        """
+        found: dict[int, Meeting] = {}
+        refused: list[int] = []
         for value in ids:
-            if value in self._skipped.meetings:
-                continue
             meeting_id = int(value)
-            kind = self._extra_kinds.get(meeting_id, MeetingKind.MEETING)
+            if value in self._skipped.meetings and not retry:
+                if value not in self._gone:
+                    refused.append(meeting_id)
+                continue
             try:
-                found.append(await self._client.async_get_meeting(kind, meeting_id))
+                found[meeting_id] = await self._async_read_extra(meeting_id)
             except ZoomNotFoundError as err:
-                if kind is MeetingKind.WEBINAR:
-                    self._skip(meeting=value, reason=err)
-                    continue
-                # Not a meeting: it may be a webinar. Remember the answer.
-                try:
-                    webinar = await self._client.async_get_meeting(
-                        MeetingKind.WEBINAR, meeting_id
-                    )
-                except (ZoomNotFoundError, ZoomPermissionError) as webinar_err:
-                    self._skip(meeting=value, reason=webinar_err)
-                    continue
-                self._extra_kinds[meeting_id] = MeetingKind.WEBINAR
-                found.append(webinar)
-            except ZoomPermissionError as err:
-                if err.missing_scopes:
+                # Neither a meeting nor a webinar: deleted in Zoom, it goes.
+                self._skip(meeting=value, reason=err)
+                self._gone.add(value)
+                continue
+            except ZoomApiError as err:
+                if isinstance(err, ZoomPermissionError) and err.missing_scopes:
                     raise
                 self._skip(meeting=value, reason=err)
-        return found
+                self._gone.discard(value)
+                refused.append(meeting_id)
+                continue
+            self._unskip(meeting=value)
+        return found, refused
+
+    async def _async_read_extra(self, meeting_id: int) -> Meeting:
+        """Read one extra meeting's details, as a webinar if it is no meeting."""
+        kind = self._extra_kinds.get(meeting_id, MeetingKind.MEETING)
+        try:
+            return await self._client.async_get_meeting(kind, meeting_id)
+        except ZoomNotFoundError:
+            if kind is MeetingKind.WEBINAR:
+                raise
+        # Not a meeting: it may be a webinar. Remember the answer.
+        webinar = await self._client.async_get_meeting(MeetingKind.WEBINAR, meeting_id)
+        self._extra_kinds[meeting_id] = MeetingKind.WEBINAR
+        return webinar
 
     async def _async_read_learned(self, ids: Iterable[int]) -> list[Meeting]:
         """Read, by ID, meetings no list shows; one Zoom refuses has ended for us."""
@@ -260,18 +319,40 @@ class MeetingLister:
     def _skip(
         self, *, user: str | None = None, meeting: str | None = None, reason: ZoomError
     ) -> None:
-        """Leave out one option that fails on its own, say so once, raise a repair."""
-        if user is not None:
-            self._skipped.users.add(user)
-        if meeting is not None:
-            self._skipped.meetings.add(meeting)
+        """Leave out one option Zoom refused on its own; say so once, raise a repair."""
+        skipped = self._skipped.users if user is not None else self._skipped.meetings
+        value = user if user is not None else meeting or ""
+        if value in skipped:
+            # Still refused at a retry: already said and named.
+            return
+        skipped.add(value)
         LOGGER.warning(
-            "Skipping %s %s of %s until the options change: %s",
+            "Skipping %s %s of %s until Zoom accepts it again (asked at each full "
+            "list, every 15 minutes) or the options change: %s",
             "user" if user is not None else "meeting",
-            user if user is not None else meeting,
+            value,
             self._entry.title,
             redact_error(str(reason)),
         )
+        self._async_raise_skipped_issue()
+
+    def _unskip(self, *, user: str | None = None, meeting: str | None = None) -> None:
+        """Zoom answered for an option it had refused: it is read again."""
+        if user is not None and user in self._skipped.users:
+            self._skipped.users.discard(user)
+            LOGGER.info("Zoom answers for user %s of %s again", user, self._entry.title)
+        elif meeting is not None and meeting in self._skipped.meetings:
+            self._skipped.meetings.discard(meeting)
+            self._gone.discard(meeting)
+            LOGGER.info(
+                "Zoom answers for meeting %s of %s again", meeting, self._entry.title
+            )
+        else:
+            return
+        if self._skipped.users or self._skipped.meetings:
+            self._async_raise_skipped_issue()
+
+    def _async_raise_skipped_issue(self) -> None:
         issues.async_raise(
             self._hass,
             self._entry,

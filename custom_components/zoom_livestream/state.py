@@ -185,6 +185,8 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
     if meetings == previous:
         meetings = previous
     live_ids = set(poll.live) | read_running
+    # What this poll could not read (Zoom refused it) keeps what was known.
+    live_ids |= poll.unread & data.live_meeting_ids
     # Events and commands newer than this poll win over its live list; older
     # ones are settled by it and need not be remembered.
     changed_at = {
@@ -204,6 +206,7 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         and (
             meetings[meeting_id].kind is MeetingKind.WEBINAR
             or meeting_id in live_ids
+            or meeting_id in poll.unread
             or started > poll.started_at
         )
     }

@@ -151,6 +151,19 @@ def test_polls_never_end_a_webinar_stream() -> None:
     assert data.live_webinars == {ALL_HANDS.id: True}
 
 
+def test_what_a_poll_could_not_read_keeps_what_was_known() -> None:
+    """Zoom refused a meeting's list: its live state and stream stay as known."""
+    data = state.apply_command(first_data(SYNC), StreamStarted(SYNC), now=1.0)
+    refused = replace(poll(at=2.0), unread=frozenset({SYNC.id}))
+    data = state.apply_poll(data, refused)
+    assert data.in_progress(SYNC) is True
+    assert data.is_streaming(SYNC.id)
+    # Read again, and no longer live: ended.
+    data = state.apply_poll(data, poll(at=3.0))
+    assert data.in_progress(SYNC) is False
+    assert not data.is_streaming(SYNC.id)
+
+
 def test_deleted_meetings_lose_their_state() -> None:
     """A full list without a meeting drops its stream and webinar state."""
     data = state.apply_command(first_data(), StreamStarted(ALL_HANDS), now=1.0)
