@@ -423,7 +423,7 @@ async def test_webinar_started_and_ended(
     zoom: ZoomMock,
     events: list[Event],
 ) -> None:
-    """Only the events tell whether a webinar runs; a later start proves it runs."""
+    """Only the events tell whether a webinar runs; a start does not change that."""
     zoom.live_webinars.add(WEBINAR_ID)
     assert state_of(hass, WEBINAR_SENSOR) == STATE_UNKNOWN
 
@@ -446,20 +446,76 @@ async def test_webinar_started_and_ended(
     # Meetings are not affected by webinar events.
     assert state_of(hass, SENSOR) == STATE_ON
 
-    # Zoom starts streams of running webinars only: the "ended" was stale.
+    # A start Zoom accepts turns the stream on; In progress stays what the
+    # events said (a command never sets it).
     zoom.clear_calls()
     await _turn_on(hass, WEBINAR_SWITCH)
     assert [(c.method, c.path) for c in zoom.api_calls] == [
         ("PATCH", f"/webinars/{WEBINAR_ID}/livestream/status")
     ]
     assert state_of(hass, WEBINAR_SWITCH) == STATE_ON
-    assert state_of(hass, WEBINAR_SENSOR) == STATE_ON
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_OFF
 
     await hass.async_block_till_done()
     assert [(e["type"], e["meeting_id"]) for e in event_data(events)] == [
         ("webinar.started", WEBINAR_ID),
         ("webinar.ended", WEBINAR_ID),
     ]
+
+
+@NO_SECRET
+async def test_webinar_in_progress_is_unknown_without_events(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Without events nothing can tell whether a webinar runs: a start does not."""
+    zoom.live_webinars.add(WEBINAR_ID)
+    await _turn_on(hass, WEBINAR_SWITCH)
+    assert state_of(hass, WEBINAR_SWITCH) == STATE_ON
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_UNKNOWN
+    await async_poll(hass, freezer)
+    await async_poll(hass, freezer, timedelta(minutes=15))
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_UNKNOWN
+
+
+async def test_webinar_in_progress_survives_a_reload_with_events(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+) -> None:
+    """What Zoom's events said of a webinar is kept by a reload, not forgotten."""
+    await deliver(client, webhook_id, running_body("webinar.started", WEBINAR_ID))
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_ON
+
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_ON
+
+    freezer.tick(1)
+    await deliver(client, webhook_id, running_body("webinar.ended", WEBINAR_ID))
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_OFF
+
+
+async def test_webinar_in_progress_older_than_any_webinar_is_not_restored(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A "started" from longer ago than a Zoom meeting may last is not believed."""
+    await deliver(client, webhook_id, running_body("webinar.started", WEBINAR_ID))
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    freezer.tick(timedelta(hours=31))
+    await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, WEBINAR_SENSOR) == STATE_UNKNOWN
 
 
 async def test_pushed_state_survives_an_unchanged_poll(

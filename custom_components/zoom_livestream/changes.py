@@ -145,6 +145,10 @@ class StreamsRestored:
     meeting_ids: frozenset[int]
     events_enabled: bool
     event_ts: Mapping[int, int] = field(default_factory=dict)
+    # Whether each webinar ran, as Zoom's events last said (with events on only).
+    live_webinars: Mapping[int, bool] = field(default_factory=dict)
+    # Now, as Zoom counts event times (epoch ms): old news is not restored.
+    now_ms: int = 0
 
 
 @dataclass(frozen=True, slots=True)

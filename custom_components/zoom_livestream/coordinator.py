@@ -93,6 +93,8 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self._meeting_listeners: dict[int, list[Callable[[], None]]] = {}
         self._changed_meetings: set[int] | None = None
         self._polls_worked_shown = True
+        # Until the stored state is restored, the first poll must not replace it.
+        self._restored = False
 
     @property
     def events_enabled(self) -> bool:
@@ -218,6 +220,9 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         """Keep the store current, note what to redraw, report each real change."""
         if changes.streaming_changed:
             self.store.async_set_streaming(set(new.streaming))
+        if self._restored:
+            # What the events said of webinars survives a reload (events only).
+            self.store.async_set_live_webinars(new.live_webinars)
         # Until the next dispatch: a refresh may end without one of its own.
         if changes.meetings is None:
             self._changed_meetings = None
@@ -232,9 +237,17 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         """Take back the streams that were on before a restart; forget the rest."""
         restored = frozenset(self.store.streaming_ids())
         self.async_apply(
-            StreamsRestored(restored, self.events_enabled, self.store.event_ts())
+            StreamsRestored(
+                restored,
+                self.events_enabled,
+                self.store.event_ts(),
+                self.store.live_webinars(),
+                int(time.time() * 1000),
+            )
         )
+        self._restored = True
         self.store.async_set_streaming(set(self.data.streaming))
+        self.store.async_set_live_webinars(self.data.live_webinars)
 
     @callback
     def _async_note_error(self, err: ZoomError) -> None:

@@ -46,6 +46,10 @@ from .changes import (
 )
 from .zoom.models import Meeting, MeetingKind, RateLimitInfo
 
+# The longest a Zoom meeting or webinar can run (paid plans: 30 hours): what an
+# event said longer ago than this is no longer believed after a restart.
+MAX_RUN_MS = 30 * 3600 * 1000
+
 
 @dataclass(frozen=True, slots=True)
 class ZoomData:
@@ -335,13 +339,11 @@ def apply_command(data: ZoomData, result: CommandResult, now: float) -> ZoomData
             return evolve(data, sending={**data.sending, meeting_id: streaming})
         case StreamStarted(meeting):
             # Zoom only starts streams of running meetings: whatever said it had
-            # ended is stale.
+            # ended is stale. A webinar's In progress is only what Zoom's events
+            # say (it has no live list): a command never sets it.
             webinar = meeting.kind is MeetingKind.WEBINAR
             return evolve(
                 data,
-                live_webinars={**data.live_webinars, meeting.id: True}
-                if webinar
-                else data.live_webinars,
                 live_meeting_ids=data.live_meeting_ids
                 if webinar
                 else data.live_meeting_ids | {meeting.id},
@@ -381,12 +383,26 @@ def restore_streams(data: ZoomData, restored: StreamsRestored) -> ZoomData:
         for meeting_id, at in restored.event_ts.items()
         if meeting_id in data.meetings and at > data.event_ts.get(meeting_id, 0)
     }
-    if not streams and not event_ts:
+    # What the events said of each webinar, unless it is older than any meeting
+    # can run or something newer is known.
+    live_webinars = {
+        meeting_id: running
+        for meeting_id, running in restored.live_webinars.items()
+        if restored.events_enabled
+        and (meeting := data.meetings.get(meeting_id)) is not None
+        and meeting.kind is MeetingKind.WEBINAR
+        and meeting_id not in data.live_webinars
+        and restored.now_ms - restored.event_ts.get(meeting_id, 0) < MAX_RUN_MS
+    }
+    if not streams and not event_ts and not live_webinars:
         return data
     return evolve(
         data,
         streaming={**data.streaming, **streams},
         event_ts={**data.event_ts, **event_ts},
+        live_webinars={**data.live_webinars, **live_webinars}
+        if live_webinars
+        else data.live_webinars,
     )
 
 

@@ -2,6 +2,7 @@
 
 - display settings per meeting (sent with each start);
 - which streams are on (restored after a restart if the meeting still runs);
+- whether each webinar runs, as Zoom's events last said (restored with events on);
 - the Zoom events recently applied (event, object, event_ts), so a retried or
   replayed delivery is applied once, also after a reload or a restart, and when
   the newest applied event of each meeting happened (so a late one cannot undo it).
@@ -57,6 +58,10 @@ class ZoomStore:
         # Applied events' keys, in the order they expire (when, epoch seconds).
         self._deliveries: dict[str, float] = {}
         self._event_ts: dict[int, int] = {}
+        # Whether each webinar ran, as Zoom's events last said.
+        self._live_webinars: dict[int, bool] = {}
+        # The data's mapping last given: the same object means nothing changed.
+        self._live_webinars_seen: Mapping[int, bool] | None = None
         self._loaded = False
         self._dirty = False
 
@@ -105,11 +110,13 @@ class ZoomStore:
         streaming = data.get("streaming", [])
         deliveries = data.get("deliveries", {})
         event_ts = data.get("event_ts", {})
+        webinars = data.get("webinars", {})
         intact = (
             isinstance(meetings, dict)
             and isinstance(streaming, list)
             and isinstance(deliveries, dict)
             and isinstance(event_ts, dict)
+            and isinstance(webinars, dict)
         )
         for key, value in (meetings if isinstance(meetings, dict) else {}).items():
             if (meeting_id := _meeting_id(key)) is None or not isinstance(value, dict):
@@ -137,6 +144,11 @@ class ZoomStore:
         for key, at in (event_ts if isinstance(event_ts, dict) else {}).items():
             if (meeting_id := _meeting_id(key)) is not None and _is_number(at):
                 self._event_ts[meeting_id] = int(at)
+        for key, running in (webinars if isinstance(webinars, dict) else {}).items():
+            if (meeting_id := _meeting_id(key)) is not None and isinstance(
+                running, bool
+            ):
+                self._live_webinars[meeting_id] = running
         return intact
 
     # -- display settings ---------------------------------------------------------
@@ -168,12 +180,16 @@ class ZoomStore:
     def async_prune(self, meeting_ids: set[int]) -> None:
         """Forget what belongs to meetings Zoom no longer lists."""
         gone = (
-            set(self._display) | self._streaming | set(self._event_ts)
+            set(self._display)
+            | self._streaming
+            | set(self._event_ts)
+            | set(self._live_webinars)
         ) - meeting_ids
         if gone:
             for meeting_id in gone:
                 self._display.pop(meeting_id, None)
                 self._event_ts.pop(meeting_id, None)
+                self._live_webinars.pop(meeting_id, None)
             self._streaming -= gone
             self._schedule_save()
 
@@ -189,6 +205,20 @@ class ZoomStore:
         streaming = set(meeting_ids)
         if streaming != self._streaming:
             self._streaming = streaming
+            self._schedule_save()
+
+    def live_webinars(self) -> dict[int, bool]:
+        """Return whether each webinar ran, as Zoom's events last said."""
+        return dict(self._live_webinars)
+
+    @callback
+    def async_set_live_webinars(self, live_webinars: Mapping[int, bool]) -> None:
+        """Remember whether each webinar runs (cheap when nothing changed)."""
+        if live_webinars is self._live_webinars_seen:
+            return
+        self._live_webinars_seen = live_webinars
+        if live_webinars != self._live_webinars:
+            self._live_webinars = dict(live_webinars)
             self._schedule_save()
 
     # -- Zoom deliveries ----------------------------------------------------------
@@ -251,6 +281,7 @@ class ZoomStore:
             "streaming": sorted(self._streaming),
             "deliveries": dict(self._deliveries),
             "event_ts": {str(i): at for i, at in self._event_ts.items()},
+            "webinars": {str(i): run for i, run in self._live_webinars.items()},
         }
 
 

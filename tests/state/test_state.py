@@ -148,7 +148,7 @@ def test_polls_never_end_a_webinar_stream() -> None:
     data = state.apply_command(first_data(), StreamStarted(ALL_HANDS), now=1.0)
     data = state.apply_poll(data, poll(at=2.0, listed=LISTED))
     assert data.is_streaming(ALL_HANDS.id)
-    assert data.live_webinars == {ALL_HANDS.id: True}
+    assert data.in_progress(ALL_HANDS) is None
 
 
 def test_what_a_poll_could_not_read_keeps_what_was_known() -> None:
@@ -292,11 +292,44 @@ def test_zoom_answering_ends_the_sending_an_event_does_not() -> None:
     assert answered.sending == {}
 
 
-def test_start_of_a_webinar_says_it_runs() -> None:
-    """Zoom only starts streams of running webinars."""
+def test_start_of_a_webinar_does_not_say_it_runs() -> None:
+    """A webinar's In progress is only what Zoom's events say."""
     data = state.apply_command(first_data(), StreamStarted(ALL_HANDS), now=1.0)
-    assert data.in_progress(ALL_HANDS) is True
+    assert data.in_progress(ALL_HANDS) is None
     assert ALL_HANDS.id not in data.live_meeting_ids
+    ended = state.apply_event(first_data(), MeetingRunning(ALL_HANDS.id, False), 1.0)
+    data = state.apply_command(ended, StreamStarted(ALL_HANDS), now=2.0)
+    assert data.in_progress(ALL_HANDS) is False
+
+
+HOUR_MS = 3600 * 1000
+
+
+@pytest.mark.parametrize(
+    ("events_enabled", "age_ms", "expected"),
+    [
+        (True, HOUR_MS, True),
+        (True, 29 * HOUR_MS, True),
+        (True, 31 * HOUR_MS, None),
+        (False, HOUR_MS, None),
+    ],
+)
+def test_restore_what_events_said_of_webinars(
+    events_enabled: bool, age_ms: int, expected: bool | None
+) -> None:
+    """Kept across a reload with events on, unless older than a meeting may run."""
+    restored = StreamsRestored(
+        frozenset(),
+        events_enabled,
+        {ALL_HANDS.id: 1_000_000},
+        {ALL_HANDS.id: True, SYNC.id: True, 42: True},
+        1_000_000 + age_ms,
+    )
+    data = state.restore_streams(first_data(), restored)
+    assert data.in_progress(ALL_HANDS) is expected
+    # Only webinars it knows; a meeting's In progress is the live list's.
+    assert set(data.live_webinars) <= {ALL_HANDS.id}
+    assert data.in_progress(SYNC) is False
 
 
 def test_stop_of_a_stream_that_is_off_only_notes_when() -> None:
