@@ -12,6 +12,7 @@ from homeassistant.helpers.typing import ConfigType
 from .connection import async_create_entry_client
 from .const import (
     AUTH_TYPE_SERVER_TO_SERVER,
+    COMMAND_DRAIN_TIMEOUT,
     CONF_ACCOUNT_ID,
     CONF_AUTH_TYPE,
     CONF_WEBHOOK_ID,
@@ -107,7 +108,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> boo
     """Remove the entities and save the stream state; the actions stay registered."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        await entry.runtime_data.coordinator.store.async_flush()
+        coordinator = entry.runtime_data.coordinator
+        # A press already asked for finishes first: what Zoom accepts is stored,
+        # and the reloaded entry starts from it (no new press reaches this one).
+        if not await coordinator.commands.async_wait_idle(COMMAND_DRAIN_TIMEOUT):
+            LOGGER.warning(
+                "Unloading %s while Zoom has not answered a command yet", entry.title
+            )
+        await coordinator.store.async_flush()
     return unloaded
 
 

@@ -176,6 +176,32 @@ class ZoomCommands:
         # a toggle pressed meanwhile flips that, not the state Zoom confirmed.
         self._wanted: dict[int, bool] = {}
         self._pending: defaultdict[int, int] = defaultdict(int)
+        # Commands asked for and not finished (waiting or at Zoom): an unload
+        # waits for them, so what Zoom accepted is stored before the reload.
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def async_wait_idle(self, timeout: float) -> bool:
+        """Wait until no command is waiting or at Zoom; False after `timeout`."""
+        try:
+            async with asyncio.timeout(timeout):
+                await self._idle.wait()
+        except TimeoutError:
+            return False
+        return True
+
+    @asynccontextmanager
+    async def _asked(self) -> AsyncIterator[None]:
+        """Count a command from when it is asked for until it has finished."""
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
 
     def wants_streaming(self, meeting_id: int) -> bool:
         """Return what the last press asked for, or the known state when none waits."""
@@ -187,7 +213,7 @@ class ZoomCommands:
         self._wanted[meeting_id] = streaming
         self._pending[meeting_id] += 1
         try:
-            async with self._locks[meeting_id]:
+            async with self._asked(), self._locks[meeting_id]:
                 self._state.async_apply(CommandSending(meeting_id, streaming))
                 try:
                     yield
@@ -261,7 +287,7 @@ class ZoomCommands:
         if update.meeting_only and meeting.kind is MeetingKind.WEBINAR:
             # Zoom's webinar streams take no layout or caption setting.
             raise CommandRefusedError(meeting, MEETING_ONLY_SETTINGS)
-        async with self._locks[meeting.id]:
+        async with self._asked(), self._locks[meeting.id]:
             if update.changes_target:
                 if self._state.events_enabled and self._state.data.is_streaming(
                     meeting.id

@@ -21,6 +21,9 @@ SCAN_INTERVAL: Final = timedelta(seconds=60)
 LIST_REFRESH_INTERVAL: Final = timedelta(minutes=15)
 
 REQUEST_TIMEOUT: Final = 10.0
+# How long an unload waits for the commands already asked for (each is one or two
+# requests; a few may wait for one another).
+COMMAND_DRAIN_TIMEOUT: Final = 3 * REQUEST_TIMEOUT
 
 SERVICE_UPDATE_SETTINGS: Final = "update_settings"
 ATTR_STREAM_URL: Final = "stream_url"
