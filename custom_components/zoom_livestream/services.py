@@ -12,7 +12,6 @@ import asyncio
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-import unicodedata
 
 from yarl import URL
 
@@ -46,6 +45,7 @@ from .const import (
 from .coordinator import ZoomConfigEntry, ZoomCoordinator
 from .errors import zoom_command
 from .settings import SettingsUpdate
+from .validation import clean_display_name, is_clean
 from .zoom import CloseCaption, Layout, Meeting, Resolution
 
 SETTING_FIELDS = (
@@ -82,19 +82,6 @@ def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
-def _is_clean(value: str, *, spaces_allowed: bool) -> bool:
-    """Return whether `value` has no control characters (and no spaces if so asked).
-
-    Zoom gets exactly the validated string: a newline, NUL or ESC that passes
-    here would reach Zoom, or the stream server, as it is.
-    """
-    return not any(
-        unicodedata.category(char).startswith("C")
-        or (char.isspace() and not (spaces_allowed and char == " "))
-        for char in value
-    )
-
-
 def _check_url(field: str, value: str, schemes: tuple[str, ...]) -> str:
     value = value.strip()
     if len(value) > MAX_URL_LENGTH:
@@ -105,7 +92,7 @@ def _check_url(field: str, value: str, schemes: tuple[str, ...]) -> str:
         url = None
     if (
         url is None
-        or not _is_clean(value, spaces_allowed=False)
+        or not is_clean(value, spaces_allowed=False)
         or url.scheme not in schemes
         or not url.host
         # What is sent is the string as typed: it must be the URL that was checked.
@@ -129,18 +116,15 @@ def parse_settings_update(data: dict[str, Any]) -> SettingsUpdate:
         page_url = _check_url(ATTR_PAGE_URL, data[ATTR_PAGE_URL], ("http", "https"))
     if ATTR_STREAM_KEY in data:
         stream_key = data[ATTR_STREAM_KEY].strip()
-        if not stream_key or not _is_clean(stream_key, spaces_allowed=False):
+        if not stream_key or not is_clean(stream_key, spaces_allowed=False):
             raise _invalid("invalid_stream_key")
         if len(stream_key) > MAX_STREAM_KEY_LENGTH:
             raise _invalid("stream_key_too_long", max=str(MAX_STREAM_KEY_LENGTH))
     if ATTR_RESOLUTION in data:
         resolution = _choice(Resolution, ATTR_RESOLUTION, data[ATTR_RESOLUTION])
     if ATTR_DISPLAY_NAME in data:
-        display_name = data[ATTR_DISPLAY_NAME].strip()
-        if not (
-            1 <= len(display_name) <= MAX_DISPLAY_NAME_LENGTH
-            and _is_clean(display_name, spaces_allowed=True)
-        ):
+        display_name = clean_display_name(data[ATTR_DISPLAY_NAME])
+        if display_name is None:
             raise _invalid("invalid_display_name", max=str(MAX_DISPLAY_NAME_LENGTH))
     return SettingsUpdate(
         stream_url=stream_url,

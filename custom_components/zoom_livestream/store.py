@@ -19,6 +19,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
+from .validation import clean_display_name
 from .zoom import CloseCaption, Layout, LiveStreamStartSettings
 
 STORAGE_VERSION = 1
@@ -44,13 +45,34 @@ def _meeting_id(key: Any) -> int | None:
     return None
 
 
+class _WrittenByNewerVersionError(Exception):
+    """The file is of a newer major version than this one can read."""
+
+    def __init__(self, version: int, data: Any) -> None:
+        super().__init__(f"version {version}")
+        self.version = version
+        self.data = data
+
+
+class _EntryStore(Store[dict[str, Any]]):
+    """Home Assistant's store, telling a file of a newer version apart."""
+
+    async def _async_migrate_func(
+        self, old_major_version: int, old_minor_version: int, old_data: Any
+    ) -> Any:
+        if old_major_version > STORAGE_VERSION:
+            raise _WrittenByNewerVersionError(old_major_version, old_data)
+        # Same major version, newer minor: compatible by Home Assistant's rules.
+        return old_data
+
+
 class ZoomStore:
     """The entry's stored state; damaged data is set aside, never fatal."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Prepare the store; nothing is read until `async_load`."""
         self._hass = hass
-        self._store: Store[dict[str, Any]] = Store(
+        self._store: Store[dict[str, Any]] = _EntryStore(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}"
         )
         self._display: dict[int, StoredDisplaySettings] = {}
@@ -72,6 +94,18 @@ class ZoomStore:
         self._loaded = True
         try:
             data = await self._store.async_load()
+        except _WrittenByNewerVersionError as err:
+            # A downgrade: keep the newer file for when it is upgraded again.
+            LOGGER.warning(
+                "The stored state of Zoom Live Stream (%s) was written by a newer "
+                "version (%s): it was kept as %s.damaged and replaced",
+                self._store.key,
+                err.version,
+                self._store.key,
+            )
+            await self._async_set_aside(err.data)
+            await self._store.async_save(self._as_json())
+            return
         except HomeAssistantError as err:
             # Not JSON at all: keep the file for inspection, start with nothing.
             LOGGER.warning(
@@ -96,11 +130,15 @@ class ZoomStore:
                 self._store.key,
                 self._store.key,
             )
-            aside: Store[Any] = Store(
-                self._hass, STORAGE_VERSION, f"{self._store.key}.damaged"
-            )
-            await aside.async_save(data)
+            await self._async_set_aside(data)
             await self._store.async_save(self._as_json())
+
+    async def _async_set_aside(self, data: Any) -> None:
+        """Keep damaged or foreign data beside the store, for inspection."""
+        aside: Store[Any] = Store(
+            self._hass, STORAGE_VERSION, f"{self._store.key}.damaged"
+        )
+        await aside.async_save(data)
 
     def _read(self, data: Any) -> bool:
         """Take what is valid; return False when the data is damaged."""
@@ -120,16 +158,11 @@ class ZoomStore:
         )
         for key, value in (meetings if isinstance(meetings, dict) else {}).items():
             if (meeting_id := _meeting_id(key)) is None or not isinstance(value, dict):
+                intact = False
                 continue
-            settings: StoredDisplaySettings = {}
-            if isinstance(name := value.get("display_name"), str):
-                settings["display_name"] = name
-            if isinstance(speaker := value.get("active_speaker_name"), bool):
-                settings["active_speaker_name"] = speaker
-            if (layout := value.get("layout")) in set(Layout):
-                settings["layout"] = str(layout)
-            if (caption := value.get("close_caption")) in set(CloseCaption):
-                settings["close_caption"] = str(caption)
+            settings = _read_display_settings(value)
+            # A value the action would refuse is dropped: Zoom is never sent it.
+            intact = intact and len(settings) == len(value)
             self._display[meeting_id] = settings
         for value in streaming if isinstance(streaming, list) else []:
             if (meeting_id := _meeting_id(value)) is not None:
@@ -283,6 +316,24 @@ class ZoomStore:
             "event_ts": {str(i): at for i, at in self._event_ts.items()},
             "webinars": {str(i): run for i, run in self._live_webinars.items()},
         }
+
+
+def _read_display_settings(stored: dict[str, Any]) -> StoredDisplaySettings:
+    """Return the stored settings that pass the rules of input."""
+    settings: StoredDisplaySettings = {}
+    if (
+        "display_name" in stored
+        and (name := clean_display_name(stored["display_name"])) is not None
+        and name == stored["display_name"]
+    ):
+        settings["display_name"] = name
+    if isinstance(speaker := stored.get("active_speaker_name"), bool):
+        settings["active_speaker_name"] = speaker
+    if (layout := stored.get("layout")) in set(Layout):
+        settings["layout"] = str(layout)
+    if (caption := stored.get("close_caption")) in set(CloseCaption):
+        settings["close_caption"] = str(caption)
+    return settings
 
 
 def _is_number(value: Any) -> bool:
