@@ -1548,6 +1548,36 @@ async def test_created_updated_deleted_apply_at_once(
     assert zoom.calls == []
 
 
+@pytest.mark.parametrize(
+    ("topic", "shown"),
+    [
+        pytest.param("\u200b \u200b", f"Meeting {MEETING_ID}", id="invisible"),
+        pytest.param("Sync " * 11_000, ("Sync " * 40)[:199] + "…", id="huge"),
+    ],
+)
+async def test_renamed_by_zoom_to_an_odd_topic(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+    topic: str,
+    shown: str,
+) -> None:
+    """A signed rename is shown bounded and visible; its bus event is bounded too."""
+    response = await deliver(
+        client,
+        webhook_id,
+        make_body("meeting.updated", {"id": MEETING_ID, "topic": topic}),
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
+    assert device is not None
+    assert device.name == shown
+    (event,) = events
+    assert event.data["topic"] == shown
+
+
 async def test_one_occurrence_deleted_or_changed_keeps_the_series(
     hass: HomeAssistant,
     client: Client,

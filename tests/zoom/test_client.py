@@ -329,7 +329,7 @@ async def test_list_webinars(client: ZoomClient, zoom: ZoomServer) -> None:
 
     assert webinars == [
         Meeting(id=WEBINAR_ID, kind=MeetingKind.WEBINAR, topic="Launch"),
-        Meeting(id=MEETING_ID, kind=MeetingKind.WEBINAR, topic=str(MEETING_ID)),
+        Meeting(id=MEETING_ID, kind=MeetingKind.WEBINAR, topic=f"Meeting {MEETING_ID}"),
     ]
     assert sent_once(zoom, "GET", url).query == {"page_size": "300"}
     assert len(zoom.requests) == 2

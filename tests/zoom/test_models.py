@@ -18,6 +18,7 @@ from custom_components.zoom_livestream.zoom import (
     ZoomUser,
     parse_meeting_id,
 )
+from custom_components.zoom_livestream.zoom.models import shown_topic
 
 
 @pytest.mark.parametrize(
@@ -117,12 +118,33 @@ def test_meeting_from_json_full() -> None:
     ],
 )
 def test_meeting_from_json_sparse_or_odd(data: dict[str, Any]) -> None:
-    """Missing or mistyped fields fall back: the topic to the ID, times to None."""
+    """Missing or mistyped fields fall back: the topic to "Meeting <ID>", times to None."""
     webinar = Meeting.from_json(data, MeetingKind.WEBINAR)
 
     assert webinar == Meeting(
-        id=91234567890, kind=MeetingKind.WEBINAR, topic="91234567890"
+        id=91234567890, kind=MeetingKind.WEBINAR, topic="Meeting 91234567890"
     )
+
+
+@pytest.mark.parametrize(
+    ("topic", "shown"),
+    [
+        ("Town hall", "Town hall"),
+        ("  Town\thall \n", "Town hall"),
+        ("Town\u200bhall", "Townhall"),
+        ("\u202eTown hall\u2066", "Town hall"),
+        ("x" * 200, "x" * 200),
+        ("x" * 201, "x" * 199 + "…"),
+        ("word " * 100, ("word " * 40)[:199].rstrip() + "…"),
+        (" \u200b\u00a0", "Meeting 42"),
+        ("", "Meeting 42"),
+        (None, "Meeting 42"),
+        (42, "Meeting 42"),
+    ],
+)
+def test_shown_topic(topic: Any, shown: str) -> None:
+    """Visible, one line, at most Zoom's 200 characters; else "Meeting <ID>"."""
+    assert shown_topic(topic, 42) == shown
 
 
 @pytest.mark.parametrize(

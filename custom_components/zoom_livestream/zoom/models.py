@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+import unicodedata
 
 from .exceptions import ZoomConnectionError
 
@@ -152,6 +153,32 @@ class ZoomUser:
         )
 
 
+# Zoom's own limit for a topic (its document's maxLength for webinars; meetings
+# have the same limit in Zoom's web portal): longer is cut, ending in "…".
+MAX_TOPIC_LENGTH = 200
+
+
+def shown_topic(value: Any, meeting_id: int) -> str:
+    """Return a topic as it may be shown: visible, one line, at most 200 characters.
+
+    Line breaks and tabs become spaces; other control and format characters
+    (zero-width, bidi controls, escapes) are dropped; runs of spaces are one.
+    A topic with nothing visible left is "Meeting <ID>".
+    """
+    if isinstance(value, str):
+        kept = (
+            " " if char.isspace() else char
+            for char in value
+            if char.isspace() or not unicodedata.category(char).startswith("C")
+        )
+        topic = " ".join("".join(kept).split())
+        if topic:
+            if len(topic) > MAX_TOPIC_LENGTH:
+                topic = topic[: MAX_TOPIC_LENGTH - 1].rstrip() + "…"
+            return topic
+    return f"Meeting {meeting_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class Meeting:
     """A meeting or webinar as listed by Zoom."""
@@ -181,7 +208,7 @@ class Meeting:
         return cls(
             id=meeting_id,
             kind=kind,
-            topic=_str(obj, "topic") or str(meeting_id),
+            topic=shown_topic(obj.get("topic"), meeting_id),
             type=_optional_int(obj, "type"),
             uuid=_str(obj, "uuid"),
             start_time=_parse_time(obj.get("start_time")),

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from .exceptions import ZoomConnectionError
-from .models import Meeting, MeetingKind, parse_meeting_id
+from .models import Meeting, MeetingKind, parse_meeting_id, shown_topic
 
 URL_VALIDATION_EVENT = "endpoint.url_validation"
 
@@ -125,8 +125,8 @@ def parse_event(body: bytes) -> ZoomEvent:
     meeting: Meeting | None = None
     topic: str | None = None
     if kind is not None and isinstance(obj, dict):
-        if isinstance(value := obj.get("topic"), str) and value.strip():
-            topic = value
+        if isinstance(value := obj.get("topic"), str) and meeting_id is not None:
+            topic = shown_topic(value, meeting_id)
         if event.endswith((".created", ".started")):
             try:
                 meeting = Meeting.from_json(obj, kind)
