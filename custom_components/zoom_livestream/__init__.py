@@ -9,6 +9,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .cloudhook import EntryCloudhook, async_delete_cloudhook
 from .connection import async_create_entry_client
 from .const import (
     AUTH_TYPE_SERVER_TO_SERVER,
@@ -64,11 +65,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool
     receiver = ZoomWebhookReceiver(
         hass, entry, coordinator, account_id=entry.data.get(CONF_ACCOUNT_ID, "")
     )
-    entry.runtime_data = ZoomRuntimeData(
-        coordinator=coordinator,
-        webhook_url=await async_setup_webhook(hass, entry, receiver),
-    )
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.runtime_data = runtime = ZoomRuntimeData(coordinator=coordinator)
+    unregister_webhook = async_setup_webhook(hass, entry, receiver)
+    cloudhook = EntryCloudhook(hass, entry, runtime)
+    try:
+        await cloudhook.async_update()
+        await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    except BaseException:
+        # Cut short (Home Assistant stopping): a failed setup runs no unload
+        # callbacks, and a webhook left registered would fail every later setup.
+        unregister_webhook()
+        raise
+    entry.async_on_unload(unregister_webhook)
+    entry.async_on_unload(cloudhook.async_follow_connection())
     return True
 
 
@@ -114,14 +123,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> boo
 async def async_remove_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> None:
     """Delete the stored display settings and the cloudhook with the entry."""
     await ZoomStore(hass, entry.entry_id).async_remove()
-    if CONF_WEBHOOK_ID in entry.data and "cloud" in hass.config.components:
-        # Only imported when loaded: Cloud pulls in many requirements of its own.
-        from homeassistant.components import cloud  # noqa: PLC0415
-
-        try:
-            await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
-        except (cloud.CloudNotAvailable, ValueError):
-            LOGGER.debug("No cloudhook to delete for %s", entry.title)
+    await async_delete_cloudhook(hass, entry)
 
 
 async def async_remove_config_entry_device(
