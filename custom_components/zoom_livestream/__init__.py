@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
@@ -132,8 +133,17 @@ async def async_remove_config_entry_device(
     """Allow deleting a meeting's device only when Zoom no longer lists the meeting.
 
     The account's device holds the diagnostic sensors: it goes with the entry.
+    Refused with a reason while the entry is not loaded: a listed meeting's device
+    would come back at the next load as a new one, which automations do not name.
     """
     if account_device_identifier(entry) in device.identifiers:
         return False
+    if entry.state is not ConfigEntryState.LOADED:
+        # Whether Zoom still lists the meeting is known only while loaded.
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="device_entry_not_loaded",
+            translation_placeholders={"title": entry.title},
+        )
     meeting_id = meeting_id_of_device(meeting_scope(entry), device)
     return meeting_id not in entry.runtime_data.coordinator.data.meetings
