@@ -10,6 +10,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from . import issues
 from .cloudhook import EntryCloudhook, async_delete_cloudhook
 from .connection import async_create_entry_client
 from .const import (
@@ -122,7 +123,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> boo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> None:
-    """Delete the stored display settings and the cloudhook with the entry."""
+    """Delete the entry's repair issues, stored state and cloudhook with it."""
+    issues.async_clear_all(hass, entry)
     await ZoomStore(hass, entry.entry_id).async_remove()
     await async_delete_cloudhook(hass, entry)
 
