@@ -10,6 +10,7 @@ from unittest.mock import patch
 import aiohttp
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.zoom_livestream import async_remove_config_entry_device
 from custom_components.zoom_livestream.const import DOMAIN, SERVICE_UPDATE_SETTINGS
@@ -294,3 +295,53 @@ async def test_unreadable_storage_file_is_moved_aside(
     assert "is unreadable" in caplog.text
     assert not (storage / key).exists()
     assert (storage / f"{key}.damaged").read_text() == "{ this is not json"
+
+
+async def test_meeting_device_removal_while_not_loaded_is_refused(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Unloaded, the entry cannot tell whether Zoom still lists a meeting: it says so.
+
+    Deleting the device in the UI then explains why instead of "Unknown error";
+    the device stays.
+    """
+    entry = init_integration
+    assert await async_setup_component(hass, "config", {})
+    registry = dr.async_get(hass)
+    orphan = registry.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, f"{USER_ID}_123")}
+    )
+    listed = find_device(hass, f"{USER_ID}_{MEETING_ID}")
+    assert listed is not None
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    client = await hass_ws_client(hass)
+
+    for device in (orphan, listed):
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": entry.entry_id,
+                "device_id": device.id,
+            }
+        )
+        response = await client.receive_json()
+
+        assert not response["success"]
+        assert response["error"]["code"] == "home_assistant_error"
+        assert response["error"]["translation_key"] == "device_entry_not_loaded"
+        assert response["error"]["message"] == (
+            f"The Zoom account {USER_EMAIL} is not loaded, so Home Assistant cannot "
+            "check whether Zoom still lists this meeting. Load it (or fix what keeps "
+            "it from loading), then delete the device"
+        )
+        assert registry.async_get(device.id) is not None
+
+    # Loaded again, the entry itself removes the device of the meeting Zoom no
+    # longer lists; the listed meeting's stays.
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert registry.async_get(orphan.id) is None
+    assert registry.async_get(listed.id) is not None

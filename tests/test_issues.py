@@ -7,6 +7,7 @@ from http import HTTPStatus
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.zoom_livestream.const import DOMAIN
@@ -25,8 +26,10 @@ from .conftest import (
     async_save_options,
     make_entry,
 )
+from .test_unique_ids import SECOND_USER_ID, second_account
 
 STATUS = f"/meetings/{MEETING_ID}/livestream/status"
+UNKNOWN_MEETING_ID = 11122233344
 SCOPES_MESSAGE = "Invalid access token, does not contain scopes:[meeting:read:admin, webinar:read:admin]."
 
 
@@ -265,3 +268,89 @@ async def test_code_4700_is_the_scopes_repair_never_reauthentication(
     assert zoom.token_counter == tokens
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
     assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_removing_the_entry_removes_its_repair_issues(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    aioclient_mock: AiohttpClientMocker,
+    issue_registry: ir.IssueRegistry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Every kind of repair of a removed entry goes with it; another entry's stays."""
+    second_account(aioclient_mock, zoom)
+    # An extra meeting ID Zoom does not know, and no secret token for Zoom's events.
+    entry = make_entry(options={"extra_meetings": [str(UNKNOWN_MEETING_ID)]})
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="second@example.com",
+        unique_id=SECOND_USER_ID,
+        data={**entry.data, "cloud": "government"},
+        options={"extra_meetings": [str(UNKNOWN_MEETING_ID)]},
+        version=1,
+        minor_version=3,
+    )
+    for item in (entry, other):
+        item.add_to_hass(hass)
+        await hass.config_entries.async_setup(item.entry_id)
+        await hass.async_block_till_done()
+        assert item.state is ConfigEntryState.LOADED
+    # Zoom posts events, but no secret token is set.
+    client = await hass_client_no_auth()
+    response = await client.post(
+        f"/api/webhook/{entry.data['webhook_id']}",
+        data=b'{"event": "meeting.started", "payload": {}}',
+        headers={"x-zm-request-timestamp": "1", "x-zm-signature": "v0=00"},
+    )
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    # The plan forbids streaming, then a write scope is missing.
+    zoom.fail(
+        "PATCH",
+        STATUS,
+        HTTPStatus.BAD_REQUEST,
+        {"code": 200, "message": "Custom live streaming is not enabled."},
+        times=1,
+    )
+    with pytest.raises(HomeAssistantError):
+        await _turn_on(hass)
+    zoom.fail(
+        "PATCH",
+        STATUS,
+        HTTPStatus.BAD_REQUEST,
+        {"code": 4711, "message": "does not contain scopes:[meeting:write:admin]"},
+    )
+    with pytest.raises(ServiceValidationError):
+        await _turn_on(hass)
+    # A poll lacks a read scope.
+    zoom.fail(
+        "GET",
+        f"/users/{USER_ID}/meetings",
+        HTTPStatus.BAD_REQUEST,
+        {"code": 4711, "message": SCOPES_MESSAGE},
+    )
+    await async_poll(hass, freezer)
+
+    def issue_ids(config_entry: MockConfigEntry) -> set[str]:
+        return {
+            issue_id
+            for (domain, issue_id) in issue_registry.issues
+            if domain == DOMAIN and issue_id.endswith(f"_{config_entry.entry_id}")
+        }
+
+    assert {
+        issue_id.removesuffix(f"_{entry.entry_id}") for issue_id in issue_ids(entry)
+    } == {
+        "option_skipped",
+        "webhook_secret_missing",
+        "streaming_not_allowed",
+        "missing_scopes_write",
+        "missing_scopes",
+    }
+    assert issue_ids(other) == {f"option_skipped_{other.entry_id}"}
+
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert issue_ids(entry) == set()
+    assert issue_ids(other) == {f"option_skipped_{other.entry_id}"}

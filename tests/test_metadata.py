@@ -96,8 +96,9 @@ def test_config_flow_strings_cover_its_reasons() -> None:
     assert errors == {"invalid_auth", "cannot_connect", "unknown"}
     assert errors <= set(config["error"])
     reasons = set(re.findall(r'reason="(\w+)"', source))
-    assert reasons - {"stream_target_saved"} <= set(config["abort"])
-    assert set(STRINGS["options"]["abort"]) == {"stream_target_saved"}
+    options_reasons = {"stream_target_saved", "not_loaded"}
+    assert reasons - options_reasons <= set(config["abort"])
+    assert set(STRINGS["options"]["abort"]) == options_reasons
     assert {"already_configured", "reauth_successful", "reconfigure_successful"} <= set(
         config["abort"]
     )

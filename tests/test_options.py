@@ -1050,3 +1050,43 @@ async def test_stream_target_form_sets_a_meetings_layout_and_captions(
         "action": "start",
         "settings": {"layout": "speaker_view", "close_caption": "off"},
     }
+
+
+async def test_stream_target_after_the_entry_unloaded(
+    hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
+) -> None:
+    """Choosing or sending the form once the entry has unloaded says it is not loaded.
+
+    The menu was shown while the entry was loaded; it unloaded meanwhile (a reload,
+    disabling it). Nothing is sent to Zoom.
+    """
+    entry = init_integration
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    zoom.clear_calls()
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "stream_target"}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_loaded"
+
+    # A form opened while loaded, sent after unloading.
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await async_open_stream_target(hass, entry)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    zoom.clear_calls()
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"meeting": str(MEETING_ID), "stream_key": KEY}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_loaded"
+    assert zoom.calls == []
+    assert STRINGS["options"]["abort"]["not_loaded"]

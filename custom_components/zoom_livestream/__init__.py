@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from . import issues
+from .cloudhook import EntryCloudhook, async_delete_cloudhook
 from .connection import async_create_entry_client
 from .const import (
     AUTH_TYPE_SERVER_TO_SERVER,
@@ -65,11 +68,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool
     receiver = ZoomWebhookReceiver(
         hass, entry, coordinator, account_id=entry.data.get(CONF_ACCOUNT_ID, "")
     )
-    entry.runtime_data = ZoomRuntimeData(
-        coordinator=coordinator,
-        webhook_url=await async_setup_webhook(hass, entry, receiver),
-    )
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.runtime_data = runtime = ZoomRuntimeData(coordinator=coordinator)
+    unregister_webhook = async_setup_webhook(hass, entry, receiver)
+    cloudhook = EntryCloudhook(hass, entry, runtime)
+    try:
+        await cloudhook.async_update()
+        await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    except BaseException:
+        # Cut short (Home Assistant stopping): a failed setup runs no unload
+        # callbacks, and a webhook left registered would fail every later setup.
+        unregister_webhook()
+        raise
+    entry.async_on_unload(unregister_webhook)
+    entry.async_on_unload(cloudhook.async_follow_connection())
     return True
 
 
@@ -120,16 +131,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> boo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> None:
-    """Delete the stored display settings and the cloudhook with the entry."""
+    """Delete the entry's repair issues, stored state and cloudhook with it."""
+    issues.async_clear_all(hass, entry)
     await ZoomStore(hass, entry.entry_id).async_remove()
-    if CONF_WEBHOOK_ID in entry.data and "cloud" in hass.config.components:
-        # Only imported when loaded: Cloud pulls in many requirements of its own.
-        from homeassistant.components import cloud  # noqa: PLC0415
-
-        try:
-            await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
-        except (cloud.CloudNotAvailable, ValueError):
-            LOGGER.debug("No cloudhook to delete for %s", entry.title)
+    await async_delete_cloudhook(hass, entry)
 
 
 async def async_remove_config_entry_device(
@@ -138,8 +143,17 @@ async def async_remove_config_entry_device(
     """Allow deleting a meeting's device only when Zoom no longer lists the meeting.
 
     The account's device holds the diagnostic sensors: it goes with the entry.
+    Refused with a reason while the entry is not loaded: a listed meeting's device
+    would come back at the next load as a new one, which automations do not name.
     """
     if account_device_identifier(entry) in device.identifiers:
         return False
+    if entry.state is not ConfigEntryState.LOADED:
+        # Whether Zoom still lists the meeting is known only while loaded.
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="device_entry_not_loaded",
+            translation_placeholders={"title": entry.title},
+        )
     meeting_id = meeting_id_of_device(meeting_scope(entry), device)
     return meeting_id not in entry.runtime_data.coordinator.data.meetings

@@ -470,6 +470,9 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
         homeassistant.core). A form's input is neither logged nor recorded, and
         the key is sent to Zoom only: it is stored nowhere in Home Assistant.
         """
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            # Unloaded (reloaded or disabled) since the menu or form was shown.
+            return self.async_abort(reason="not_loaded")
         coordinator = self.config_entry.runtime_data.coordinator
         meetings = coordinator.data.meetings
         errors: dict[str, str] = {}

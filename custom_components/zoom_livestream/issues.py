@@ -54,6 +54,15 @@ def async_clear(hass: HomeAssistant, entry: ConfigEntry, *kinds: str) -> None:
 
 
 @callback
+def async_clear_all(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Remove every issue of an entry that is being removed, whatever its kind."""
+    suffix = f"_{entry.entry_id}"
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and issue_id.endswith(suffix):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+@callback
 def async_clear_poll_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clear the read-scope repair: a poll read everything."""
     async_clear(hass, entry, ISSUE_MISSING_SCOPES)

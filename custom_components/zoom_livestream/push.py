@@ -22,8 +22,7 @@ from aiohttp import web
 
 from homeassistant.components import webhook
 from homeassistant.const import ATTR_DEVICE_ID
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
 from . import issues
 from .changes import (
@@ -358,10 +357,11 @@ def _looks_like_zoom(body: bytes) -> bool:
     )
 
 
-async def async_setup_webhook(
+@callback
+def async_setup_webhook(
     hass: HomeAssistant, entry: ZoomConfigEntry, receiver: ZoomWebhookReceiver
-) -> str | None:
-    """Register the entry's webhook; return the URL to paste into Zoom, if any."""
+) -> CALLBACK_TYPE:
+    """Register the entry's webhook; return what unregisters it."""
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
     if receiver.secret is not None:
         issues.async_clear(hass, entry, issues.ISSUE_WEBHOOK_SECRET_MISSING)
@@ -374,17 +374,4 @@ async def async_setup_webhook(
         local_only=False,
         allowed_methods=["POST"],
     )
-    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
-    if "cloud" in hass.config.components:
-        # Only imported when loaded: Cloud pulls in many requirements of its own.
-        from homeassistant.components import cloud  # noqa: PLC0415
-
-        if cloud.async_active_subscription(hass):
-            try:
-                return await cloud.async_get_or_create_cloudhook(hass, webhook_id)
-            except cloud.CloudNotAvailable:
-                LOGGER.debug("Home Assistant Cloud is not available for the webhook")
-    try:
-        return webhook.async_generate_url(hass, webhook_id, allow_internal=False)
-    except NoURLAvailableError:
-        return None
+    return lambda: webhook.async_unregister(hass, webhook_id)
