@@ -34,6 +34,7 @@ from custom_components.zoom_livestream.const import (
     LIST_REFRESH_INTERVAL,
     LOGGER,
 )
+from custom_components.zoom_livestream.state import MAX_CREATED_UNLISTED
 from homeassistant.components import cloud
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
@@ -49,7 +50,11 @@ from homeassistant.const import (
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.setup import async_setup_component
 
 from .conftest import (
@@ -1580,6 +1585,7 @@ async def test_renamed_by_zoom_to_an_odd_topic(
 
 async def test_one_occurrence_deleted_or_changed_keeps_the_series(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     client: Client,
     webhook_id: str,
     zoom: ZoomMock,
@@ -1631,7 +1637,12 @@ async def test_one_occurrence_deleted_or_changed_keeps_the_series(
     assert hass.states.get(SWITCH) is None
     stored = hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"]
     assert stored["meetings"][str(MEETING_ID)] == {"display_name": "Weekly"}
-    # The lists were read again (the occurrence is Zoom's to list or not).
+    # The lists are read again at the next poll (the occurrence is Zoom's to
+    # list or not); two such events cost one list.
+    await async_poll(hass, freezer)
+    assert [(c.method, c.path, c.url.query.get("type")) for c in zoom.api_calls].count(
+        ("GET", f"/users/{USER_ID}/meetings", "scheduled")
+    ) == 1
     assert ("GET", f"/users/{USER_ID}/meetings", "scheduled") in [
         (c.method, c.path, c.url.query.get("type")) for c in zoom.api_calls
     ]
@@ -1723,13 +1734,13 @@ async def test_started_meeting_of_someone_else_is_not_learned(
     assert hass.states.get(INSTANT_SWITCH) is None
 
 
-async def test_created_for_another_host_rereads_the_lists(
+async def test_created_for_a_host_not_followed_costs_nothing(
     hass: HomeAssistant,
     client: Client,
     webhook_id: str,
     zoom: ZoomMock,
 ) -> None:
-    """A meeting another user scheduled shows only if the lists say this entry sees it."""
+    """A meeting a colleague the entry does not follow scheduled: ignored, no list."""
     zoom.clear_calls()
     created = {**meeting_json(NEW_MEETING_ID, "Not mine"), "host_id": "someone-else"}
     response = await deliver(
@@ -1738,9 +1749,89 @@ async def test_created_for_another_host_rereads_the_lists(
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
     assert hass.states.get("switch.not_mine_live_stream") is None
-    assert ("GET", f"/users/{USER_ID}/meetings") in [
-        (c.method, c.path) for c in zoom.calls
-    ]
+    assert zoom.calls == []
+
+
+COLLEAGUE_ID = "jane-id"
+COLLEAGUE = "jane@example.com"
+
+
+@pytest.mark.parametrize(
+    "mock_config_entry",
+    [{CONF_WEBHOOK_SECRET: SECRET, "extra_users": [COLLEAGUE]}],
+    indirect=True,
+)
+async def test_created_events_of_colleagues_cost_one_lookup(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    zoom: ZoomMock,
+    hass_client_no_auth: ClientSessionGenerator,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Thirty meetings of colleagues over ten minutes cost the polls and one lookup.
+
+    The followed colleague (given by email, no meeting yet) is looked up once;
+    then their new meeting shows at once, and others' meetings are ignored.
+    """
+    zoom.add_colleague(COLLEAGUE_ID, COLLEAGUE)
+    for number in range(7):
+        zoom.add_colleague(f"colleague-{number}", f"colleague{number}@example.com")
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+    webhook_id = mock_config_entry.data[CONF_WEBHOOK_ID]
+    zoom.clear_calls()
+
+    for number in range(30):
+        created = {
+            **meeting_json(NEW_MEETING_ID + number, f"Other {number}"),
+            "host_id": f"colleague-{number % 7}",
+        }
+        # Zoom lists it for its host from now on.
+        zoom.meetings[created["id"]] = created
+        body = lifecycle_body("meeting.created", created)
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+        await async_poll(hass, freezer, timedelta(seconds=19))
+    jane = {**meeting_json(UNKNOWN_MEETING_ID, "Jane's class"), "host_id": COLLEAGUE_ID}
+    zoom.meetings[UNKNOWN_MEETING_ID] = jane
+    body = lifecycle_body("meeting.created", jane)
+    assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    assert state_of(hass, "switch.jane_s_class_live_stream") == STATE_OFF
+    assert not [s for s in hass.states.async_entity_ids() if "other_" in s]
+    paths = [(c.method, c.path) for c in zoom.api_calls]
+    # Ten minutes of polls (two live lists each), one full list, one lookup.
+    assert len(paths) <= 10 * 2 + 2 * 2 + 1
+    assert paths.count(("GET", f"/users/{COLLEAGUE}")) == 1
+
+
+async def test_burst_of_created_meetings_is_bounded(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+) -> None:
+    """Hundreds of created events add a bounded number; one list settles the rest."""
+    devices_before = len(dr.async_get(hass).devices)
+    zoom.clear_calls()
+    for number in range(300):
+        created = meeting_json(NEW_MEETING_ID + number, f"Batch {number}")
+        body = lifecycle_body("meeting.created", created)
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    added = len(dr.async_get(hass).devices) - devices_before
+    assert 0 < added <= MAX_CREATED_UNLISTED
+    assert zoom.calls == []
+
+    # Zoom's lists have none of them (a bulk tool deleted them again): the next
+    # poll reads the lists once, and the entry holds what they say.
+    await async_poll(hass, freezer)
+    assert len(dr.async_get(hass).devices) == devices_before
+    lists = [c for c in zoom.api_calls if c.url.query.get("type") == "scheduled"]
+    assert len(lists) == 1
 
 
 # -- replays across a reload ----------------------------------------------------------------

@@ -93,6 +93,9 @@ class MeetingLister:
         self._by_user: dict[str, frozenset[int]] = {}
         # Extra meetings Zoom says do not exist (skipped, not kept).
         self._gone: set[str] = set()
+        # The user ID of each other user of the options, as lists or Zoom told.
+        self._user_ids: dict[str, str] = {}
+        self._tried: set[str] = set()
         # Whose meetings the entry follows, as Zoom names hosts in its events.
         self._hosts: frozenset[str] = frozenset()
 
@@ -103,7 +106,34 @@ class MeetingLister:
             host_id == self._entry.unique_id
             or host_id in options.get(CONF_EXTRA_USERS, [])
             or host_id in self._hosts
+            or host_id in self._user_ids.values()
         )
+
+    @property
+    def knows_every_host(self) -> bool:
+        """Whether `follows` is sure: every other user's ID is known."""
+        return not self._unresolved()
+
+    def _unresolved(self) -> list[str]:
+        """Other users given by email whose user ID is not known yet."""
+        return [
+            user
+            for user in self._entry.options.get(CONF_EXTRA_USERS, [])
+            if "@" in user and user not in self._user_ids and user not in self._tried
+        ]
+
+    async def async_resolve_hosts(self) -> None:
+        """Look up, once, the user IDs of the other users given by email.
+
+        Zoom names hosts by ID in its events; a user with no meeting listed yet
+        is known only by the email of the options. Each is asked for once.
+        """
+        for user in self._unresolved():
+            self._tried.add(user)
+            try:
+                self._user_ids[user] = (await self._client.async_get_user(user)).id
+            except ZoomApiError as err:
+                LOGGER.debug("Cannot look up user %s: %s", user, err)
 
     @callback
     def request_full(self) -> None:
@@ -143,6 +173,10 @@ class MeetingLister:
                             unread.add(meeting_id)
                     continue
                 self._by_user[user] = frozenset(m.id for m in meetings)
+                if user != self._own_user and (
+                    host := next((m.host_id for m in meetings if m.host_id), None)
+                ):
+                    self._user_ids[user] = host
                 for meeting in meetings:
                     read[meeting.id] = meeting
             self._unapplied, self._listed_at = read, now

@@ -45,9 +45,10 @@ from .const import (
 )
 from .coordinator import ZoomConfigEntry, ZoomCoordinator
 from .devices import meeting_device_identifier
-from .state import is_outdated
+from .state import can_create, is_outdated
 from .zoom import (
     URL_VALIDATION_EVENT,
+    Meeting,
     MeetingKind,
     ZoomEvent,
     ZoomWebhookError,
@@ -324,24 +325,48 @@ class ZoomWebhookReceiver:
         meeting = event.meeting
         if meeting is None:
             return None
-        if meeting.host_id != self._entry.unique_id:
-            # Another user's meeting: the lists tell whether this entry follows them.
-            self._async_refresh_lists()
-            return None
         if meeting.kind is MeetingKind.WEBINAR and not self._entry.options.get(
             CONF_INCLUDE_WEBINARS, True
         ):
             return None
-        return MeetingCreated(meeting, event.event_ts)
+        lister = self._coordinator.lister
+        if not lister.follows(meeting.host_id):
+            if not lister.knows_every_host:
+                # A followed user known only by email may be this host: ask
+                # Zoom once who they are, then decide.
+                self._entry.async_create_background_task(
+                    self._hass,
+                    self._async_created_by_unknown_host(meeting, event.event_ts),
+                    "zoom_livestream lookup of the other users",
+                )
+            # Anyone else's meeting is none of this entry's business.
+            return None
+        return self._created_change(meeting, event.event_ts)
+
+    async def _async_created_by_unknown_host(
+        self, meeting: Meeting, event_ts: int | None
+    ) -> None:
+        await self._coordinator.lister.async_resolve_hosts()
+        if self._coordinator.lister.follows(meeting.host_id) and (
+            change := self._created_change(meeting, event_ts)
+        ):
+            self._coordinator.async_apply(change)
+
+    def _created_change(
+        self, meeting: Meeting, event_ts: int | None
+    ) -> MeetingCreated | None:
+        if meeting.id not in self._coordinator.data.meetings and not can_create(
+            self._coordinator.data
+        ):
+            # A burst: the lists, read once at the next poll, settle the rest.
+            self._coordinator.async_request_full_refresh()
+            return None
+        return MeetingCreated(meeting, event_ts)
 
     @callback
     def _async_refresh_lists(self) -> None:
+        """Read the lists at the next poll: a burst of events costs one list."""
         self._coordinator.async_request_full_refresh()
-        self._entry.async_create_background_task(
-            self._hass,
-            self._coordinator.async_request_refresh(),
-            "zoom_livestream refresh of the lists after a Zoom event",
-        )
 
 
 def _looks_like_zoom(body: bytes) -> bool:

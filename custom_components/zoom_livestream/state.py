@@ -49,6 +49,10 @@ from .zoom.models import Meeting, MeetingKind, RateLimitInfo
 # The longest a Zoom meeting or webinar can run (paid plans: 30 hours): what an
 # event said longer ago than this is no longer believed after a restart.
 MAX_RUN_MS = 30 * 3600 * 1000
+# Meetings Zoom's created events may add before a full list confirms them: a
+# burst beyond this waits for the lists (one refresh), so what the entry holds
+# stays what Zoom lists, plus what runs, plus at most this many.
+MAX_CREATED_UNLISTED = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,9 @@ class ZoomData:
     # Meetings no list shows (instant, personal room), known from Zoom's events:
     # each poll reads them by ID while they run.
     learned: frozenset[int] = frozenset()
+    # Meetings Zoom's created events added since the last full list, with when
+    # (monotonic seconds): the next full list confirms or removes them.
+    created: Mapping[int, float] = field(default_factory=dict)
 
     def in_progress(self, meeting: Meeting) -> bool | None:
         """Return whether the meeting runs; None when Zoom cannot tell (webinars)."""
@@ -157,6 +164,14 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
     compares them skips 5,000 meetings at once.
     """
     listed = poll.listed if poll.listed is not None else data.listed
+    created = data.created
+    if poll.listed is not None and created:
+        # The lists settle what events created, except what they could not know.
+        created = {i: at for i, at in created.items() if at > poll.started_at}
+        listed = {
+            **listed,
+            **{i: data.listed[i] for i in created if i in data.listed},
+        }
     previous = data.meetings
     kept = (
         {}
@@ -235,7 +250,13 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         changed_at=changed_at,
         event_ts=event_ts,
         learned=data.learned if learned == data.learned else frozenset(learned),
+        created=created,
     )
+
+
+def can_create(data: ZoomData) -> bool:
+    """Whether a created event may still add a meeting before the lists confirm."""
+    return len(data.created) < MAX_CREATED_UNLISTED
 
 
 def event_meeting_id(event: PushedEvent) -> int:
@@ -284,12 +305,13 @@ def _apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
                 changed_at={**data.changed_at, meeting_id: now},
             )
         case MeetingCreated(meeting, _):
-            if meeting.id in data.meetings:
+            if meeting.id in data.meetings or not can_create(data):
                 return data
             return evolve(
                 data,
                 meetings={**data.meetings, meeting.id: meeting},
                 listed={**data.listed, meeting.id: meeting},
+                created={**data.created, meeting.id: now},
             )
         case MeetingLearned(meeting, _):
             running = meeting.status == "started"
@@ -327,6 +349,9 @@ def _apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
                 live_webinars=_without(data.live_webinars, meeting_id),
                 streaming=_without(data.streaming, meeting_id),
                 listed=_without(data.listed, meeting_id),
+                created=_without(data.created, meeting_id)
+                if meeting_id in data.created
+                else data.created,
             )
 
 

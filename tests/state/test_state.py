@@ -257,6 +257,30 @@ def test_created_updated_deleted() -> None:
     assert SYNC.id not in data.meetings
 
 
+def test_created_events_add_a_bounded_number_until_the_lists_confirm() -> None:
+    """At most MAX_CREATED_UNLISTED; a full list keeps only what it lists."""
+    data = first_data()
+    for number in range(state.MAX_CREATED_UNLISTED + 5):
+        meeting = Meeting(70_000 + number, MeetingKind.MEETING, f"New {number}")
+        data = state.apply_event(data, MeetingCreated(meeting), float(number))
+    assert len(data.meetings) == len(LISTED) + state.MAX_CREATED_UNLISTED
+    assert not state.can_create(data)
+    confirmed = Meeting(70_000, MeetingKind.MEETING, "New 0")
+    # A list asked for at 3.5 confirms New 0, drops 1-3, and cannot know 4-19.
+    data = state.apply_poll(
+        data, poll(at=3.5, listed={**LISTED, confirmed.id: confirmed})
+    )
+    assert set(data.meetings) - set(LISTED) == {
+        70_000,
+        *range(70_004, 70_000 + state.MAX_CREATED_UNLISTED),
+    }
+    assert set(data.created) == set(range(70_004, 70_000 + state.MAX_CREATED_UNLISTED))
+    assert state.can_create(data)
+    # A deleted one is no longer pending either.
+    data = state.apply_event(data, MeetingDeleted(70_004), 30.0)
+    assert 70_004 not in data.created
+
+
 def test_a_rename_of_an_unlisted_meeting_keeps_the_lists() -> None:
     """A live instant meeting renamed: the lists are not touched."""
     data = state.apply_poll(first_data(), poll(INSTANT, at=1.0))
