@@ -627,10 +627,14 @@ async def async_poll(
     freezer: FrozenDateTimeFactory,
     delta: timedelta = SCAN_INTERVAL,
 ) -> None:
-    """Move time past `delta` (one poll by default) and let the refresh finish."""
+    """Move time past `delta` (one poll by default) and let the refresh finish.
+
+    A scheduled refresh is one of Home Assistant's background tasks: waited for
+    too, since its independent requests run side by side.
+    """
     freezer.tick(delta + timedelta(seconds=1))
     async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def make_entry(options: dict[str, Any] | None = None, **data: Any) -> MockConfigEntry:
