@@ -144,6 +144,10 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {CONF_AUTH_TYPE: AUTH_TYPE_SERVER_TO_SERVER, **_clean(user_input)}
+            # A flow's checks are a few requests, once: Home Assistant's shared
+            # session serves them. The integration's own pool (websession.py) is
+            # for loaded entries, whose polls keep its connection open; a flow
+            # has no unload to close a pool of its own with.
             client = create_client(async_get_clientsession(self.hass), data)
             owner, errors = await self._async_token_owner(client)
             if not errors:

@@ -50,6 +50,10 @@ _NOT_FOUND_CODES = frozenset({1001, 3001})
 # For webinars Zoom documents code 300 as "Webinar Id does not exist" and "Invalid
 # Webinar Id"; a request body failing validation carries its `errors` list too.
 _WEBINAR_ID_CODE = 300
+# aiohttp itself sends a request with one of these methods once more when the
+# connection closes before an answer (RFC 9112 section 9.3.1); the client sends
+# the others (PATCH) once more itself, so no request goes out more than twice.
+_RESENT_BY_AIOHTTP = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _WEBINAR_OPERATIONS = frozenset(
     {
         Operation.GET_WEBINAR,
@@ -379,8 +383,12 @@ class ZoomClient:
         token: str,
         params: Mapping[str, str] | None,
         json: Any,
+        *,
+        resend: bool = True,
     ) -> tuple[int, Any, Mapping[str, str]]:
+        """Send the request; once more if the connection closed before an answer."""
         url = f"{self.api_base}{path}"
+        answered = False
         try:
             async with self._session.request(
                 method,
@@ -393,6 +401,7 @@ class ZoomClient:
                 },
                 timeout=self._timeout,
             ) as response:
+                answered = True
                 body = await read_json_body(response)
                 _LOGGER.debug("%s %s answered HTTP %s", method, path, response.status)
                 # From every answer: an account that sends none (Pro, without
@@ -400,11 +409,48 @@ class ZoomClient:
                 self.rate_limit = RateLimitInfo.from_headers(response.headers)
                 return response.status, body, response.headers
         except TimeoutError as err:
+            # Not sent again: Zoom may still be applying the request.
             raise ZoomConnectionError(f"Timed out: {method} {path}") from err
         except aiohttp.ClientError as err:
-            raise ZoomConnectionError(
-                f"Cannot reach Zoom for {method} {path}: {type(err).__name__}"
-            ) from err
+            if (
+                answered
+                or not resend
+                or method in _RESENT_BY_AIOHTTP
+                or not _closed_before_answer(err)
+            ):
+                raise ZoomConnectionError(
+                    f"Cannot reach Zoom for {method} {path}: {type(err).__name__}"
+                ) from err
+            # The connection closed before any byte of an answer. Mostly it was a
+            # kept-alive connection that Zoom (or a NAT on the way) had closed as
+            # idle just as the request went out, so Zoom never read the request.
+            # Rarely it broke after Zoom applied the request and before it could
+            # answer. Either way a PATCH is safe to send once more: each one sets
+            # a state (start, stop, or the whole stream target), so a second does
+            # nothing the first did not, and without it the press fails although
+            # Zoom is fine. A timeout, or an answer cut off, is never sent again.
+            _LOGGER.debug(
+                "%s %s: the connection closed before an answer (%s); sending it "
+                "again on a new connection",
+                method,
+                path,
+                type(err).__name__,
+            )
+        return await self._async_send(method, path, token, params, json, resend=False)
+
+
+def _closed_before_answer(err: aiohttp.ClientError) -> bool:
+    """Whether the connection was closed or reset with the request sent, unanswered.
+
+    Called only for errors raised before the answer's headers were read. A
+    connection that could not be made at all (refused, DNS, TLS) is not one.
+    """
+    return isinstance(
+        err,
+        aiohttp.ServerDisconnectedError
+        | aiohttp.ClientOSError
+        | aiohttp.ClientConnectionResetError,
+    ) and not isinstance(err, aiohttp.ClientConnectorError)
 
 
 def _normalise_api_url(api_url: str | None) -> str | None:
