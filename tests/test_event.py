@@ -16,7 +16,7 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     Platform,
 )
-from homeassistant.core import Event, HomeAssistant, State
+from homeassistant.core import Event, HomeAssistant, State, callback
 from homeassistant.helpers import entity_registry as er
 
 from .conftest import MEETING_ID, USER_ID, ZoomMock, async_poll, find_device, make_entry
@@ -50,6 +50,9 @@ def track(hass: HomeAssistant, entity_id: str) -> list[State | None]:
     """Collect every new state of `entity_id`."""
     states: list[State | None] = []
 
+    # A callback runs in the loop, in order; a plain function would be sent to
+    # the executor, where two states written at once may be recorded swapped.
+    @callback
     def listener(event: Event[Any]) -> None:
         if event.data["entity_id"] == entity_id:
             states.append(event.data["new_state"])
