@@ -23,7 +23,7 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 
@@ -830,7 +830,7 @@ async def test_stream_target_key_stays_out_of_logs_and_records(
     """The key goes to Zoom only: no log line, no event on the bus, nothing stored."""
     caplog.set_level(logging.DEBUG)
     bus_events: list[Event[Any]] = []
-    hass.bus.async_listen(MATCH_ALL, bus_events.append)
+    hass.bus.async_listen(MATCH_ALL, callback(lambda event: bus_events.append(event)))
     result = await async_open_stream_target(hass, init_integration)
     schema = result["data_schema"]
     assert schema is not None
