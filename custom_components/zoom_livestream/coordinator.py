@@ -170,7 +170,8 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             # a part of the options it did not list before, nothing is removed.
             async_sync_devices(self.hass, self.config_entry, new.meetings)
             self.store.async_prune(set(new.meetings))
-        self._async_note(state.diff(old, new, SOURCE_POLL), new)
+        touched = state.touched_by(old, poll) if old is not None else None
+        self._async_note(state.diff(old, new, SOURCE_POLL, touched), new)
         return new
 
     def _update_failed(self, err: ZoomError) -> UpdateFailed:

@@ -218,11 +218,14 @@ class MeetingLister:
             for value in options.get(CONF_EXTRA_MEETINGS, [])
             if value not in extra_ids and value not in self._gone
         ]
+        gone: set[int] = set()
         for value, answer in zip(extra_ids, extra_answers, strict=True):
             if isinstance(answer, Meeting):
                 extra[answer.id] = answer
             elif answer is not None:
                 refused.append(int(value))
+            else:
+                gone.add(int(value))
         if full:
             read: dict[int, Meeting] = {}
             for index, user in enumerate(users):
@@ -289,6 +292,7 @@ class MeetingLister:
             rate_limit=self._client.rate_limit,
             learned=read_learned,
             unread=frozenset(unread - live.keys()),
+            gone=frozenset(gone),
             complete=complete,
         )
 
