@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
+from .compat import store_judges_versions
 from .const import DOMAIN, LOGGER
 from .validation import clean_display_name
 from .zoom import CloseCaption, Layout, LiveStreamStartSettings
@@ -73,7 +74,7 @@ class ZoomStore:
         """Prepare the store; nothing is read until `async_load`."""
         self._hass = hass
         self._store: Store[dict[str, Any]] = _EntryStore(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}"
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}", **store_judges_versions()
         )
         self._display: dict[int, StoredDisplaySettings] = {}
         self._streaming: set[int] = set()
