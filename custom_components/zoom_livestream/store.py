@@ -227,6 +227,25 @@ class ZoomStore:
             self._streaming -= gone
             self._schedule_save()
 
+    @callback
+    def async_forget(self, meeting_ids: Iterable[int]) -> None:
+        """Forget what belongs to these meetings (Zoom no longer lists them)."""
+        gone = [
+            meeting_id
+            for meeting_id in meeting_ids
+            if meeting_id in self._display
+            or meeting_id in self._streaming
+            or meeting_id in self._event_ts
+            or meeting_id in self._live_webinars
+        ]
+        if gone:
+            for meeting_id in gone:
+                self._display.pop(meeting_id, None)
+                self._event_ts.pop(meeting_id, None)
+                self._live_webinars.pop(meeting_id, None)
+                self._streaming.discard(meeting_id)
+            self._schedule_save()
+
     # -- stream state -------------------------------------------------------------
 
     def streaming_ids(self) -> set[int]:
