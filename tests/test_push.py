@@ -34,7 +34,7 @@ from custom_components.zoom_livestream.const import (
     LIST_REFRESH_INTERVAL,
     LOGGER,
 )
-from homeassistant.components import cloud
+from homeassistant.components import cloud, webhook
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     ATTR_ASSUMED_STATE,
@@ -1731,3 +1731,118 @@ async def test_without_secret_only_zoom_like_deliveries_raise_the_repair(
     response = await deliver(client, webhook_id, unsigned)
     assert response.status == HTTPStatus.UNAUTHORIZED
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+
+# -- deliveries from the internet ------------------------------------------------------------
+
+
+async def test_delivery_relayed_from_the_internet_is_accepted(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    setup_integration: SetupIntegration,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Zoom posts from the internet: a delivery from a public address is applied.
+
+    Home Assistant behind a reverse proxy on loopback sees the address the proxy
+    forwards (a documentation address here). A webhook registered local-only
+    would answer 200 and drop every delivery of Zoom's, as the probe shows.
+    """
+    assert await async_setup_component(
+        hass,
+        "http",
+        {"http": {"use_x_forwarded_for": True, "trusted_proxies": ["127.0.0.1"]}},
+    )
+    await setup_integration()
+    probed: list[str | None] = []
+
+    async def probe(hass: HomeAssistant, webhook_id: str, request: web.Request) -> None:
+        probed.append(request.remote)
+
+    webhook.async_register(hass, "test", "probe", "probe", probe, local_only=True)
+    client = await hass_client_no_auth()
+    from_zoom = {"X-Forwarded-For": "203.0.113.7"}
+
+    response = await client.post("/api/webhook/probe", headers=from_zoom)
+    assert response.status == HTTPStatus.OK
+    assert probed == []  # The address is not local: a local-only webhook drops it.
+    response = await client.post("/api/webhook/probe")
+    assert probed == ["127.0.0.1"]
+
+    body = _accepted_body()
+    response = await client.post(
+        f"/api/webhook/{mock_config_entry.data[CONF_WEBHOOK_ID]}",
+        data=body,
+        headers={**signed(body), **from_zoom},
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+# -- what a refused delivery leaves behind ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("build", "status"), REJECTED)
+async def test_rejected_delivery_leaves_the_stored_state_untouched(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    build: Callable[[], tuple[bytes, Headers]],
+    status: HTTPStatus,
+) -> None:
+    """A refused delivery is not remembered: forged posts cannot fill the store.
+
+    Neither written (the store saves a second after a change) nor pending (an
+    unload writes what is pending).
+    """
+    key = f"{DOMAIN}.{init_integration.entry_id}"
+    await _saved(hass, freezer)
+    before = json.dumps(hass_storage.get(key), sort_keys=True)
+    body, headers = build()
+
+    response = await deliver(client, webhook_id, body, headers)
+
+    assert response.status == status
+    await _saved(hass, freezer)
+    assert json.dumps(hass_storage.get(key), sort_keys=True) == before
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert json.dumps(hass_storage.get(key), sort_keys=True) == before
+
+
+async def _saved(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let the store write what it has pending (it waits a second)."""
+    freezer.tick(timedelta(seconds=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize(
+    "mock_config_entry",
+    [{CONF_WEBHOOK_SECRET: ""}, {CONF_WEBHOOK_SECRET: 12345}],
+    indirect=True,
+    ids=["empty", "number"],
+)
+async def test_an_empty_or_odd_secret_verifies_nothing(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    events: list[Event],
+) -> None:
+    """A stored secret that is empty or not text (a hand-edited entry) is none.
+
+    Anyone can sign with an empty key: such a delivery must not be applied.
+    """
+    secret = str(mock_config_entry.options[CONF_WEBHOOK_SECRET])
+    body = _accepted_body()
+
+    response = await deliver(client, webhook_id, body, signed(body, secret=secret))
+
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    assert state_of(hass, SWITCH) == STATE_OFF
+    await hass.async_block_till_done()
+    assert events == []
