@@ -1846,3 +1846,73 @@ async def test_an_empty_or_odd_secret_verifies_nothing(
     assert state_of(hass, SWITCH) == STATE_OFF
     await hass.async_block_till_done()
     assert events == []
+
+
+# -- the "no secret token" repair --------------------------------------------------------
+
+
+def _zoom_headers(body: bytes) -> Headers:
+    """Headers as Zoom sends them, signed with a secret this entry does not have."""
+    return signed(body, secret="whatever-zoom-has")
+
+
+WITHOUT_SECRET_NO_REPAIR = [
+    pytest.param(b"", id="empty"),
+    pytest.param(b"hello", id="text"),
+    pytest.param(b"[1, 2]", id="json_list"),
+    pytest.param(b'"meeting.started"', id="json_string"),
+    pytest.param(b"\xff\xfe", id="binary"),
+    pytest.param(b"[" * 30_000 + b"]" * 30_000, id="deep_nesting"),
+    pytest.param(b'{"event": 1, "payload": {}}', id="event_number"),
+    pytest.param(b'{"event": "meeting.started"}', id="no_payload"),
+    pytest.param(b'{"event": "meeting.started", "payload": []}', id="payload_list"),
+    pytest.param(
+        json.dumps(
+            {"event": "endpoint.url_validation", "payload": {"plainToken": "abc"}}
+        ).encode(),
+        id="url_validation",
+    ),
+    # Shaped like Zoom's, but naming no account or another one: anyone can post
+    # that; only Zoom knows the entry's account.
+    pytest.param(
+        running_body("meeting.started", MEETING_ID).replace(
+            f'"account_id": "{ACCOUNT_ID}", '.encode(), b""
+        ),
+        id="no_account",
+    ),
+    pytest.param(
+        running_body("meeting.started", MEETING_ID).replace(
+            ACCOUNT_ID.encode(), b"acc-999"
+        ),
+        id="other_account",
+    ),
+    pytest.param(
+        json.dumps({"event": "meeting.started", "payload": {}}).encode(),
+        id="empty_payload",
+    ),
+]
+
+
+@NO_SECRET
+@pytest.mark.parametrize("body", WITHOUT_SECRET_NO_REPAIR)
+async def test_without_secret_a_strangers_post_raises_no_repair(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+) -> None:
+    """A post with Zoom's headers is no proof that Zoom sends events here.
+
+    The repair asks the user to act: only a delivery naming the entry's Zoom
+    account (which the webhook URL does not reveal) raises it. Whatever the
+    body, the answer is a refusal, never a server error.
+    """
+    response = await deliver(client, webhook_id, body, _zoom_headers(body))
+
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    issue_id = f"webhook_secret_missing_{init_integration.entry_id}"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
