@@ -1916,3 +1916,219 @@ async def test_without_secret_a_strangers_post_raises_no_repair(
     issue_id = f"webhook_secret_missing_{init_integration.entry_id}"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# -- webinars scheduled, renamed and deleted -------------------------------------------------
+
+
+NEW_WEBINAR_ID = 92222333344
+
+
+@pytest.mark.parametrize("include_webinars", [True, False])
+async def test_webinar_created_updated_deleted_apply_at_once(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    include_webinars: bool,
+) -> None:
+    """Webinars are scheduled, renamed and deleted like meetings, unless left out."""
+    if not include_webinars:
+        await async_save_options(
+            hass,
+            init_integration,
+            {"include_webinars": False, "events": True, CONF_WEBHOOK_SECRET: SECRET},
+        )
+        await hass.async_block_till_done()
+    zoom.clear_calls()
+    created = meeting_json(NEW_WEBINAR_ID, "Investor webinar", 5)
+    response = await deliver(
+        client, webhook_id, lifecycle_body("webinar.created", created)
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    switch = "switch.investor_webinar_live_stream"
+    if not include_webinars:
+        assert hass.states.get(switch) is None
+        assert find_device(hass, f"{USER_ID}_{NEW_WEBINAR_ID}") is None
+        assert zoom.calls == []
+        return
+    assert state_of(hass, switch) == STATE_OFF
+
+    response = await deliver(
+        client,
+        webhook_id,
+        make_body(
+            "webinar.updated",
+            {"id": NEW_WEBINAR_ID, "topic": "Investor webinar (moved)"},
+            old_object={"id": NEW_WEBINAR_ID, "topic": "Investor webinar"},
+        ),
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    device = find_device(hass, f"{USER_ID}_{NEW_WEBINAR_ID}")
+    assert device is not None
+    assert device.name == "Investor webinar (moved)"
+
+    response = await deliver(
+        client,
+        webhook_id,
+        lifecycle_body("webinar.deleted", {"id": NEW_WEBINAR_ID, "uuid": "w=="}),
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert find_device(hass, f"{USER_ID}_{NEW_WEBINAR_ID}") is None
+    assert hass.states.get(switch) is None
+    assert zoom.calls == []
+
+
+@pytest.mark.parametrize(
+    ("obj", "status"),
+    [
+        pytest.param({"id": "85746O65432", "topic": "Typo"}, 400, id="id_not_a_number"),
+        pytest.param({"id": None, "topic": "Null"}, 400, id="id_null"),
+        pytest.param({"topic": "No ID", "host_id": USER_ID}, 200, id="no_id"),
+        pytest.param("a meeting", 200, id="not_an_object"),
+    ],
+)
+async def test_created_without_a_usable_meeting_changes_nothing(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    events: list[Event],
+    caplog: pytest.LogCaptureFixture,
+    obj: Any,
+    status: int,
+) -> None:
+    """A signed `meeting.created` whose object names no meeting adds none.
+
+    An unreadable ID is refused (Zoom's IDs are numbers); an object without one
+    is acknowledged and changes nothing. Never a server error.
+    """
+    before = entity_states(hass)
+    zoom.clear_calls()
+    body = make_body("meeting.created", obj)
+
+    response = await deliver(client, webhook_id, body)
+
+    assert response.status == status
+    await hass.async_block_till_done()
+    assert entity_states(hass) == before
+    assert zoom.calls == []
+    assert len(events) == (status == 200)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_created_with_odd_fields_adds_the_meeting(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+) -> None:
+    """Only the ID of a created meeting is required; odd fields are left out."""
+    zoom.clear_calls()
+    obj = {"id": NEW_MEETING_ID, "host_id": USER_ID, "type": "2", "start_time": 5}
+
+    response = await deliver(client, webhook_id, lifecycle_body("meeting.created", obj))
+
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    # Named by its ID, as Zoom's lists do for a meeting without a topic.
+    assert state_of(hass, f"switch.{NEW_MEETING_ID}_live_stream") == STATE_OFF
+    assert zoom.calls == []
+
+
+# -- what the bus event says --------------------------------------------------------------
+
+
+async def test_event_of_an_unknown_meeting_names_its_topic(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """A meeting this entry does not show still has its topic, from the event.
+
+    Known meetings are named as Home Assistant shows them (their device too).
+    """
+    unknown = make_body(
+        "meeting.ended", {"id": str(UNKNOWN_MEETING_ID), "topic": "Someone's call"}
+    )
+    known = make_body(
+        "meeting.ended", {"id": str(MEETING_ID), "topic": "Renamed at Zoom"}
+    )
+    untitled = make_body("meeting.ended", {"id": str(UNKNOWN_MEETING_ID + 1)})
+    for body in (unknown, known, untitled):
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
+    assert device is not None
+    assert [dict(event.data) for event in events] == [
+        {
+            "config_entry_id": events[0].data["config_entry_id"],
+            "type": "meeting.ended",
+            "meeting_id": UNKNOWN_MEETING_ID,
+            "topic": "Someone's call",
+        },
+        {
+            "config_entry_id": events[0].data["config_entry_id"],
+            "type": "meeting.ended",
+            "meeting_id": MEETING_ID,
+            "device_id": device.id,
+            "topic": "Weekly team sync",
+        },
+        {
+            "config_entry_id": events[0].data["config_entry_id"],
+            "type": "meeting.ended",
+            "meeting_id": UNKNOWN_MEETING_ID + 1,
+        },
+    ]
+
+
+async def test_rejections_are_summed_up_once_an_hour(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The first refusal is told at once; the next ones an hour later, counted."""
+
+    def warnings() -> list[str]:
+        return [
+            r.getMessage()
+            for r in caplog.records
+            if r.levelno >= logging.WARNING and r.name.startswith(LOGGER.name)
+        ]
+
+    async def post(count: int) -> None:
+        for number in range(count):
+            response = await client.post(
+                f"/api/webhook/{webhook_id}", data=f"hello {number}".encode()
+            )
+            assert response.status == HTTPStatus.UNAUTHORIZED
+
+    hint = "if Zoom's events stop arriving, check the secret token in the options"
+    title = mock_config_entry.title
+    await post(1)
+    assert warnings() == [
+        f"Rejected 1 delivery(ies) to the Zoom webhook of {title} (last: unsigned); "
+        + hint
+    ]
+    caplog.clear()
+    await post(20)
+    # An hour, as the README promises (not the constant: it could change unnoticed).
+    freezer.tick(3599)
+    await post(9)
+    assert warnings() == []
+
+    freezer.tick(1)
+    await post(1)
+    assert warnings() == [
+        f"Rejected 30 delivery(ies) to the Zoom webhook of {title} (last: unsigned); "
+        + hint
+    ]
