@@ -2132,3 +2132,216 @@ async def test_rejections_are_summed_up_once_an_hour(
         f"Rejected 30 delivery(ies) to the Zoom webhook of {title} (last: unsigned); "
         + hint
     ]
+
+
+# -- what the log says -----------------------------------------------------------------------
+
+
+def _integration_debug(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the integration's own debug lines (not the client's requests)."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.DEBUG and record.name == LOGGER.name
+    ]
+
+
+def _keyless(offset: float) -> Callable[[], tuple[bytes, Headers]]:
+    """Return a delivery without `event_ts`, signed `offset` seconds from now."""
+
+    def build() -> tuple[bytes, Headers]:
+        body = json.dumps(
+            {
+                "event": "meeting.live_streaming_started",
+                "payload": {"account_id": ACCOUNT_ID, "object": {"id": MEETING_ID}},
+            }
+        ).encode()
+        return body, signed(body, timestamp=str(int(time.time() + offset)))
+
+    return build
+
+
+@pytest.mark.parametrize(
+    ("build", "reason"),
+    [
+        pytest.param(_without("x-zm-signature"), "unsigned", id="no_signature"),
+        pytest.param(_without("x-zm-request-timestamp"), "unsigned", id="no_timestamp"),
+        pytest.param(
+            _with_signature(lambda body, ts: "v0=" + "0" * 64),
+            "wrong signature",
+            id="wrong_signature",
+        ),
+        pytest.param(_stale(301), "timestamp ahead", id="301s_ahead"),
+        pytest.param(_stale(-7201), "stale timestamp", id="2h_old"),
+        pytest.param(_keyless(-301), "stale timestamp", id="301s_old_without_event_ts"),
+        pytest.param(
+            _signed_body(_accepted_body(), timestamp="yesterday"),
+            "the timestamp is not a number",
+            id="timestamp_not_a_number",
+        ),
+        pytest.param(
+            _signed_body(b'{"event": "meeting.live_streaming_started", '),
+            "the body is not JSON",
+            id="malformed_json",
+        ),
+        pytest.param(
+            _signed_body(_padded(64 * 1024 + 1)), "body too large", id="over_64kib"
+        ),
+        pytest.param(
+            _signed_body(_accepted_body().replace(ACCOUNT_ID.encode(), b"acc-999")),
+            "event of another Zoom account",
+            id="other_account",
+        ),
+    ],
+)
+async def test_rejection_reason_is_logged(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    build: Callable[[], tuple[bytes, Headers]],
+    reason: str,
+) -> None:
+    """Debug logging tells why a delivery was refused (the secret never)."""
+    caplog.set_level(logging.DEBUG)
+    _to_whole_second(freezer)
+    body, headers = build()
+
+    response = await deliver(client, webhook_id, body, headers)
+
+    assert response.status >= 400
+    assert _integration_debug(caplog) == [
+        f"Rejected a Zoom webhook delivery for {mock_config_entry.title}: {reason}"
+    ]
+
+
+@NO_SECRET
+async def test_without_secret_the_reason_is_logged(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A delivery refused for want of a secret says so, and the warning points there."""
+    caplog.set_level(logging.DEBUG)
+
+    response = await deliver(client, webhook_id, _accepted_body())
+
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    reason = "no secret token is set in the options"
+    assert _integration_debug(caplog) == [
+        f"Rejected a Zoom webhook delivery for {mock_config_entry.title}: {reason}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("offset", "status"),
+    [(-300, HTTPStatus.OK), (-301, HTTPStatus.UNAUTHORIZED)],
+    ids=["300s_old", "301s_old"],
+)
+async def test_delivery_without_event_ts_is_fresh_for_five_minutes(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    offset: int,
+    status: HTTPStatus,
+) -> None:
+    """Without `event_ts` a late copy cannot be told from a replay: five minutes."""
+    _to_whole_second(freezer)
+    body, headers = _keyless(offset)()
+
+    response = await deliver(client, webhook_id, body, headers)
+
+    assert response.status == status
+    assert state_of(hass, SWITCH) == (
+        STATE_ON if status == HTTPStatus.OK else STATE_OFF
+    )
+
+
+async def test_delivery_without_event_ts_is_applied_once_while_fresh(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """Dated five minutes ahead, it stays fresh for ten: a copy then changes nothing."""
+    _to_whole_second(freezer)
+    body, headers = _keyless(300)()
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
+    freezer.tick(1)
+    stopped = streaming_body("meeting.live_streaming_stopped", MEETING_ID)
+    assert (await deliver(client, webhook_id, stopped)).status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+    freezer.tick(598)
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_OFF
+    await hass.async_block_till_done()
+    assert len(events) == 2
+
+
+async def test_oldest_retry_is_accepted(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+) -> None:
+    """Zoom's last retry may carry a timestamp two hours old: still applied."""
+    _to_whole_second(freezer)
+    body = _accepted_body()
+
+    response = await deliver(client, webhook_id, body, signed(body, offset=-7200))
+
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+async def test_what_debug_logging_tells_of_accepted_deliveries(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A copy, a late event and an event without a meeting each say why nothing changed."""
+    caplog.set_level(logging.DEBUG)
+    now_ms = int(time.time() * 1000)
+    started = streaming_body("meeting.live_streaming_started", MEETING_ID, now_ms)
+    stopped = streaming_body("meeting.live_streaming_stopped", MEETING_ID, now_ms + 9)
+    late = streaming_body("meeting.live_streaming_started", MEETING_ID, now_ms + 5)
+    for body in (started, started, stopped, late, make_body("app.deauthorized")):
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+
+    assert _integration_debug(caplog) == [
+        "Zoom delivered meeting.live_streaming_started again; it was applied once",
+        "Ignoring meeting.live_streaming_started: older than what Zoom said since",
+        "Ignoring Zoom event app.deauthorized without a meeting",
+    ]
+
+
+async def test_webhook_is_listed_for_zoom(
+    hass: HomeAssistant,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: Any,
+) -> None:
+    """Home Assistant lists the webhook by the entry's name, open to the internet, POST only."""
+    ws = await hass_ws_client(hass)
+    await ws.send_json({"id": 1, "type": "webhook/list"})
+    result = await ws.receive_json()
+
+    assert result["success"]
+    listed = [hook for hook in result["result"] if hook["webhook_id"] == webhook_id]
+    assert listed == [
+        {
+            "webhook_id": webhook_id,
+            "domain": DOMAIN,
+            "name": f"Zoom Live Stream ({mock_config_entry.title})",
+            "local_only": False,
+            "allowed_methods": ["POST"],
+        }
+    ]

@@ -273,6 +273,16 @@ def test_parse_created_event_describes_the_meeting(
     event: str, kind: MeetingKind
 ) -> None:
     """A created event carries the new meeting or webinar as Zoom lists it."""
+    obj = {
+        "id": 85746065432,
+        "uuid": "new==",
+        "host_id": "user-xyz",
+        "topic": "Board meeting",
+        "type": 2,
+        "start_time": "2026-12-01T10:00:00Z",
+        "duration": 60,
+        "timezone": "Europe/London",
+    }
     data = {
         "event": event,
         # The smallest `event_ts` that identifies the event.
@@ -280,16 +290,7 @@ def test_parse_created_event_describes_the_meeting(
         "payload": {
             "account_id": "acc-123",
             "operator": "host@example.com",
-            "object": {
-                "id": 85746065432,
-                "uuid": "new==",
-                "host_id": "user-xyz",
-                "topic": "Board meeting",
-                "type": 2,
-                "start_time": "2026-12-01T10:00:00Z",
-                "duration": 60,
-                "timezone": "Europe/London",
-            },
+            "object": obj,
         },
     }
 
@@ -300,7 +301,7 @@ def test_parse_created_event_describes_the_meeting(
         "acc-123",
         85746065432,
         kind,
-        meeting=Meeting.from_json(data["payload"]["object"], kind),
+        meeting=Meeting.from_json(obj, kind),
         topic="Board meeting",
         event_ts=1,
     )
