@@ -2345,3 +2345,103 @@ async def test_webhook_is_listed_for_zoom(
             "allowed_methods": ["POST"],
         }
     ]
+
+
+# -- late events about lifecycle and running state ---------------------------------------------
+
+
+def _at(body: bytes, event_ts: int) -> bytes:
+    """Return the delivery `body` as if its event happened at `event_ts` (ms)."""
+    data = json.loads(body)
+    data["event_ts"] = event_ts
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    ("newer", "older", "state"),
+    [
+        ("meeting.ended", "meeting.started", STATE_OFF),
+        ("meeting.started", "meeting.ended", STATE_ON),
+    ],
+)
+async def test_late_started_or_ended_changes_nothing(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    newer: str,
+    older: str,
+    state: str,
+) -> None:
+    """A started or ended that happened before the last event applied is stale."""
+    now_ms = int(time.time() * 1000)
+    first = _at(running_body(newer, OTHER_MEETING_ID), now_ms + 5000)
+    late = _at(running_body(older, OTHER_MEETING_ID), now_ms)
+
+    assert (await deliver(client, webhook_id, first)).status == HTTPStatus.OK
+    assert (await deliver(client, webhook_id, late)).status == HTTPStatus.OK
+
+    assert state_of(hass, OTHER_SENSOR) == state
+
+
+async def test_late_rename_of_a_created_meeting_changes_nothing(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+) -> None:
+    """A rename that happened before the meeting was created (as Zoom says) is stale."""
+    now_ms = int(time.time() * 1000)
+    created = lifecycle_body(
+        "meeting.created", meeting_json(NEW_MEETING_ID, "Board meeting")
+    )
+    renamed = make_body("meeting.updated", {"id": NEW_MEETING_ID, "topic": "Old name"})
+    for body in (_at(created, now_ms + 5000), _at(renamed, now_ms)):
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    device = find_device(hass, f"{USER_ID}_{NEW_MEETING_ID}")
+    assert device is not None
+    assert device.name == "Board meeting"
+
+
+async def test_late_end_of_a_learned_instant_meeting_changes_nothing(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+) -> None:
+    """An instant meeting learned from its start keeps when that start happened."""
+    zoom.instant[INSTANT_ID] = meeting_json(INSTANT_ID, "Ad hoc call", 1)
+    zoom.live.add(INSTANT_ID)
+    now_ms = int(time.time() * 1000)
+    started = _at(instant_started(), now_ms + 5000)
+    assert (await deliver(client, webhook_id, started)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+
+    ended = _at(running_body("meeting.ended", INSTANT_ID, USER_ID), now_ms)
+    assert (await deliver(client, webhook_id, ended)).status == HTTPStatus.OK
+
+    assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+
+
+async def test_meetings_are_created_when_webinars_are_left_out(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Leaving webinars out leaves meetings in."""
+    await async_save_options(
+        hass,
+        init_integration,
+        {"include_webinars": False, "events": True, CONF_WEBHOOK_SECRET: SECRET},
+    )
+    await hass.async_block_till_done()
+    created = lifecycle_body(
+        "meeting.created", meeting_json(NEW_MEETING_ID, "Board meeting")
+    )
+
+    assert (await deliver(client, webhook_id, created)).status == HTTPStatus.OK
+
+    await hass.async_block_till_done()
+    assert state_of(hass, "switch.board_meeting_live_stream") == STATE_OFF
