@@ -2445,3 +2445,22 @@ async def test_meetings_are_created_when_webinars_are_left_out(
 
     await hass.async_block_till_done()
     assert state_of(hass, "switch.board_meeting_live_stream") == STATE_OFF
+
+
+async def test_late_created_after_deleted_does_not_bring_the_meeting_back(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+) -> None:
+    """Zoom's retry of a "created" arriving after the "deleted" adds no ghost."""
+    now_ms = int(time.time() * 1000)
+    deleted = lifecycle_body("meeting.deleted", {"id": NEW_MEETING_ID, "uuid": "u=="})
+    created = lifecycle_body(
+        "meeting.created", meeting_json(NEW_MEETING_ID, "Board meeting")
+    )
+    for body in (_at(deleted, now_ms + 5000), _at(created, now_ms)):
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    assert find_device(hass, f"{USER_ID}_{NEW_MEETING_ID}") is None
+    assert hass.states.get("switch.board_meeting_live_stream") is None
