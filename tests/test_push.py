@@ -1013,8 +1013,11 @@ async def test_chunked_body_over_64kib_rejected(
     client: Client,
     webhook_id: str,
     events: list[Event],
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Without a Content-Length, the size is still limited while reading."""
+    caplog.set_level(logging.DEBUG)
     body = _padded(64 * 1024 + 1)
 
     async def pieces() -> AsyncIterator[bytes]:
@@ -1029,6 +1032,10 @@ async def test_chunked_body_over_64kib_rejected(
     assert state_of(hass, SWITCH) == STATE_OFF
     await hass.async_block_till_done()
     assert events == []
+    assert _integration_debug(caplog) == [
+        f"Rejected a Zoom webhook delivery for {mock_config_entry.title}: "
+        "body too large"
+    ]
 
 
 async def test_body_of_exactly_64kib_accepted(
@@ -2321,6 +2328,8 @@ async def test_what_debug_logging_tells_of_accepted_deliveries(
         "Ignoring meeting.live_streaming_started: older than what Zoom said since",
         "Ignoring Zoom event app.deauthorized without a meeting",
     ]
+    # Each answered without an error of its own (Home Assistant would still say 200).
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_webhook_is_listed_for_zoom(
@@ -2464,3 +2473,23 @@ async def test_late_created_after_deleted_does_not_bring_the_meeting_back(
 
     assert find_device(hass, f"{USER_ID}_{NEW_MEETING_ID}") is None
     assert hass.states.get("switch.board_meeting_live_stream") is None
+
+
+async def test_copy_of_the_newest_event_an_hour_later_is_applied_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """Zoom's last retry comes 85 minutes on: the event is still remembered then."""
+    _to_whole_second(freezer)
+    body = _accepted_body()
+    headers = signed(body)
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
+
+    freezer.tick(85 * 60)
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
+
+    await hass.async_block_till_done()
+    assert len(events) == 1
