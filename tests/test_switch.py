@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+import gc
 from http import HTTPStatus
 from typing import Any
 
@@ -15,7 +16,11 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
+from custom_components.zoom_livestream.const import (
+    DOMAIN,
+    LIST_REFRESH_INTERVAL,
+    SCAN_INTERVAL,
+)
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -37,6 +42,7 @@ from .conftest import (
     SetupIntegration,
     ZoomMock,
     async_poll,
+    meeting_json,
     state_of,
 )
 
@@ -562,3 +568,47 @@ async def test_stream_ends_when_two_polls_miss_the_meeting(
     assert state_of(hass, SWITCH) == STATE_ON
     await async_poll(hass, freezer)
     assert state_of(hass, SWITCH) == STATE_OFF
+
+
+def _live_locks() -> int:
+    """Count the asyncio locks alive in the process."""
+    gc.collect()
+    return sum(1 for item in gc.get_objects() if isinstance(item, asyncio.Lock))
+
+
+async def test_no_lock_outlives_its_meeting(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Meetings come and go for years: what ordered their commands goes with them.
+
+    Each meeting's commands wait for one another (one lock per meeting); a lock
+    nobody holds or waits for is dropped, so memory does not grow per meeting.
+    """
+    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    await _switch(hass, SERVICE_TURN_OFF, SWITCH)
+    before = _live_locks()
+    new_ids = range(82000000000, 82000000012)
+    for number, meeting_id in enumerate(new_ids):
+        zoom.meetings[meeting_id] = meeting_json(meeting_id, f"Class {number}")
+        zoom.live.add(meeting_id)
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    for number in range(len(new_ids)):
+        entity_id = f"switch.class_{number}_live_stream"
+        await _switch(hass, SERVICE_TURN_ON, entity_id)
+        await hass.services.async_call(
+            DOMAIN,
+            "update_settings",
+            {ATTR_ENTITY_ID: entity_id, "display_name": "Class"},
+            blocking=True,
+        )
+        await _switch(hass, SERVICE_TURN_OFF, entity_id)
+    for meeting_id in new_ids:
+        del zoom.meetings[meeting_id]
+        zoom.live.discard(meeting_id)
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    assert hass.states.get("switch.class_0_live_stream") is None
+
+    assert _live_locks() == before

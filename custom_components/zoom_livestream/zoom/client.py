@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -45,6 +46,8 @@ _PERMISSION_CODES = frozenset({200, 1010, 3161})
 # would not help, and neither would signing in again.
 _SCOPE_CODES = frozenset({4700, 4711})
 _SCOPE_WORDS = "does not contain scopes"
+# The first bracketed list of its message: the scopes it names.
+_SCOPE_LIST = re.compile(r"\[([^\]]*)\]")
 # "Meeting/User does not exist" in any status.
 _NOT_FOUND_CODES = frozenset({1001, 3001})
 # For webinars Zoom documents code 300 as "Webinar Id does not exist" and "Invalid
@@ -348,8 +351,7 @@ class ZoomClient:
                 message = f"HTTP {status}"
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             return ZoomRateLimitError(
-                message or "Too many requests",
-                retry_after=parse_retry_after(headers.get("Retry-After")),
+                message, retry_after=parse_retry_after(headers.get("Retry-After"))
             )
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             return ZoomConnectionError(f"Zoom answered HTTP {status}", status=status)
@@ -474,12 +476,9 @@ def _error_details(body: Any) -> tuple[int | None, str]:
 
 def _missing_scopes(message: str) -> tuple[str, ...]:
     # Zoom's 4711 message: "Invalid access token, does not contain scopes:[a, b]."
-    start, end = message.find("["), message.rfind("]")
-    if start == -1 or end <= start:
+    if (listed := _SCOPE_LIST.search(message)) is None:
         return ()
-    return tuple(
-        scope.strip() for scope in message[start + 1 : end].split(",") if scope.strip()
-    )
+    return tuple(scope.strip() for scope in listed[1].split(",") if scope.strip())
 
 
 def _lacks_scopes(body: Any) -> bool:
