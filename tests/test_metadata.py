@@ -96,7 +96,7 @@ def test_config_flow_strings_cover_its_reasons() -> None:
     assert errors == {"invalid_auth", "cannot_connect", "unknown"}
     assert errors <= set(config["error"])
     reasons = set(re.findall(r'reason="(\w+)"', source))
-    options_reasons = {"stream_target_saved", "not_loaded"}
+    options_reasons = {"stream_target_saved", "not_loaded", "meeting_gone"}
     assert reasons - options_reasons <= set(config["abort"])
     assert set(STRINGS["options"]["abort"]) == options_reasons
     assert {"already_configured", "reauth_successful", "reconfigure_successful"} <= set(
@@ -108,7 +108,7 @@ def test_config_flow_strings_cover_its_reasons() -> None:
     # Each step the flow can show has text: the menu, its options and the forms.
     step_ids = set(re.findall(r'step_id="(\w+)"', source))
     step_ids |= {"user", "server_to_server", "oauth", "reauth_confirm", "reconfigure"}
-    options_steps = {"init", "settings", "stream_target"}
+    options_steps = {"init", "settings", "stream_target", "stream_target_meeting"}
     assert step_ids - options_steps <= set(config["step"])
     assert set(STRINGS["options"]["step"]) == options_steps
     assert set(STRINGS["options"]["step"]["init"]["menu_options"]) == {
