@@ -104,6 +104,15 @@ SAMPLE_INPUTS: dict[str, dict[str, Any]] = {
     BUTTON: {
         "button": [{"trigger": "event", "event_type": BUTTON_EVENT}],
         "live_stream_switch": SWITCH,
+        "on_failure": [
+            {
+                "action": "notify.test",
+                "data": {
+                    "message": "{{ meeting }} did not {{ command }} "
+                    "({{ live_stream_switch }}): {{ reason }}"
+                },
+            }
+        ],
     },
     OUTSIDE: {
         "zoom_events": [EVENT],
@@ -115,7 +124,10 @@ SAMPLE_INPUTS: dict[str, dict[str, Any]] = {
 # Only what has no default: what a user must fill in at the least.
 MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
     GO_LIVE: {"in_progress_sensor": SENSOR, "live_stream_switch": SWITCH},
-    BUTTON: SAMPLE_INPUTS[BUTTON],
+    BUTTON: {
+        "button": SAMPLE_INPUTS[BUTTON]["button"],
+        "live_stream_switch": SWITCH,
+    },
     OUTSIDE: {"zoom_events": [EVENT]},
 }
 
@@ -830,3 +842,132 @@ async def test_outside_stays_quiet_when_zoom_reports_a_toggle_before_answering_i
 
     assert state_of(hass, SWITCH) == STATE_ON
     assert notify_calls == []
+
+
+# -- a refused press is told -------------------------------------------------------------
+
+NOT_STARTED = (
+    "Weekly team sync has not started. Start the meeting in Zoom first, then start "
+    "the live stream."
+)
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_button_tells_the_person_when_a_press_is_refused(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, zoom: ZoomMock
+) -> None:
+    """By default a refused press leaves a notification: the meeting and Zoom's reason.
+
+    A press that works tells nothing; the notification of a later refusal
+    replaces the earlier one.
+    """
+    created = async_mock_service(hass, "persistent_notification", "create")
+    await async_setup_automation(hass, BUTTON, MINIMAL_INPUTS[BUTTON])
+    refuse_starts(zoom, times=1)
+
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert [dict(call.data) for call in created] == [
+        {
+            "notification_id": f"zoom_livestream_refused_{SWITCH}",
+            "title": "Weekly team sync: the live stream did not start",
+            "message": NOT_STARTED,
+        }
+    ]
+
+    await async_wait(hass, freezer, 1)
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_ON
+    assert len(created) == 1
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_button_failure_action_gets_the_meeting_the_command_and_the_reason(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    zoom: ZoomMock,
+    notify_calls: list[ServiceCall],
+) -> None:
+    """A refused stop, then a press while Zoom cannot be polled: each explained."""
+    await async_setup_automation(hass, BUTTON, SAMPLE_INPUTS[BUTTON])
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_ON
+    assert notify_calls == []
+
+    zoom.fail(
+        "PATCH",
+        STATUS_PATH,
+        HTTPStatus.TOO_MANY_REQUESTS,
+        {"code": 429, "message": "You have reached the maximum rate limit."},
+        headers={"Retry-After": "30"},
+        times=1,
+    )
+    await async_wait(hass, freezer, 1)
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_ON
+
+    # Zoom cannot be polled: the switch is unavailable, and no command is sent.
+    zoom.fail(
+        "GET", f"/users/{USER_ID}/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down"
+    )
+    await async_poll_zoom(hass, freezer)
+    assert state_of(hass, SWITCH) == STATE_UNAVAILABLE
+    zoom.clear_calls()
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+
+    assert stream_requests(zoom) == []
+    assert [call.data["message"] for call in notify_calls] == [
+        f"Weekly team sync did not stop ({SWITCH}): Zoom is limiting requests for "
+        "Weekly team sync. Try again in 30 seconds.",
+        f"Weekly team sync did not start ({SWITCH}): The Live stream switch is "
+        "unavailable: Home Assistant cannot reach Zoom, or Zoom no longer lists the "
+        "meeting.",
+    ]
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_button_reason_is_in_home_assistants_language(
+    hass: HomeAssistant, zoom: ZoomMock, notify_calls: list[ServiceCall]
+) -> None:
+    """The reason is the error's text in the language Home Assistant is set to."""
+    await hass.config.async_update(language="de")
+    await async_setup_automation(hass, BUTTON, SAMPLE_INPUTS[BUTTON])
+    refuse_starts(zoom, times=1)
+
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+
+    (call,) = notify_calls
+    assert call.data["message"].endswith(
+        "Weekly team sync hat noch nicht begonnen. Starte zuerst das Meeting in "
+        "Zoom und dann den Livestream."
+    )
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_button_with_no_failure_action_stays_quiet(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    caplog: pytest.LogCaptureFixture,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """An empty failure action: no notification; the refusal is in the log and trace."""
+    created = async_mock_service(hass, "persistent_notification", "create")
+    await async_setup_automation(
+        hass, BUTTON, {**SAMPLE_INPUTS[BUTTON], "on_failure": []}
+    )
+    refuse_starts(zoom, times=1)
+
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+
+    assert created == []
+    assert refusals_logged(caplog) == 1
+    last_run = await async_last_run(hass, hass_ws_client)
+    assert (last_run["state"], last_run["script_execution"]) == ("stopped", "finished")

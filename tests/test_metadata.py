@@ -12,6 +12,7 @@ import pytest
 
 from custom_components.zoom_livestream.compat import vol
 from custom_components.zoom_livestream.errors import translation_for
+from custom_components.zoom_livestream.event import EVENT_TYPES
 from custom_components.zoom_livestream.services import (
     SETTING_FIELDS,
     UPDATE_SETTINGS_SCHEMA,
@@ -165,8 +166,10 @@ def test_stream_deck_key_shows_the_stream_state() -> None:
     for platform, key in (("switch", "live_stream"), ("binary_sensor", "in_progress")):
         entity = icons[platform][key]
         assert entity["state"]["on"] != entity["default"], f"{platform}.{key}"
+    # Each event type its own icon.
     event_states = icons["event"]["zoom_event"]["state_attributes"]["event_type"]
-    assert len(set(event_states["state"].values())) == 4
+    assert set(event_states["state"]) == set(EVENT_TYPES)
+    assert len(set(event_states["state"].values())) == len(EVENT_TYPES)
 
 
 def test_manifest() -> None:

@@ -54,7 +54,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .errors import form_error, translate_refusal
+from .errors import async_refused, form_error, translate_refusal
 from .oauth import ZoomOAuth2Implementation
 from .services import parse_settings_update
 from .zoom import (
@@ -541,9 +541,8 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
                 field, key, placeholders = form_error(err, TARGET_FIELDS)
                 errors[field] = key
             except CommandRefusedError as refusal:
-                coordinator.async_note_failure(refusal)
                 field, key, placeholders = form_error(
-                    translate_refusal(refusal), TARGET_FIELDS
+                    await async_refused(coordinator, refusal), TARGET_FIELDS
                 )
                 errors[field] = key
             if not errors:
