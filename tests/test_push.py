@@ -1718,6 +1718,58 @@ async def test_instant_meeting_is_learned_from_its_started_event(
     assert find_device(hass, f"{USER_ID}_{INSTANT_ID}") is None
 
 
+async def test_a_newer_rename_never_hides_a_late_stream_event(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Streams and names keep their own order of events.
+
+    Zoom retried "stream stopped" after it had sent a newer "meeting updated"
+    (a rename): the rename says nothing of the stream, so the stop still
+    applies. A rename is only older than another rename.
+    """
+    now_ms = int(time.time() * 1000)
+
+    def renamed(topic: str, event_ts: int) -> bytes:
+        return make_body(
+            "meeting.updated",
+            {"id": MEETING_ID, "topic": topic},
+            event_ts=event_ts,
+            old_object={"id": MEETING_ID, "topic": "Weekly team sync"},
+        )
+
+    def device_name() -> str | None:
+        device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
+        assert device is not None
+        return device.name
+
+    started = streaming_body("meeting.live_streaming_started", MEETING_ID, now_ms)
+    assert (await deliver(client, webhook_id, started)).status == HTTPStatus.OK
+    body = renamed("Weekly sync (moved)", now_ms + 5000)
+    assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    late = streaming_body("meeting.live_streaming_stopped", MEETING_ID, now_ms + 2000)
+    assert (await deliver(client, webhook_id, late)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert device_name() == "Weekly sync (moved)"
+
+    # The other way round: a rename later than the last one, delivered after a
+    # newer stream event, renames; one older than the last rename does not.
+    restarted = streaming_body(
+        "meeting.live_streaming_started", MEETING_ID, now_ms + 8000
+    )
+    assert (await deliver(client, webhook_id, restarted)).status == HTTPStatus.OK
+    body = renamed("Weekly sync (final)", now_ms + 6000)
+    assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    body = renamed("Weekly sync (stale)", now_ms + 4000)
+    assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_ON
+    assert device_name() == "Weekly sync (final)"
+
+
 async def test_started_meeting_of_someone_else_is_not_learned(
     hass: HomeAssistant,
     client: Client,
