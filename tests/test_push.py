@@ -1718,6 +1718,55 @@ async def test_instant_meeting_is_learned_from_its_started_event(
     assert find_device(hass, f"{USER_ID}_{INSTANT_ID}") is None
 
 
+def _instant_meeting_runs(zoom: ZoomMock) -> None:
+    """Have Zoom run the instant meeting "Ad hoc call", which no list shows."""
+    zoom.instant[INSTANT_ID] = {
+        key: value
+        for key, value in meeting_json(INSTANT_ID, "Ad hoc call", 1).items()
+        if key != "start_time"
+    }
+    zoom.live.add(INSTANT_ID)
+
+
+async def test_running_instant_meeting_survives_a_reload(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A reload (or a restart) keeps a running instant meeting and its stream.
+
+    No list shows it and Zoom sends its `meeting.started` once: the entry keeps
+    which meetings it learned, and the first poll reads them by ID again.
+    """
+    _instant_meeting_runs(zoom)
+    assert (await deliver(client, webhook_id, instant_started())).status == 200
+    await hass.async_block_till_done()
+    await _turn_on(hass, INSTANT_SWITCH)
+    assert state_of(hass, INSTANT_SWITCH) == STATE_ON
+
+    zoom.clear_calls()
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert ("GET", f"/meetings/{INSTANT_ID}") in requests_of(zoom)
+    assert find_device(hass, f"{USER_ID}_{INSTANT_ID}") is not None
+    assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+    assert state_of(hass, INSTANT_SWITCH) == STATE_ON
+
+    # Once it ended, the next reload no longer asks for it.
+    zoom.live.discard(INSTANT_ID)
+    zoom.streaming.discard(INSTANT_ID)
+    await async_poll(hass, freezer)
+    assert state_of(hass, INSTANT_SWITCH) == STATE_OFF
+    zoom.clear_calls()
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert ("GET", f"/meetings/{INSTANT_ID}") not in requests_of(zoom)
+    assert find_device(hass, f"{USER_ID}_{INSTANT_ID}") is None
+
+
 async def test_a_newer_rename_never_hides_a_late_stream_event(
     hass: HomeAssistant,
     client: Client,

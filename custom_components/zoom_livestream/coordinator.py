@@ -143,7 +143,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
 
     async def _async_update_data(self) -> ZoomData:
         try:
-            poll = await self.lister.async_poll(self.data or ZoomData())
+            poll = await self.lister.async_poll(self._current_data())
         except ZoomAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
@@ -164,7 +164,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         # No await below: the data is built from the state as it is now, so a
         # command or event that landed during the requests above is kept.
         old = self.data
-        new = state.apply_poll(old or ZoomData(), poll)
+        new = state.apply_poll(self._current_data(), poll)
         if poll.full and poll.complete:
             # Only what Zoom's own lists no longer have goes: while Zoom refuses
             # a part of the options it did not list before, nothing is removed.
@@ -172,6 +172,14 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             self.store.async_prune(set(new.meetings))
         self._async_note(state.diff(old, new, SOURCE_POLL), new)
         return new
+
+    def _current_data(self) -> ZoomData:
+        """Return the data; before the first poll, the meetings learned from events.
+
+        No list shows those (instant, personal room): after a restart or a
+        reload they are read by ID again.
+        """
+        return self.data or ZoomData(learned=self.store.learned_ids())
 
     def _update_failed(self, err: ZoomError) -> UpdateFailed:
         self._async_note_error(err)
@@ -220,6 +228,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         """Keep the store current, note what to redraw, report each real change."""
         if changes.streaming_changed:
             self.store.async_set_streaming(set(new.streaming))
+        self.store.async_set_learned(new.learned)
         if self._restored:
             # What the events said of webinars survives a reload (events only).
             self.store.async_set_live_webinars(new.live_webinars)
