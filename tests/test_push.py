@@ -1767,6 +1767,47 @@ async def test_running_instant_meeting_survives_a_reload(
     assert find_device(hass, f"{USER_ID}_{INSTANT_ID}") is None
 
 
+@pytest.mark.parametrize(
+    ("status", "text"),
+    [
+        (
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "<html><body>Service Unavailable</body></html>",
+        ),
+        (HTTPStatus.INTERNAL_SERVER_ERROR, None),
+    ],
+)
+async def test_instant_meeting_learned_when_zoom_fails_to_describe_it(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    status: HTTPStatus,
+    text: str | None,
+) -> None:
+    """Zoom answers 5xx for the details of a meeting its event says started.
+
+    The event's own description adds it (Zoom sends `meeting.started` once,
+    and no list shows the meeting); the next poll reads its details by ID.
+    """
+    _instant_meeting_runs(zoom)
+    zoom.fail("GET", f"/meetings/{INSTANT_ID}", status, text=text, times=1)
+    assert (await deliver(client, webhook_id, instant_started())).status == 200
+    await hass.async_block_till_done()
+    assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+    await _turn_on(hass, INSTANT_SWITCH)
+    assert state_of(hass, INSTANT_SWITCH) == STATE_ON
+
+    zoom.clear_calls()
+    await async_poll(hass, freezer)
+    assert ("GET", f"/meetings/{INSTANT_ID}") in requests_of(zoom)
+    assert state_of(hass, INSTANT_SWITCH) == STATE_ON
+    assert "Traceback" not in caplog.text
+
+
 async def test_a_newer_rename_never_hides_a_late_stream_event(
     hass: HomeAssistant,
     client: Client,
