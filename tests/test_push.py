@@ -1725,6 +1725,148 @@ async def test_instant_meeting_is_learned_from_its_started_event(
     assert find_device(hass, f"{USER_ID}_{INSTANT_ID}") is None
 
 
+def _instant_meeting_runs(zoom: ZoomMock) -> None:
+    """Have Zoom run the instant meeting "Ad hoc call", which no list shows."""
+    zoom.instant[INSTANT_ID] = {
+        key: value
+        for key, value in meeting_json(INSTANT_ID, "Ad hoc call", 1).items()
+        if key != "start_time"
+    }
+    zoom.live.add(INSTANT_ID)
+
+
+async def test_running_instant_meeting_survives_a_reload(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A reload (or a restart) keeps a running instant meeting and its stream.
+
+    No list shows it and Zoom sends its `meeting.started` once: the entry keeps
+    which meetings it learned, and the first poll reads them by ID again.
+    """
+    _instant_meeting_runs(zoom)
+    assert (await deliver(client, webhook_id, instant_started())).status == 200
+    await hass.async_block_till_done()
+    await _turn_on(hass, INSTANT_SWITCH)
+    assert state_of(hass, INSTANT_SWITCH) == STATE_ON
+
+    zoom.clear_calls()
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert ("GET", f"/meetings/{INSTANT_ID}") in requests_of(zoom)
+    assert find_device(hass, f"{USER_ID}_{INSTANT_ID}") is not None
+    assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+    assert state_of(hass, INSTANT_SWITCH) == STATE_ON
+
+    # Once it ended, the next reload no longer asks for it.
+    zoom.live.discard(INSTANT_ID)
+    zoom.streaming.discard(INSTANT_ID)
+    await async_poll(hass, freezer)
+    assert state_of(hass, INSTANT_SWITCH) == STATE_OFF
+    zoom.clear_calls()
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert ("GET", f"/meetings/{INSTANT_ID}") not in requests_of(zoom)
+    assert find_device(hass, f"{USER_ID}_{INSTANT_ID}") is None
+
+
+@pytest.mark.parametrize(
+    ("status", "text"),
+    [
+        (
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "<html><body>Service Unavailable</body></html>",
+        ),
+        (HTTPStatus.INTERNAL_SERVER_ERROR, None),
+    ],
+)
+async def test_instant_meeting_learned_when_zoom_fails_to_describe_it(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    status: HTTPStatus,
+    text: str | None,
+) -> None:
+    """Zoom answers 5xx for the details of a meeting its event says started.
+
+    The event's own description adds it (Zoom sends `meeting.started` once,
+    and no list shows the meeting); the next poll reads its details by ID.
+    """
+    _instant_meeting_runs(zoom)
+    zoom.fail("GET", f"/meetings/{INSTANT_ID}", status, text=text, times=1)
+    assert (await deliver(client, webhook_id, instant_started())).status == 200
+    await hass.async_block_till_done()
+    assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+    await _turn_on(hass, INSTANT_SWITCH)
+    assert state_of(hass, INSTANT_SWITCH) == STATE_ON
+
+    zoom.clear_calls()
+    await async_poll(hass, freezer)
+    assert ("GET", f"/meetings/{INSTANT_ID}") in requests_of(zoom)
+    assert state_of(hass, INSTANT_SWITCH) == STATE_ON
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_newer_rename_never_hides_a_late_stream_event(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Streams and names keep their own order of events.
+
+    Zoom retried "stream stopped" after it had sent a newer "meeting updated"
+    (a rename): the rename says nothing of the stream, so the stop still
+    applies. A rename is only older than another rename.
+    """
+    now_ms = int(time.time() * 1000)
+
+    def renamed(topic: str, event_ts: int) -> bytes:
+        return make_body(
+            "meeting.updated",
+            {"id": MEETING_ID, "topic": topic},
+            event_ts=event_ts,
+            old_object={"id": MEETING_ID, "topic": "Weekly team sync"},
+        )
+
+    def device_name() -> str | None:
+        device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
+        assert device is not None
+        return device.name
+
+    started = streaming_body("meeting.live_streaming_started", MEETING_ID, now_ms)
+    assert (await deliver(client, webhook_id, started)).status == HTTPStatus.OK
+    body = renamed("Weekly sync (moved)", now_ms + 5000)
+    assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    late = streaming_body("meeting.live_streaming_stopped", MEETING_ID, now_ms + 2000)
+    assert (await deliver(client, webhook_id, late)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert device_name() == "Weekly sync (moved)"
+
+    # The other way round: a rename later than the last one, delivered after a
+    # newer stream event, renames; one older than the last rename does not.
+    restarted = streaming_body(
+        "meeting.live_streaming_started", MEETING_ID, now_ms + 8000
+    )
+    assert (await deliver(client, webhook_id, restarted)).status == HTTPStatus.OK
+    body = renamed("Weekly sync (final)", now_ms + 6000)
+    assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    body = renamed("Weekly sync (stale)", now_ms + 4000)
+    assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_ON
+    assert device_name() == "Weekly sync (final)"
+
+
 async def test_started_meeting_of_someone_else_is_not_learned(
     hass: HomeAssistant,
     client: Client,

@@ -146,7 +146,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
 
     async def _async_update_data(self) -> ZoomData:
         try:
-            poll = await self.lister.async_poll(self.data or ZoomData())
+            poll = await self.lister.async_poll(self._current_data())
         except ZoomAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
@@ -167,7 +167,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         # No await below: the data is built from the state as it is now, so a
         # command or event that landed during the requests above is kept.
         old = self.data
-        new = state.apply_poll(old or ZoomData(), poll)
+        new = state.apply_poll(self._current_data(), poll)
         touched = state.touched_by(old, poll) if old is not None else None
         changes = state.diff(old, new, SOURCE_POLL, touched)
         if poll.full and not poll.complete:
@@ -191,6 +191,14 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         async_sync_changed_devices(self.hass, self.config_entry, new.meetings, changed)
         if gone := changed - new.meetings.keys():
             self.store.async_forget(gone)
+
+    def _current_data(self) -> ZoomData:
+        """Return the data; before the first poll, the meetings learned from events.
+
+        No list shows those (instant, personal room): after a restart or a
+        reload they are read by ID again.
+        """
+        return self.data or ZoomData(learned=self.store.learned_ids())
 
     def _update_failed(self, err: ZoomError) -> UpdateFailed:
         self._async_note_error(err)
@@ -237,6 +245,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         """Keep the store current, note what to redraw, report each real change."""
         if changes.streaming_changed:
             self.store.async_set_streaming(set(new.streaming))
+        self.store.async_set_learned(new.learned)
         if self._restored:
             # What the events said of webinars survives a reload (events only).
             self.store.async_set_live_webinars(new.live_webinars)

@@ -14,6 +14,7 @@ Must not change the coordinator's data itself: every change goes through
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from http import HTTPStatus
 import time
 from typing import Any
@@ -50,6 +51,7 @@ from .zoom import (
     URL_VALIDATION_EVENT,
     Meeting,
     MeetingKind,
+    ZoomError,
     ZoomEvent,
     ZoomWebhookError,
     parse_event,
@@ -286,11 +288,11 @@ class ZoomWebhookReceiver:
             LOGGER.debug("Ignoring Zoom event %s without a meeting", name)
             return None
         if (running := RUNNING_EVENTS.get(name)) is not None:
-            if running and self._is_instant(event):
+            if running and event.meeting is not None and self._is_instant(event):
                 # No list shows it: learn it from Zoom's details, then it is on.
                 self._entry.async_create_background_task(
                     self._hass,
-                    self._async_learn(meeting_id, at),
+                    self._async_learn(event.meeting, at),
                     "zoom_livestream read of a meeting that started",
                 )
                 return None
@@ -328,9 +330,17 @@ class ZoomWebhookReceiver:
             and self._coordinator.lister.follows(meeting.host_id)
         )
 
-    async def _async_learn(self, meeting_id: int, event_ts: int | None) -> None:
-        lister = self._coordinator.lister
-        if (meeting := await lister.async_read_meeting(meeting_id)) is not None:
+    async def _async_learn(self, described: Meeting, event_ts: int | None) -> None:
+        try:
+            meeting = await self._coordinator.lister.async_read_meeting(described.id)
+        except ZoomError as err:
+            # Zoom did not answer (5xx, timeout, rate limit) and sends the event
+            # once: take the event's word that it started; polls read it by ID.
+            LOGGER.debug(
+                "Zoom did not describe %s, which started: %s", described.id, err
+            )
+            meeting = replace(described, status="started")
+        if meeting is not None:
             self._coordinator.async_apply(MeetingLearned(meeting, event_ts))
 
     def _created(self, event: ZoomEvent) -> MeetingCreated | None:

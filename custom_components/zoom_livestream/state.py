@@ -76,8 +76,12 @@ class ZoomData:
     # The command each meeting is sending (True: start). Zoom may push its event
     # about it before it answers: that change is still Home Assistant's.
     sending: Mapping[int, bool] = field(default_factory=dict)
-    # When the newest event applied to each meeting happened at Zoom (ms).
+    # When the newest event applied to each meeting happened at Zoom (ms): of
+    # its live state (started, ended, stream started or stopped) here, of its
+    # details (created, updated, deleted) in `details_ts`. Each is ordered on
+    # its own: a newer rename says nothing of a late "stream stopped".
     event_ts: Mapping[int, int] = field(default_factory=dict)
+    details_ts: Mapping[int, int] = field(default_factory=dict)
     # Meetings no list shows (instant, personal room), known from Zoom's events:
     # each poll reads them by ID while they run.
     learned: frozenset[int] = frozenset()
@@ -233,10 +237,13 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         for meeting_id, running in data.live_webinars.items()
         if meeting_id in meetings
     }
-    event_ts = (
-        {i: at for i, at in data.event_ts.items() if i in meetings}
+    event_ts, details_ts = (
+        (
+            {i: at for i, at in data.event_ts.items() if i in meetings},
+            {i: at for i, at in data.details_ts.items() if i in meetings},
+        )
         if poll.full
-        else data.event_ts
+        else (data.event_ts, data.details_ts)
     )
     return evolve(
         data,
@@ -248,6 +255,7 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         listed=listed,
         changed_at=changed_at,
         event_ts=event_ts,
+        details_ts=details_ts,
         learned=data.learned if learned == data.learned else frozenset(learned),
         created=created,
     )
@@ -303,13 +311,20 @@ def event_meeting_id(event: PushedEvent) -> int:
     return event.meeting_id
 
 
+def _about_details(event: PushedEvent) -> bool:
+    """Whether an event is about a meeting's details, not its live state."""
+    return isinstance(event, MeetingCreated | MeetingUpdated | MeetingDeleted)
+
+
 def is_outdated(data: ZoomData, event: PushedEvent) -> bool:
     """Whether Zoom sent a newer event about the same meeting already.
 
     Deliveries arrive late, retried or out of order; `event_ts` says when each
-    happened, so a late "stream started" cannot undo a "stream stopped".
+    happened, so a late "stream started" cannot undo a "stream stopped". Events
+    about the details are ordered among themselves only.
     """
-    known = data.event_ts.get(event_meeting_id(event))
+    times = data.details_ts if _about_details(event) else data.event_ts
+    known = times.get(event_meeting_id(event))
     return event.event_ts is not None and known is not None and event.event_ts < known
 
 
@@ -319,9 +334,12 @@ def apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:
         return data
     new = _apply_event(data, event, now)
     meeting_id = event_meeting_id(event)
-    if event.event_ts is None or data.event_ts.get(meeting_id) == event.event_ts:
+    details = _about_details(event)
+    times = data.details_ts if details else data.event_ts
+    if event.event_ts is None or times.get(meeting_id) == event.event_ts:
         return new
-    return evolve(new, event_ts={**data.event_ts, meeting_id: event.event_ts})
+    newer = {**times, meeting_id: event.event_ts}
+    return evolve(new, details_ts=newer) if details else evolve(new, event_ts=newer)
 
 
 def _apply_event(data: ZoomData, event: PushedEvent, now: float) -> ZoomData:

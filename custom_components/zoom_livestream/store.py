@@ -3,6 +3,8 @@
 - display settings per meeting (sent with each start);
 - which streams are on (restored after a restart if the meeting still runs);
 - whether each webinar runs, as Zoom's events last said (restored with events on);
+- the running meetings learned from Zoom's events (instant, personal room), which
+  no list shows: read by ID again after a restart;
 - the Zoom events recently applied (event, object, event_ts), so a retried or
   replayed delivery is applied once, also after a reload or a restart, and when
   the newest applied event of each meeting happened (so a late one cannot undo it).
@@ -83,6 +85,8 @@ class ZoomStore:
         self._event_ts: dict[int, int] = {}
         # Whether each webinar ran, as Zoom's events last said.
         self._live_webinars: dict[int, bool] = {}
+        # Running meetings learned from events: no list shows them.
+        self._learned: set[int] = set()
         # The data's mapping last given: the same object means nothing changed.
         self._live_webinars_seen: Mapping[int, bool] | None = None
         self._loaded = False
@@ -150,12 +154,14 @@ class ZoomStore:
         deliveries = data.get("deliveries", {})
         event_ts = data.get("event_ts", {})
         webinars = data.get("webinars", {})
+        learned = data.get("learned", [])
         intact = (
             isinstance(meetings, dict)
             and isinstance(streaming, list)
             and isinstance(deliveries, dict)
             and isinstance(event_ts, dict)
             and isinstance(webinars, dict)
+            and isinstance(learned, list)
         )
         for key, value in (meetings if isinstance(meetings, dict) else {}).items():
             if (meeting_id := _meeting_id(key)) is None or not isinstance(value, dict):
@@ -168,6 +174,9 @@ class ZoomStore:
         for value in streaming if isinstance(streaming, list) else []:
             if (meeting_id := _meeting_id(value)) is not None:
                 self._streaming.add(meeting_id)
+        for value in learned if isinstance(learned, list) else []:
+            if (meeting_id := _meeting_id(value)) is not None:
+                self._learned.add(meeting_id)
         # Oldest expiry first, as they were written (they expire in that order).
         for key, until in sorted(
             (deliveries if isinstance(deliveries, dict) else {}).items(),
@@ -218,6 +227,7 @@ class ZoomStore:
             | self._streaming
             | set(self._event_ts)
             | set(self._live_webinars)
+            | self._learned
         ) - meeting_ids
         if gone:
             for meeting_id in gone:
@@ -225,6 +235,7 @@ class ZoomStore:
                 self._event_ts.pop(meeting_id, None)
                 self._live_webinars.pop(meeting_id, None)
             self._streaming -= gone
+            self._learned -= gone
             self._schedule_save()
 
     @callback
@@ -272,6 +283,18 @@ class ZoomStore:
         self._live_webinars_seen = live_webinars
         if live_webinars != self._live_webinars:
             self._live_webinars = dict(live_webinars)
+            self._schedule_save()
+
+    def learned_ids(self) -> frozenset[int]:
+        """Return the running meetings learned from events, when last saved."""
+        return frozenset(self._learned)
+
+    @callback
+    def async_set_learned(self, meeting_ids: Iterable[int]) -> None:
+        """Remember which running meetings were learned from events."""
+        learned = set(meeting_ids)
+        if learned != self._learned:
+            self._learned = learned
             self._schedule_save()
 
     # -- Zoom deliveries ----------------------------------------------------------
@@ -335,6 +358,7 @@ class ZoomStore:
             "deliveries": dict(self._deliveries),
             "event_ts": {str(i): at for i, at in self._event_ts.items()},
             "webinars": {str(i): run for i, run in self._live_webinars.items()},
+            "learned": sorted(self._learned),
         }
 
 
