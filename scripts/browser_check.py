@@ -15,8 +15,9 @@ What it does, with a screenshot after each step in --out:
 2. The default dashboard (Overview): finds the switch's row, clicks its toggle,
    records what the toggle shows 0.5 s and 5 s after the refusal, then clicks it
    again and records the request that second click sent to Zoom.
-3. A dashboard `zoom-browser-check` it creates with an entities card and the
-   README's tile card (`tap_action: toggle`): the same two clicks on the tile.
+3. A dashboard `zoom-browser-check` it creates with an entities card, the
+   README's tile card (`tap_action: toggle`) and a button card: the same two
+   clicks on the tile, then on the button.
 
 Prints one JSON report (also written to --out/report.json). Leaves the
 meeting as it found it: the simulator still has it not started.
@@ -72,7 +73,7 @@ window.__deep = (selector) => {
 window.__hass = () => document.querySelector('home-assistant')?.hass;
 window.__toggle = (entityId) => window.__deep('ha-entity-toggle')
   .filter((t) => t.stateObj?.entity_id === entityId && t.getClientRects().length)[0];
-window.__tile = (entityId) => window.__deep('hui-tile-card')
+window.__card = (card, entityId) => window.__deep(`hui-${card}-card`)
   .filter((t) => t._config?.entity === entityId && t.getClientRects().length)[0];
 window.__text = (node) => {
   if (node.nodeType === Node.TEXT_NODE) return node.textContent;
@@ -276,8 +277,9 @@ class Check:
             )
         else:
             shown = await self.tools.js(
-                f"(() => {{ const t = __tile({entity});"
-                " return {tile_text: t ? __text(t).replace(/\\s+/g, ' ').trim() : null}; })()"
+                f"(() => {{ const t = __card({json.dumps(card)}, {entity});"
+                " return {card_text: t ? __text(t).replace(/\\s+/g, ' ').trim() : null};"
+                " })()"
             )
         state = await self.tools.js(f"__hass().states[{entity}].state")
         name = f"{next(self._shots):02d}-{card}-{label}.png"
@@ -358,7 +360,7 @@ class Check:
         )
 
     async def check_dashboard(self, hass: str) -> None:
-        """Press the README's tile card of the switch, on a dashboard of its own."""
+        """Press the README's tile card and a button card, on a dashboard of its own."""
         config = {
             "views": [
                 {
@@ -366,10 +368,16 @@ class Check:
                     "path": "check",
                     "cards": [
                         {"type": "entities", "entities": [self.entity_id]},
-                        # The README's example.
+                        # The README's example, and the button it mentions.
                         {
                             "type": "tile",
                             "entity": self.entity_id,
+                            "tap_action": {"action": "toggle"},
+                        },
+                        {
+                            "type": "button",
+                            "entity": self.entity_id,
+                            "show_state": True,
                             "tap_action": {"action": "toggle"},
                         },
                     ],
@@ -388,8 +396,10 @@ class Check:
         )
         await self.tools.goto(f"{hass}/{CHECK_DASHBOARD}/check")
         entity = json.dumps(self.entity_id)
-        await self.tools.wait_for(f"__tile({entity})", "the tile card")
-        await self.press_twice("tile", f"__tile({entity})")
+        for card in ("tile", "button"):
+            where = f"__card({json.dumps(card)}, {entity})"
+            await self.tools.wait_for(where, f"the {card} card")
+            await self.press_twice(card, where)
 
 
 async def main() -> None:
