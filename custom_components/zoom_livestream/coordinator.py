@@ -27,6 +27,7 @@ from . import issues, state
 from .changes import (
     SOURCE_POLL,
     Change,
+    CommandRefusal,
     CommandSending,
     ErrorNoted,
     MeetingChange,
@@ -43,6 +44,7 @@ from .commands import (
 from .const import CONF_WEBHOOK_SECRET, DOMAIN, LOGGER, SCAN_INTERVAL
 from .devices import async_sync_changed_devices, async_sync_devices
 from .errors import redact_error, translation_for
+from .listeners import MeetingListeners
 from .listing import MeetingLister
 from .state import ZoomData
 from .store import ZoomStore
@@ -85,12 +87,16 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self.store = store
         self.lister = MeetingLister(hass, entry, client)
         self.commands = ZoomCommands(hass, entry, client, store, self)
-        self._change_listeners: dict[int, list[Callable[[MeetingChange], None]]] = {}
+        self._change_listeners: MeetingListeners[
+            Callable[[MeetingChange | CommandRefusal], None]
+        ] = MeetingListeners()
         # The entities of each meeting, which registered with its ID as context.
         # With 5,000 meetings a poll or a toggle must not wake 15,000 entities:
         # a dispatch wakes only the meetings changed since the last one (None:
         # all, as after the first refresh).
-        self._meeting_listeners: dict[int, list[Callable[[], None]]] = {}
+        self._meeting_listeners: MeetingListeners[Callable[[], None]] = (
+            MeetingListeners()
+        )
         self._changed_meetings: set[int] | None = None
         self._polls_worked_shown = True
         # Whether the registry's devices are known to match the data: until the
@@ -106,10 +112,18 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
 
     @callback
     def async_add_change_listener(
-        self, meeting_id: int, listener: Callable[[MeetingChange], None]
+        self,
+        meeting_id: int,
+        listener: Callable[[MeetingChange | CommandRefusal], None],
     ) -> Callable[[], None]:
-        """Call `listener` once for each real change of the meeting."""
-        return _async_add_to(self._change_listeners, meeting_id, listener)
+        """Call `listener` once for each real change and each refusal of the meeting."""
+        return self._change_listeners.add(meeting_id, listener)
+
+    @callback
+    def async_report_refusal(self, refusal: CommandRefusal) -> None:
+        """Tell the meeting's listeners that a command for it was refused."""
+        for listener in self._change_listeners.of(refusal.meeting_id):
+            listener(refusal)
 
     @callback
     def async_add_listener(
@@ -117,7 +131,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
     ) -> Callable[[], None]:
         """Listen for data updates; a meeting's entities (context: its ID) for its own."""
         if isinstance(context, int):
-            return _async_add_to(self._meeting_listeners, context, update_callback)
+            return self._meeting_listeners.add(context, update_callback)
         return super().async_add_listener(update_callback, context)
 
     @callback
@@ -128,9 +142,9 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         if changed is None or self.last_update_success is not self._polls_worked_shown:
             # Polls starting or stopping to work change what every entity shows.
             self._polls_worked_shown = self.last_update_success
-            changed = set(self._meeting_listeners)
+            changed = set(self._meeting_listeners.meetings())
         for meeting_id in changed:
-            for update_callback in list(self._meeting_listeners.get(meeting_id, ())):
+            for update_callback in self._meeting_listeners.of(meeting_id):
                 update_callback()
 
     # -- polling ------------------------------------------------------------------
@@ -255,7 +269,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         elif self._changed_meetings is not None:
             self._changed_meetings |= changes.meetings
         for report in changes.reports:
-            for listener in list(self._change_listeners.get(report.meeting.id, ())):
+            for listener in self._change_listeners.of(report.meeting.id):
                 listener(report)
 
     @callback
@@ -308,22 +322,6 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                 issues.ISSUE_STREAMING_NOT_ALLOWED,
                 {"message": err.message},
             )
-
-
-def _async_add_to[T](
-    registry: dict[int, list[T]], meeting_id: int, item: T
-) -> Callable[[], None]:
-    """Add `item` to the meeting's list; return what takes it out again."""
-    items = registry.setdefault(meeting_id, [])
-    items.append(item)
-
-    @callback
-    def remove() -> None:
-        items.remove(item)
-        if not items and registry.get(meeting_id) is items:
-            del registry[meeting_id]
-
-    return remove
 
 
 @dataclass(slots=True)
