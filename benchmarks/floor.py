@@ -63,10 +63,12 @@ class _FloorEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
 
-    def __init__(self, device: DeviceInfo, unique_id: str, name: str) -> None:
+    def __init__(self, device: DeviceInfo, unique_id: str, key: str) -> None:
         self._attr_device_info = device
         self._attr_unique_id = unique_id
-        self._attr_name = name
+        # Named as the integration's entities are, through a translation key
+        # (the floor has no translations: Home Assistant looks them up alike).
+        self._attr_translation_key = key
 
 
 class _FloorSwitch(_FloorEntity, SwitchEntity):
@@ -90,16 +92,16 @@ def _entities(platform: Platform, meetings: Iterable[FloorMeeting]) -> list[Enti
     if platform is Platform.SENSOR:
         account = DeviceInfo(identifiers={(FLOOR_DOMAIN, "user")}, name="Account")
         return [
-            _FloorSensor(account, "user_requests_left", "API requests left"),
-            _FloorSensor(account, "user_last_error", "Last Zoom error"),
+            _FloorSensor(account, "user_requests_remaining", "requests_remaining"),
+            _FloorSensor(account, "user_last_error", "last_error"),
         ]
-    kind, name = {
-        Platform.SWITCH: (_FloorSwitch, "Live stream"),
-        Platform.BINARY_SENSOR: (_FloorBinarySensor, "In progress"),
-        Platform.EVENT: (_FloorEvent, "Zoom event"),
+    kind, key = {
+        Platform.SWITCH: (_FloorSwitch, "live_stream"),
+        Platform.BINARY_SENSOR: (_FloorBinarySensor, "in_progress"),
+        Platform.EVENT: (_FloorEvent, "zoom_event"),
     }[platform]
     return [
-        kind(_meeting_device(meeting), f"user_{meeting.id}_{platform}", name)
+        kind(_meeting_device(meeting), f"user_{meeting.id}_{platform}", key)
         for meeting in meetings
     ]
 
