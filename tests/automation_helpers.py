@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.zoom_livestream.const import SCAN_INTERVAL
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, async_get_hass_or_none
 
 from .conftest import MEETING_ID, ZoomMock, state_of
 
@@ -25,6 +25,9 @@ SENSOR = "binary_sensor.weekly_team_sync_in_progress"
 # Turns of the event loop that let a trigger, a service call and a mocked Zoom
 # request run to their end (a few dozen are needed; see `async_settle`).
 SETTLE_TURNS = 200
+# Rounds of those turns while executor jobs keep making more work ready.
+SETTLE_ROUNDS = 20
+EXECUTOR_JOB_TIMEOUT = 10.0
 
 
 async def async_settle() -> None:
@@ -36,8 +39,27 @@ async def async_settle() -> None:
     these turns of the event loop; the tests check how many runs are still
     running to know that a run really ended.
     """
-    for _ in range(SETTLE_TURNS):
-        await asyncio.sleep(0)
+    for _ in range(SETTLE_ROUNDS):
+        for _ in range(SETTLE_TURNS):
+            await asyncio.sleep(0)
+        # Work handed to a thread (reading translations for a refusal's message)
+        # ends in real time, which a busy machine stretches past any number of
+        # turns: wait for it, then run what it made ready.
+        if not (jobs := _executor_jobs()):
+            return
+        await asyncio.wait(jobs, timeout=EXECUTOR_JOB_TIMEOUT)
+
+
+def _executor_jobs() -> list[asyncio.Future[Any]]:
+    """Return the executor jobs of the test's Home Assistant still running."""
+    hass = async_get_hass_or_none()
+    if hass is None:
+        return []
+    return [
+        job
+        for job in (*hass._tasks, *hass._background_tasks)  # noqa: SLF001
+        if not isinstance(job, asyncio.Task) and not job.done()
+    ]
 
 
 async def async_wait(
