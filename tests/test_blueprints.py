@@ -1067,6 +1067,17 @@ async def test_button_with_no_failure_action_stays_quiet(
 # -- busy light while I'm in a Zoom meeting ---------------------------------------------
 
 
+async def async_refresh(hass: HomeAssistant) -> None:
+    """Poll Zoom now, and let the automation's run end (it waits in no delay).
+
+    The coordinator's own refresh, not its timer: on a busy machine the timer
+    of the frozen clock sometimes fires a poll later than the test looks.
+    """
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+
 def test_busy_light_picks_lights_and_switches() -> None:
     """The busy light is any light or switch, one or more; no other kind."""
     spec = load_blueprint(BUSY).inputs["busy_light"]
@@ -1124,21 +1135,17 @@ async def busy_entry(
     return entry
 
 
-async def async_meeting_ends(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, zoom: ZoomMock
-) -> None:
+async def async_meeting_ends(hass: HomeAssistant, zoom: ZoomMock) -> None:
     """End the user's last meeting: In a meeting goes off at the next poll."""
     zoom.live.clear()
-    await async_poll_zoom(hass, freezer)
+    await async_refresh(hass)
     assert state_of(hass, IN_A_MEETING) == STATE_OFF
 
 
-async def async_meeting_begins(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, zoom: ZoomMock
-) -> None:
+async def async_meeting_begins(hass: HomeAssistant, zoom: ZoomMock) -> None:
     """Start one of the user's meetings: In a meeting goes on at the next poll."""
     zoom.live.add(MEETING_ID)
-    await async_poll_zoom(hass, freezer)
+    await async_refresh(hass)
     assert state_of(hass, IN_A_MEETING) == STATE_ON
 
 
@@ -1148,7 +1155,6 @@ RED = {"rgb_color": [255, 0, 0]}
 @pytest.mark.usefixtures("busy_entry")
 async def test_busy_light_on_in_colour_while_in_a_meeting_then_off(
     hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
     zoom: ZoomMock,
     lamps: list[tuple[str, str, list[str], dict[str, Any]]],
 ) -> None:
@@ -1159,13 +1165,13 @@ async def test_busy_light_on_in_colour_while_in_a_meeting_then_off(
     # Already in the meeting when the automation loaded: no change, no call.
     assert lamps == []
 
-    await async_meeting_ends(hass, freezer, zoom)
+    await async_meeting_ends(hass, zoom)
     assert lamps == [
         ("light", SERVICE_TURN_OFF, [DESK_LAMP], {}),
         ("switch", SERVICE_TURN_OFF, [DOOR_SIGN], {}),
     ]
     lamps.clear()
-    await async_meeting_begins(hass, freezer, zoom)
+    await async_meeting_begins(hass, zoom)
     assert lamps == [
         ("light", SERVICE_TURN_ON, [DESK_LAMP], RED),
         ("switch", SERVICE_TURN_ON, [DOOR_SIGN], {}),
@@ -1173,10 +1179,10 @@ async def test_busy_light_on_in_colour_while_in_a_meeting_then_off(
     lamps.clear()
     # A second meeting of the user starts: still busy, nothing to do.
     zoom.live.add(OTHER_MEETING_ID)
-    await async_poll_zoom(hass, freezer)
+    await async_refresh(hass)
     assert len(hass.states.get(IN_A_MEETING).attributes["meetings"]) == 2  # type: ignore[union-attr]
     assert lamps == []
-    await async_meeting_ends(hass, freezer, zoom)
+    await async_meeting_ends(hass, zoom)
     assert [(domain, service) for domain, service, _, _ in lamps] == [
         ("light", SERVICE_TURN_OFF),
         ("switch", SERVICE_TURN_OFF),
@@ -1187,7 +1193,6 @@ async def test_busy_light_on_in_colour_while_in_a_meeting_then_off(
 @pytest.mark.usefixtures("busy_entry")
 async def test_busy_light_without_colour_or_turning_off(
     hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
     zoom: ZoomMock,
     lamps: list[tuple[str, str, list[str], dict[str, Any]]],
 ) -> None:
@@ -1197,12 +1202,12 @@ async def test_busy_light_without_colour_or_turning_off(
         BUSY,
         {**MINIMAL_INPUTS[BUSY], "set_color": False, "when_free": "leave"},
     )
-    await async_meeting_ends(hass, freezer, zoom)
+    await async_meeting_ends(hass, zoom)
     assert lamps == []
-    await async_meeting_begins(hass, freezer, zoom)
+    await async_meeting_begins(hass, zoom)
     assert lamps == [("light", SERVICE_TURN_ON, [DESK_LAMP], {})]
     lamps.clear()
-    await async_meeting_ends(hass, freezer, zoom)
+    await async_meeting_ends(hass, zoom)
     assert lamps == []
     assert state_of(hass, DESK_LAMP) == STATE_ON
 
@@ -1210,27 +1215,26 @@ async def test_busy_light_without_colour_or_turning_off(
 @pytest.mark.usefixtures("busy_entry")
 async def test_busy_light_is_put_back_as_it_was(
     hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
     zoom: ZoomMock,
     lamps: list[tuple[str, str, list[str], dict[str, Any]]],
 ) -> None:
     """The lamp was on, dimmed, before the meeting: so it is again after it."""
     assert await async_setup_component(hass, "scene", {})
     await async_setup_automation(hass, BUSY, SAMPLE_INPUTS[BUSY])
-    await async_meeting_ends(hass, freezer, zoom)
+    await async_meeting_ends(hass, zoom)
     lamps.clear()
     hass.states.async_set(
         DESK_LAMP, STATE_ON, {"color_mode": "brightness", "brightness": 120}
     )
 
     for _ in range(2):
-        await async_meeting_begins(hass, freezer, zoom)
+        await async_meeting_begins(hass, zoom)
         assert lamps == [
             ("light", SERVICE_TURN_ON, [DESK_LAMP], {"rgb_color": [255, 80, 0]}),
             ("switch", SERVICE_TURN_ON, [DOOR_SIGN], {}),
         ]
         lamps.clear()
-        await async_meeting_ends(hass, freezer, zoom)
+        await async_meeting_ends(hass, zoom)
         # The scene puts each back (in its own order); then it is gone.
         assert sorted(lamps) == [
             ("light", SERVICE_TURN_ON, [DESK_LAMP], {"brightness": 120}),
@@ -1244,25 +1248,24 @@ async def test_busy_light_is_put_back_as_it_was(
 @pytest.mark.usefixtures("busy_entry")
 async def test_busy_light_stays_while_zoom_cannot_tell(
     hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
     zoom: ZoomMock,
     lamps: list[tuple[str, str, list[str], dict[str, Any]]],
 ) -> None:
     """Unavailable changes nothing; back on, busy again but what was saved stays."""
     assert await async_setup_component(hass, "scene", {})
     await async_setup_automation(hass, BUSY, SAMPLE_INPUTS[BUSY])
-    await async_meeting_ends(hass, freezer, zoom)
-    await async_meeting_begins(hass, freezer, zoom)
+    await async_meeting_ends(hass, zoom)
+    await async_meeting_begins(hass, zoom)
     lamps.clear()
 
     zoom.fail(
         "GET", f"/users/{USER_ID}/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down"
     )
-    await async_poll_zoom(hass, freezer)
+    await async_refresh(hass)
     assert state_of(hass, IN_A_MEETING) == STATE_UNAVAILABLE
     assert lamps == []
     zoom.heal()
-    await async_poll_zoom(hass, freezer)
+    await async_refresh(hass)
     assert state_of(hass, IN_A_MEETING) == STATE_ON
     # Busy again (harmless), and the lamps' state from before the meeting is kept.
     assert lamps == [
@@ -1270,7 +1273,7 @@ async def test_busy_light_stays_while_zoom_cannot_tell(
         ("switch", SERVICE_TURN_ON, [DOOR_SIGN], {}),
     ]
     lamps.clear()
-    await async_meeting_ends(hass, freezer, zoom)
+    await async_meeting_ends(hass, zoom)
     assert sorted(lamps) == [
         ("light", SERVICE_TURN_OFF, [DESK_LAMP], {}),
         ("switch", SERVICE_TURN_OFF, [DOOR_SIGN], {}),
@@ -1280,7 +1283,6 @@ async def test_busy_light_stays_while_zoom_cannot_tell(
 @pytest.mark.usefixtures("busy_entry")
 async def test_busy_light_turns_off_when_nothing_was_saved(
     hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
     zoom: ZoomMock,
     lamps: list[tuple[str, str, list[str], dict[str, Any]]],
 ) -> None:
@@ -1290,7 +1292,7 @@ async def test_busy_light_turns_off_when_nothing_was_saved(
     hass.states.async_set(
         DESK_LAMP, STATE_ON, {"color_mode": "rgb", "rgb_color": [255, 80, 0]}
     )
-    await async_meeting_ends(hass, freezer, zoom)
+    await async_meeting_ends(hass, zoom)
     assert lamps == [
         ("light", SERVICE_TURN_OFF, [DESK_LAMP], {}),
         ("switch", SERVICE_TURN_OFF, [DOOR_SIGN], {}),
@@ -1300,13 +1302,49 @@ async def test_busy_light_turns_off_when_nothing_was_saved(
 @pytest.mark.usefixtures("config_dir", "init_integration")
 async def test_busy_light_stays_while_a_webinar_cannot_be_known(
     hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
     zoom: ZoomMock,
     lamps: list[tuple[str, str, list[str], dict[str, Any]]],
 ) -> None:
     """With a webinar and no Zoom events the meeting's end leaves it unknown: as is."""
     await async_setup_automation(hass, BUSY, MINIMAL_INPUTS[BUSY])
     zoom.live.clear()
-    await async_poll_zoom(hass, freezer)
+    await async_refresh(hass)
     assert state_of(hass, IN_A_MEETING) == STATE_UNKNOWN
     assert lamps == []
+
+
+@pytest.mark.parametrize(
+    ("when_free", "expected"),
+    [
+        (
+            "turn_off",
+            [
+                ("light", SERVICE_TURN_OFF, [DESK_LAMP], {}),
+                ("switch", SERVICE_TURN_OFF, [DOOR_SIGN], {}),
+            ],
+        ),
+        # Nothing saved (a restart loses it), nothing says they were made busy.
+        ("restore", []),
+    ],
+)
+@pytest.mark.usefixtures("busy_entry")
+async def test_busy_light_after_zoom_could_not_be_reached(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    lamps: list[tuple[str, str, list[str], dict[str, Any]]],
+    when_free: str,
+    expected: list[tuple[str, str, list[str], dict[str, Any]]],
+) -> None:
+    """The meeting ended while Zoom was unreachable: unavailable, then off."""
+    assert await async_setup_component(hass, "scene", {})
+    await async_setup_automation(
+        hass, BUSY, {**SAMPLE_INPUTS[BUSY], "when_free": when_free}
+    )
+    zoom.fail(
+        "GET", f"/users/{USER_ID}/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down"
+    )
+    await async_refresh(hass)
+    assert state_of(hass, IN_A_MEETING) == STATE_UNAVAILABLE
+    zoom.heal()
+    await async_meeting_ends(hass, zoom)
+    assert sorted(lamps) == expected
