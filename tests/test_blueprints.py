@@ -47,6 +47,7 @@ from homeassistant.const import (
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
     Platform,
 )
 from homeassistant.core import HomeAssistant, ServiceCall
@@ -64,13 +65,22 @@ from .automation_helpers import (
     starts,
     stream_requests,
 )
-from .conftest import MEETING_ID, USER_ID, ZoomMock, async_poll, make_entry, state_of
+from .conftest import (
+    MEETING_ID,
+    OTHER_MEETING_ID,
+    USER_ID,
+    ZoomMock,
+    async_poll,
+    make_entry,
+    state_of,
+)
 from .test_push import deliver, streaming_body
 
 BLUEPRINT_DIR = Path(__file__).parent.parent / "blueprints" / "automation" / DOMAIN
 GO_LIVE = "go_live_when_meeting_starts.yaml"
 BUTTON = "button_toggles_live_stream.yaml"
 OUTSIDE = "notify_stream_changed_outside_home_assistant.yaml"
+BUSY = "busy_light_in_zoom_meeting.yaml"
 
 EVENT = "event.weekly_team_sync_zoom_event"
 OTHER_SWITCH = "switch.product_launch_live_stream"
@@ -81,6 +91,9 @@ BUTTON_EVENT = "zoom_blueprint_test_button"
 # What the integration sends to start and stop a stream without display settings.
 START, STOP = {"action": "start"}, {"action": "stop"}
 SECRET = "zm-secret"
+IN_A_MEETING = "binary_sensor.host_example_com_in_a_meeting"
+DESK_LAMP = "light.desk_lamp"
+DOOR_SIGN = "switch.door_sign"
 
 # What a user fills in, per blueprint: every input, so that every `!input` is
 # substituted with a real value.
@@ -120,6 +133,13 @@ SAMPLE_INPUTS: dict[str, dict[str, Any]] = {
             {"action": "notify.test", "data": {"message": "{{ message }}"}}
         ],
     },
+    BUSY: {
+        "in_a_meeting_sensor": IN_A_MEETING,
+        "busy_light": [DESK_LAMP, DOOR_SIGN],
+        "set_color": True,
+        "busy_color": [255, 80, 0],
+        "when_free": "restore",
+    },
 }
 # Only what has no default: what a user must fill in at the least.
 MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
@@ -129,6 +149,7 @@ MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
         "live_stream_switch": SWITCH,
     },
     OUTSIDE: {"zoom_events": [EVENT]},
+    BUSY: {"in_a_meeting_sensor": IN_A_MEETING, "busy_light": [DESK_LAMP]},
 }
 
 
@@ -280,6 +301,7 @@ def test_blueprint_loads_and_inputs_pass_its_selectors(name: str) -> None:
         (GO_LIVE, "live_stream_switch", "switch"),
         (BUTTON, "live_stream_switch", "switch"),
         (OUTSIDE, "zoom_events", "event"),
+        (BUSY, "in_a_meeting_sensor", "binary_sensor"),
     ],
 )
 def test_entity_pickers_offer_only_this_integrations_entities(
@@ -304,6 +326,10 @@ def test_entity_pickers_offer_only_this_integrations_entities(
         (GO_LIVE, "start_delay", "soon"),
         (BUTTON, "button", [{"event_type": "pressed"}]),
         (OUTSIDE, "zoom_events", EVENT),
+        (BUSY, "busy_color", [256, 0, 0]),
+        (BUSY, "busy_color", "red"),
+        (BUSY, "when_free", "blink"),
+        (BUSY, "busy_light", DESK_LAMP),
     ],
 )
 def test_selectors_refuse_wrong_inputs(name: str, key: str, value: Any) -> None:
@@ -1036,3 +1062,289 @@ async def test_button_with_no_failure_action_stays_quiet(
     assert refusals_logged(caplog) == 1
     last_run = await async_last_run(hass, hass_ws_client)
     assert (last_run["state"], last_run["script_execution"]) == ("stopped", "finished")
+
+
+# -- busy light while I'm in a Zoom meeting ---------------------------------------------
+
+
+async def async_refresh(hass: HomeAssistant) -> None:
+    """Poll Zoom now, and let the automation's run end (it waits in no delay).
+
+    The coordinator's own refresh, not its timer: on a busy machine the timer
+    of the frozen clock sometimes fires a poll later than the test looks.
+    """
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+
+def test_busy_light_picks_lights_and_switches() -> None:
+    """The busy light is any light or switch, one or more; no other kind."""
+    spec = load_blueprint(BUSY).inputs["busy_light"]
+    config = selector.selector(spec["selector"]).config
+    assert config["multiple"] is True
+    assert config["filter"] == [{"domain": ["light", "switch"]}]
+
+
+@pytest.fixture
+def lamps(hass: HomeAssistant) -> list[tuple[str, str, list[str], dict[str, Any]]]:
+    """Give a desk lamp and a door sign that do what they are told; record each call.
+
+    Each call is (domain, action, entity IDs, data other than the entity IDs).
+    Lamps with a colour, as the desk lamp has one (and a scene puts it back).
+    """
+    calls: list[tuple[str, str, list[str], dict[str, Any]]] = []
+    hass.states.async_set(DESK_LAMP, STATE_OFF)
+    hass.states.async_set(DOOR_SIGN, STATE_OFF)
+
+    async def handle(call: ServiceCall) -> None:
+        entity_ids = call.data[ATTR_ENTITY_ID]
+        entity_ids = [entity_ids] if isinstance(entity_ids, str) else list(entity_ids)
+        data = {k: v for k, v in call.data.items() if k != ATTR_ENTITY_ID}
+        calls.append((call.domain, call.service, entity_ids, data))
+        for entity_id in entity_ids:
+            if call.service == SERVICE_TURN_OFF:
+                hass.states.async_set(entity_id, STATE_OFF)
+            elif entity_id.startswith("light."):
+                attributes: dict[str, Any] = {"color_mode": "brightness"}
+                if "rgb_color" in data:
+                    attributes = {"color_mode": "rgb", **data}
+                elif "brightness" in data:
+                    attributes = {"color_mode": "brightness", **data}
+                hass.states.async_set(entity_id, STATE_ON, attributes)
+            else:
+                hass.states.async_set(entity_id, STATE_ON)
+
+    for domain in ("light", "switch"):
+        for service in (SERVICE_TURN_ON, SERVICE_TURN_OFF):
+            hass.services.async_register(domain, service, handle)
+    return calls
+
+
+@pytest.fixture
+async def busy_entry(
+    hass: HomeAssistant, zoom: ZoomMock, config_dir: Path
+) -> MockConfigEntry:
+    """Set up the entry of a host without webinars: In a meeting is always known."""
+    entry = make_entry(options={"include_webinars": False})
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    # The meeting ran when Home Assistant started.
+    assert state_of(hass, IN_A_MEETING) == STATE_ON
+    return entry
+
+
+async def async_meeting_ends(hass: HomeAssistant, zoom: ZoomMock) -> None:
+    """End the user's last meeting: In a meeting goes off at the next poll."""
+    zoom.live.clear()
+    await async_refresh(hass)
+    assert state_of(hass, IN_A_MEETING) == STATE_OFF
+
+
+async def async_meeting_begins(hass: HomeAssistant, zoom: ZoomMock) -> None:
+    """Start one of the user's meetings: In a meeting goes on at the next poll."""
+    zoom.live.add(MEETING_ID)
+    await async_refresh(hass)
+    assert state_of(hass, IN_A_MEETING) == STATE_ON
+
+
+RED = {"rgb_color": [255, 0, 0]}
+
+
+@pytest.mark.usefixtures("busy_entry")
+async def test_busy_light_on_in_colour_while_in_a_meeting_then_off(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    lamps: list[tuple[str, str, list[str], dict[str, Any]]],
+) -> None:
+    """Defaults: red while busy, off when free; a switch only turns on and off."""
+    await async_setup_automation(
+        hass, BUSY, {**MINIMAL_INPUTS[BUSY], "busy_light": [DESK_LAMP, DOOR_SIGN]}
+    )
+    # Already in the meeting when the automation loaded: no change, no call.
+    assert lamps == []
+
+    await async_meeting_ends(hass, zoom)
+    assert lamps == [
+        ("light", SERVICE_TURN_OFF, [DESK_LAMP], {}),
+        ("switch", SERVICE_TURN_OFF, [DOOR_SIGN], {}),
+    ]
+    lamps.clear()
+    await async_meeting_begins(hass, zoom)
+    assert lamps == [
+        ("light", SERVICE_TURN_ON, [DESK_LAMP], RED),
+        ("switch", SERVICE_TURN_ON, [DOOR_SIGN], {}),
+    ]
+    lamps.clear()
+    # A second meeting of the user starts: still busy, nothing to do.
+    zoom.live.add(OTHER_MEETING_ID)
+    await async_refresh(hass)
+    assert len(hass.states.get(IN_A_MEETING).attributes["meetings"]) == 2  # type: ignore[union-attr]
+    assert lamps == []
+    await async_meeting_ends(hass, zoom)
+    assert [(domain, service) for domain, service, _, _ in lamps] == [
+        ("light", SERVICE_TURN_OFF),
+        ("switch", SERVICE_TURN_OFF),
+    ]
+    assert running(hass) == 0
+
+
+@pytest.mark.usefixtures("busy_entry")
+async def test_busy_light_without_colour_or_turning_off(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    lamps: list[tuple[str, str, list[str], dict[str, Any]]],
+) -> None:
+    """No colour: the lamp only turns on; "leave": nothing when the meeting ends."""
+    await async_setup_automation(
+        hass,
+        BUSY,
+        {**MINIMAL_INPUTS[BUSY], "set_color": False, "when_free": "leave"},
+    )
+    await async_meeting_ends(hass, zoom)
+    assert lamps == []
+    await async_meeting_begins(hass, zoom)
+    assert lamps == [("light", SERVICE_TURN_ON, [DESK_LAMP], {})]
+    lamps.clear()
+    await async_meeting_ends(hass, zoom)
+    assert lamps == []
+    assert state_of(hass, DESK_LAMP) == STATE_ON
+
+
+@pytest.mark.usefixtures("busy_entry")
+async def test_busy_light_is_put_back_as_it_was(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    lamps: list[tuple[str, str, list[str], dict[str, Any]]],
+) -> None:
+    """The lamp was on, dimmed, before the meeting: so it is again after it."""
+    assert await async_setup_component(hass, "scene", {})
+    await async_setup_automation(hass, BUSY, SAMPLE_INPUTS[BUSY])
+    await async_meeting_ends(hass, zoom)
+    lamps.clear()
+    hass.states.async_set(
+        DESK_LAMP, STATE_ON, {"color_mode": "brightness", "brightness": 120}
+    )
+
+    for _ in range(2):
+        await async_meeting_begins(hass, zoom)
+        assert lamps == [
+            ("light", SERVICE_TURN_ON, [DESK_LAMP], {"rgb_color": [255, 80, 0]}),
+            ("switch", SERVICE_TURN_ON, [DOOR_SIGN], {}),
+        ]
+        lamps.clear()
+        await async_meeting_ends(hass, zoom)
+        # The scene puts each back (in its own order); then it is gone.
+        assert sorted(lamps) == [
+            ("light", SERVICE_TURN_ON, [DESK_LAMP], {"brightness": 120}),
+            ("switch", SERVICE_TURN_OFF, [DOOR_SIGN], {}),
+        ]
+        lamps.clear()
+        assert hass.states.get(f"scene.zoom_busy_light_{AUTOMATION_ID}") is None
+    assert running(hass) == 0
+
+
+@pytest.mark.usefixtures("busy_entry")
+async def test_busy_light_stays_while_zoom_cannot_tell(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    lamps: list[tuple[str, str, list[str], dict[str, Any]]],
+) -> None:
+    """Unavailable changes nothing; back on, busy again but what was saved stays."""
+    assert await async_setup_component(hass, "scene", {})
+    await async_setup_automation(hass, BUSY, SAMPLE_INPUTS[BUSY])
+    await async_meeting_ends(hass, zoom)
+    await async_meeting_begins(hass, zoom)
+    lamps.clear()
+
+    zoom.fail(
+        "GET", f"/users/{USER_ID}/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down"
+    )
+    await async_refresh(hass)
+    assert state_of(hass, IN_A_MEETING) == STATE_UNAVAILABLE
+    assert lamps == []
+    zoom.heal()
+    await async_refresh(hass)
+    assert state_of(hass, IN_A_MEETING) == STATE_ON
+    # Busy again (harmless), and the lamps' state from before the meeting is kept.
+    assert lamps == [
+        ("light", SERVICE_TURN_ON, [DESK_LAMP], {"rgb_color": [255, 80, 0]}),
+        ("switch", SERVICE_TURN_ON, [DOOR_SIGN], {}),
+    ]
+    lamps.clear()
+    await async_meeting_ends(hass, zoom)
+    assert sorted(lamps) == [
+        ("light", SERVICE_TURN_OFF, [DESK_LAMP], {}),
+        ("switch", SERVICE_TURN_OFF, [DOOR_SIGN], {}),
+    ]
+
+
+@pytest.mark.usefixtures("busy_entry")
+async def test_busy_light_turns_off_when_nothing_was_saved(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    lamps: list[tuple[str, str, list[str], dict[str, Any]]],
+) -> None:
+    """Loaded during a meeting (as after a restart): nothing saved, so off at its end."""
+    assert await async_setup_component(hass, "scene", {})
+    await async_setup_automation(hass, BUSY, SAMPLE_INPUTS[BUSY])
+    hass.states.async_set(
+        DESK_LAMP, STATE_ON, {"color_mode": "rgb", "rgb_color": [255, 80, 0]}
+    )
+    await async_meeting_ends(hass, zoom)
+    assert lamps == [
+        ("light", SERVICE_TURN_OFF, [DESK_LAMP], {}),
+        ("switch", SERVICE_TURN_OFF, [DOOR_SIGN], {}),
+    ]
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_busy_light_stays_while_a_webinar_cannot_be_known(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    lamps: list[tuple[str, str, list[str], dict[str, Any]]],
+) -> None:
+    """With a webinar and no Zoom events the meeting's end leaves it unknown: as is."""
+    await async_setup_automation(hass, BUSY, MINIMAL_INPUTS[BUSY])
+    zoom.live.clear()
+    await async_refresh(hass)
+    assert state_of(hass, IN_A_MEETING) == STATE_UNKNOWN
+    assert lamps == []
+
+
+@pytest.mark.parametrize(
+    ("when_free", "expected"),
+    [
+        (
+            "turn_off",
+            [
+                ("light", SERVICE_TURN_OFF, [DESK_LAMP], {}),
+                ("switch", SERVICE_TURN_OFF, [DOOR_SIGN], {}),
+            ],
+        ),
+        # Nothing saved (a restart loses it), nothing says they were made busy.
+        ("restore", []),
+    ],
+)
+@pytest.mark.usefixtures("busy_entry")
+async def test_busy_light_after_zoom_could_not_be_reached(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    lamps: list[tuple[str, str, list[str], dict[str, Any]]],
+    when_free: str,
+    expected: list[tuple[str, str, list[str], dict[str, Any]]],
+) -> None:
+    """The meeting ended while Zoom was unreachable: unavailable, then off."""
+    assert await async_setup_component(hass, "scene", {})
+    await async_setup_automation(
+        hass, BUSY, {**SAMPLE_INPUTS[BUSY], "when_free": when_free}
+    )
+    zoom.fail(
+        "GET", f"/users/{USER_ID}/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down"
+    )
+    await async_refresh(hass)
+    assert state_of(hass, IN_A_MEETING) == STATE_UNAVAILABLE
+    zoom.heal()
+    await async_meeting_ends(hass, zoom)
+    assert sorted(lamps) == expected

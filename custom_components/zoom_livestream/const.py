@@ -42,6 +42,7 @@ MAX_DISPLAY_NAME_LENGTH: Final = 50
 
 LIVE_STREAM_KEY: Final = "live_stream"
 IN_PROGRESS_KEY: Final = "in_progress"
+IN_A_MEETING_KEY: Final = "in_a_meeting"
 EVENT_KEY: Final = "zoom_event"
 
 CONF_AUTH_TYPE: Final = "auth_type"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -139,6 +140,16 @@ class ZoomMeetingEntity(ZoomEntity):
         return super().available and self.meeting_id in self.coordinator.data.meetings
 
 
+def account_device_info(entry: ConfigEntry) -> DeviceInfo:
+    """Return the device of the Zoom account itself (named after the entry)."""
+    return DeviceInfo(
+        identifiers={account_device_identifier(entry)},
+        name=entry.title,
+        manufacturer="Zoom",
+        model="Account",
+    )
+
+
 class ZoomAccountEntity(ZoomEntity):
     """An entity of the Zoom account itself, not of a meeting."""
 
@@ -152,12 +163,7 @@ class ZoomAccountEntity(ZoomEntity):
         entry = coordinator.config_entry
         self.entity_description = description
         self._attr_unique_id = f"{entry.unique_id}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={account_device_identifier(entry)},
-            name=entry.title,
-            manufacturer="Zoom",
-            model="Account",
-        )
+        self._attr_device_info = account_device_info(entry)
 
     @property
     def value(self) -> Any:

@@ -19,7 +19,7 @@ Zoom client's models: every rule is a function of its arguments, tested without
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -98,6 +98,75 @@ class ZoomData:
     def is_streaming(self, meeting_id: int) -> bool:
         """Return whether the meeting's stream is on, as far as is known."""
         return meeting_id in self.streaming
+
+
+@dataclass(frozen=True, slots=True)
+class InAMeeting:
+    """Whether a Zoom user is in a meeting: the account's In a meeting sensor."""
+
+    # The meetings and webinars the user hosts that are in progress, by ID.
+    running: tuple[Meeting, ...] = ()
+    # Whether one of them cannot be known to be off (a webinar before events).
+    unknown: bool = False
+
+    @property
+    def is_on(self) -> bool | None:
+        """On while one runs; else unknown if one cannot be known; else off."""
+        if self.running:
+            return True
+        return None if self.unknown else False
+
+
+def hosted_webinars(meetings: Mapping[int, Meeting], host_id: str) -> frozenset[int]:
+    """Return the webinars `host_id` hosts: the only meetings that can be unknown.
+
+    It walks every meeting: whoever asks often keeps it for as long as the
+    meetings mapping stays the same object.
+    """
+    return frozenset(
+        meeting_id
+        for meeting_id, meeting in meetings.items()
+        if meeting.kind is MeetingKind.WEBINAR
+        and meeting.host_id
+        and meeting.host_id == host_id
+    )
+
+
+def in_a_meeting(
+    data: ZoomData, host_id: str, webinars: Collection[int] | None = None
+) -> InAMeeting:
+    """Return whether the user `host_id` hosts a meeting or webinar in progress.
+
+    Each meeting's In progress, over the meetings Zoom says the user hosts
+    (`host_id`; a meeting without one is nobody's): another user's meetings
+    followed through the options are not the user's. `webinars` are the user's
+    webinars (`hosted_webinars`), found from the data when not given. Only what
+    runs is looked at, and the user's webinars: not every meeting.
+    """
+    if webinars is None:
+        webinars = hosted_webinars(data.meetings, host_id)
+    candidates = data.live_meeting_ids.union(
+        meeting_id for meeting_id, running in data.live_webinars.items() if running
+    )
+    running = tuple(
+        sorted(
+            (
+                meeting
+                for meeting_id in candidates
+                if (meeting := data.meetings.get(meeting_id)) is not None
+                and meeting.host_id
+                and meeting.host_id == host_id
+                and data.in_progress(meeting)
+            ),
+            key=lambda meeting: meeting.id,
+        )
+    )
+    unknown = any(
+        data.in_progress(meeting) is None
+        for meeting_id in webinars
+        if (meeting := data.meetings.get(meeting_id)) is not None
+    )
+    return InAMeeting(running, unknown)
 
 
 # -- rules -----------------------------------------------------------------------
