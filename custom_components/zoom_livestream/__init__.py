@@ -28,6 +28,7 @@ from .migration import async_migrate_registry
 from .push import ZoomWebhookReceiver, async_setup_webhook
 from .services import async_setup_services
 from .store import ZoomStore
+from .webhook_health import WebhookHealth
 
 # Entry data keys that older versions stored and 1.3 removed.
 REMOVED_DATA_KEYS = frozenset({"api_base_url", "oauth_base_url"})
@@ -65,10 +66,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool
         hass.config_entries.async_update_entry(
             entry, data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
         )
+    health = WebhookHealth(hass, entry, coordinator)
     receiver = ZoomWebhookReceiver(
-        hass, entry, coordinator, account_id=entry.data.get(CONF_ACCOUNT_ID, "")
+        hass,
+        entry,
+        coordinator,
+        account_id=entry.data.get(CONF_ACCOUNT_ID, ""),
+        health=health,
     )
-    entry.runtime_data = runtime = ZoomRuntimeData(coordinator=coordinator)
+    entry.runtime_data = runtime = ZoomRuntimeData(
+        coordinator=coordinator, webhook_health=health
+    )
     unregister_webhook = async_setup_webhook(hass, entry, receiver)
     cloudhook = EntryCloudhook(hass, entry, runtime)
     try:
@@ -81,6 +89,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ZoomConfigEntry) -> bool
         raise
     entry.async_on_unload(unregister_webhook)
     entry.async_on_unload(cloudhook.async_follow_connection())
+    entry.async_on_unload(health.async_start())
     return True
 
 

@@ -57,6 +57,7 @@ from .const import (
 from .errors import async_refused, form_error, translate_refusal
 from .oauth import ZoomOAuth2Implementation
 from .services import parse_settings_update
+from .webhook_health import REFUSAL_PLACEHOLDERS
 from .zoom import (
     CloseCaption,
     Cloud,
@@ -77,6 +78,13 @@ from .zoom import (
 )
 
 STEP_STREAM_TARGET = "stream_target"
+# The options' webhook state while the entry is not loaded: nothing is known.
+NOT_LOADED_HEALTH = {
+    "validated_at": "-",
+    "last_event": "-",
+    "last_event_at": "-",
+    **dict.fromkeys(REFUSAL_PLACEHOLDERS.values(), "0"),
+}
 STEP_STREAM_TARGET_MEETING = "stream_target_meeting"
 ATTR_MEETING = "meeting"
 # The Server-to-Server entry's host: whose meetings it follows (a user ID or email).
@@ -642,6 +650,7 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
         entry = self.config_entry
         server_to_server = entry.data.get(CONF_AUTH_TYPE) != AUTH_TYPE_OAUTH
         stored_secret = entry.options.get(CONF_WEBHOOK_SECRET)
+        loaded = entry.state is ConfigEntryState.LOADED
         errors: dict[str, str] = {}
         placeholders = {"value": ""}
         if user_input is not None:
@@ -668,6 +677,11 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
             if not errors:
                 errors, placeholders["value"] = await self._async_check(options)
             if not errors:
+                if CONF_WEBHOOK_SECRET in options and loaded:
+                    # Before saving (which reloads): wait for Zoom to validate.
+                    entry.runtime_data.webhook_health.async_expect_validation(
+                        turned_on=not stored_secret
+                    )
                 return self.async_create_entry(data=options)
         fields: dict[vol.Marker, Any] = {
             vol.Required(CONF_INCLUDE_WEBINARS, default=True): BooleanSelector()
@@ -681,8 +695,14 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
         fields[vol.Optional(CONF_WEBHOOK_SECRET)] = PASSWORD
         placeholders["webhook_url"] = (
             entry.runtime_data.webhook_url
-            if entry.state is ConfigEntryState.LOADED and entry.runtime_data.webhook_url
+            if loaded and entry.runtime_data.webhook_url
             else "-"
+        )
+        # What Zoom last did: shown to the user, who cannot read the log.
+        placeholders.update(
+            entry.runtime_data.webhook_health.placeholders()
+            if loaded
+            else NOT_LOADED_HEALTH
         )
         # Whatever was typed or stored, the secret is never sent back to the browser.
         suggested = {

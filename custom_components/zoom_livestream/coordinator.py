@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -57,6 +57,9 @@ from .zoom import (
     ZoomPermissionError,
     ZoomRateLimitError,
 )
+
+if TYPE_CHECKING:
+    from .webhook_health import WebhookHealth
 
 
 class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
@@ -286,6 +289,8 @@ class ZoomRuntimeData:
     """What a loaded entry holds."""
 
     coordinator: ZoomCoordinator
+    # What Zoom's deliveries show about its event subscription.
+    webhook_health: WebhookHealth
     # Where Zoom should send events; None without an external URL or Cloud.
     webhook_url: str | None = None
     # The meeting each live-stream switch controls, by entity ID (for actions).

@@ -82,6 +82,7 @@ async def async_get_config_entry_diagnostics(
         "push": {
             "secret_set": bool(entry.options.get(CONF_WEBHOOK_SECRET)),
             "url_available": runtime.webhook_url is not None,
+            **runtime.webhook_health.as_dict(),
         },
         "meetings": [
             _meeting(entry, meeting)

@@ -19,6 +19,9 @@ ISSUE_MISSING_SCOPES_WRITE = "missing_scopes_write"
 ISSUE_STREAMING_NOT_ALLOWED = "streaming_not_allowed"
 ISSUE_WEBHOOK_SECRET_MISSING = "webhook_secret_missing"
 ISSUE_OPTION_SKIPPED = "option_skipped"
+# Cleared by Zoom's URL validation or a signed event (webhook_health.py).
+ISSUE_WEBHOOK_NOT_VALIDATED = "webhook_not_validated"
+ISSUE_WEBHOOK_EVENTS_STOPPED = "webhook_events_stopped"
 
 
 def _issue_id(kind: str, entry: ConfigEntry) -> str:

@@ -47,6 +47,7 @@ from .const import (
 from .coordinator import ZoomConfigEntry, ZoomCoordinator
 from .devices import meeting_device_identifier
 from .state import can_create, is_outdated
+from .webhook_health import Refusal, WebhookHealth
 from .zoom import (
     URL_VALIDATION_EVENT,
     Meeting,
@@ -90,10 +91,13 @@ DELETED_EVENTS = frozenset({"meeting.deleted", "webinar.deleted"})
 class WebhookRejectedError(Exception):
     """A delivery refused with an HTTP status; the message is safe to log."""
 
-    def __init__(self, status: HTTPStatus, reason: str) -> None:
-        """Keep the status to answer and the reason to log."""
+    def __init__(
+        self, status: HTTPStatus, reason: str, refusal: Refusal = Refusal.OTHER
+    ) -> None:
+        """Keep the status to answer, the reason to log and the kind to count."""
         super().__init__(reason)
         self.status = status
+        self.refusal = refusal
 
 
 class ZoomWebhookReceiver:
@@ -106,12 +110,14 @@ class ZoomWebhookReceiver:
         coordinator: ZoomCoordinator,
         *,
         account_id: str,
+        health: WebhookHealth,
         clock: Callable[[], float] | None = None,
     ) -> None:
         """Accept deliveries for `account_id`, signed with the entry's secret."""
         self._hass = hass
         self._entry = entry
         self._coordinator = coordinator
+        self._health = health
         self._account_id = account_id
         # Looked up at each call (not bound at import) so tests can move time.
         self._clock = clock or (lambda: time.time())
@@ -134,11 +140,14 @@ class ZoomWebhookReceiver:
             self._log_rejection(err)
             return web.Response(status=err.status)
         if event.event == URL_VALIDATION_EVENT and event.plain_token is not None:
+            self._health.async_validated()
             return web.json_response(url_validation_response(secret, event.plain_token))
         if event.key is None and not fresh:
             # Without `event_ts` the event cannot be told from a replay of it.
             self._log_rejection(
-                WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "stale timestamp")
+                WebhookRejectedError(
+                    HTTPStatus.UNAUTHORIZED, "stale timestamp", Refusal.STALE
+                )
             )
             return web.Response(status=HTTPStatus.UNAUTHORIZED)
         now = self._clock()
@@ -149,10 +158,13 @@ class ZoomWebhookReceiver:
         key = event.key or f"signature|{signature}"
         if store.async_event_seen(key, now):
             LOGGER.debug("Zoom delivered %s again; it was applied once", event.event)
+            self._health.async_refused(Refusal.REPLAY)
             return web.Response(status=HTTPStatus.OK)
         store.async_remember_event(
             key, now + (MAX_RETRY_AGE if event.key else 2 * MAX_CLOCK_SKEW)
         )
+        # Before applying it: the update it causes finds it arrived.
+        self._health.async_event(event.event, event.meeting_id)
         self._apply(event)
         return web.Response(status=HTTPStatus.OK)
 
@@ -162,6 +174,7 @@ class ZoomWebhookReceiver:
             "Rejected a Zoom webhook delivery for %s: %s", self._entry.title, err
         )
         self._rejected += 1
+        self._health.async_refused(err.refusal)
         now = time.monotonic()
         if (
             self._warned_at is None
@@ -214,26 +227,36 @@ class ZoomWebhookReceiver:
                 HTTPStatus.UNAUTHORIZED, "no secret token is set in the options"
             )
         if not timestamp or not signature:
-            raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "unsigned")
+            raise WebhookRejectedError(
+                HTTPStatus.UNAUTHORIZED, "unsigned", Refusal.BAD_SIGNATURE
+            )
         try:
             sent_at = parse_timestamp(timestamp)
         except ZoomWebhookError as err:
             raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, str(err)) from None
         age = self._clock() - sent_at
         if age < -MAX_CLOCK_SKEW:
-            raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "timestamp ahead")
+            raise WebhookRejectedError(
+                HTTPStatus.UNAUTHORIZED, "timestamp ahead", Refusal.STALE
+            )
         if age > MAX_RETRY_AGE:
-            raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "stale timestamp")
+            raise WebhookRejectedError(
+                HTTPStatus.UNAUTHORIZED, "stale timestamp", Refusal.STALE
+            )
         # Nothing is remembered or changed before the signature is checked.
         if not signature_is_valid(secret, timestamp, body, signature):
-            raise WebhookRejectedError(HTTPStatus.UNAUTHORIZED, "wrong signature")
+            raise WebhookRejectedError(
+                HTTPStatus.UNAUTHORIZED, "wrong signature", Refusal.BAD_SIGNATURE
+            )
         try:
             event = parse_event(body)
         except ZoomWebhookError as err:
             raise WebhookRejectedError(HTTPStatus.BAD_REQUEST, str(err)) from None
         if event.event != URL_VALIDATION_EVENT and event.account_id != self._account_id:
             raise WebhookRejectedError(
-                HTTPStatus.FORBIDDEN, "event of another Zoom account"
+                HTTPStatus.FORBIDDEN,
+                "event of another Zoom account",
+                Refusal.OTHER_ACCOUNT,
             )
         return event, secret, signature, age <= MAX_CLOCK_SKEW
 

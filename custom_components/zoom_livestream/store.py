@@ -7,12 +7,16 @@
   no list shows: read by ID again after a restart;
 - the Zoom events recently applied (event, object, event_ts), so a retried or
   replayed delivery is applied once, also after a reload or a restart, and when
-  the newest applied event of each meeting happened (so a late one cannot undo it).
+  the newest applied event of each meeting happened (so a late one cannot undo it);
+- what Zoom's event subscription last did (its URL validation, the last signed
+  event and its type, and since when the options wait for Zoom), so that a
+  restart neither forgets a working set-up nor raises its repair wrongly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+import math
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
@@ -28,6 +32,14 @@ from .zoom import CloseCaption, Layout, LiveStreamStartSettings
 STORAGE_VERSION = 1
 # Stream state and deliveries change often: write at most this often (seconds).
 SAVE_DELAY = 1.0
+
+# What is stored of Zoom's event subscription: moments (epoch seconds), and the
+# type of the last event.
+PUSH_VALIDATED_AT = "validated_at"
+PUSH_EVENT_AT = "event_at"
+PUSH_WAITING_SINCE = "waiting_since"
+PUSH_MOMENTS = frozenset({PUSH_VALIDATED_AT, PUSH_EVENT_AT, PUSH_WAITING_SINCE})
+PUSH_EVENT = "event"
 
 
 class StoredDisplaySettings(TypedDict, total=False):
@@ -87,6 +99,9 @@ class ZoomStore:
         self._live_webinars: dict[int, bool] = {}
         # Running meetings learned from events: no list shows them.
         self._learned: set[int] = set()
+        # What Zoom's event subscription last did (webhook_health.py): moments
+        # in epoch seconds and the last event's type; never a secret.
+        self._push: dict[str, float | str] = {}
         # The data's mapping last given: the same object means nothing changed.
         self._live_webinars_seen: Mapping[int, bool] | None = None
         self._loaded = False
@@ -155,6 +170,7 @@ class ZoomStore:
         event_ts = data.get("event_ts", {})
         webinars = data.get("webinars", {})
         learned = data.get("learned", [])
+        push = data.get("push", {})
         intact = (
             isinstance(meetings, dict)
             and isinstance(streaming, list)
@@ -162,6 +178,7 @@ class ZoomStore:
             and isinstance(event_ts, dict)
             and isinstance(webinars, dict)
             and isinstance(learned, list)
+            and isinstance(push, dict)
         )
         for key, value in (meetings if isinstance(meetings, dict) else {}).items():
             if (meeting_id := _meeting_id(key)) is None or not isinstance(value, dict):
@@ -192,6 +209,13 @@ class ZoomStore:
                 running, bool
             ):
                 self._live_webinars[meeting_id] = running
+        for key, value in (push if isinstance(push, dict) else {}).items():
+            if key in PUSH_MOMENTS and _is_number(value) and math.isfinite(value):
+                self._push[key] = float(value)
+            elif key == PUSH_EVENT and isinstance(value, str) and value:
+                self._push[key] = value
+            else:
+                intact = False
         return intact
 
     # -- display settings ---------------------------------------------------------
@@ -329,6 +353,25 @@ class ZoomStore:
             self._event_ts = dict(event_ts)
             self._schedule_save()
 
+    # -- Zoom's event subscription ------------------------------------------------
+
+    def push_state(self) -> dict[str, Any]:
+        """Return what Zoom's event subscription last did (see webhook_health.py)."""
+        return dict(self._push)
+
+    @callback
+    def async_set_push(self, changes: Mapping[str, float | str | None]) -> None:
+        """Change what is remembered of it; None forgets a key."""
+        push = dict(self._push)
+        for key, value in changes.items():
+            if value is None:
+                push.pop(key, None)
+            else:
+                push[key] = value
+        if push != self._push:
+            self._push = push
+            self._schedule_save()
+
     # -- saving -------------------------------------------------------------------
 
     def _schedule_save(self) -> None:
@@ -359,6 +402,7 @@ class ZoomStore:
             "event_ts": {str(i): at for i, at in self._event_ts.items()},
             "webinars": {str(i): run for i, run in self._live_webinars.items()},
             "learned": sorted(self._learned),
+            "push": dict(self._push),
         }
 
 
