@@ -47,13 +47,13 @@ from aiohttp.typedefs import Handler
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.zoom_livestream.connection import SIMULATOR_ENV
 from custom_components.zoom_livestream.const import (
     DOMAIN,
     LIVE_STREAM_KEY,
     SERVICE_UPDATE_SETTINGS,
 )
 from custom_components.zoom_livestream.coordinator import ZoomCoordinator
+from custom_components.zoom_livestream.endpoints import SIMULATOR_ENV
 from custom_components.zoom_livestream.zoom import basic_auth_header
 from custom_components.zoom_livestream.zoom.client import PAGE_SIZE
 from homeassistant.config_entries import ConfigEntryState

@@ -8,7 +8,10 @@
                            way the running release wants it (`configure_http`)
     run                    once Home Assistant starts: waits for it, creates the
                            user `dev` (password `dev`) through onboarding the first
-                           time, adds the Zoom Live Stream entry, points the
+                           time, stores the simulator's user-level app as the
+                           application credentials ("Sign in with Zoom" then
+                           works in the UI), adds the Zoom Live Stream entry,
+                           points the
                            simulator's pushed events at the entry's webhook (every
                            run: a new simulator knows nothing), then prints
                            "develop: Ready"
@@ -16,6 +19,13 @@
                            this project's integrations are there, a pushed event
                            changes a sensor at once, a switch starts and stops a
                            stream in the simulator, and automations can be saved
+    sign-in                signs the simulator's second user in with "Sign in
+                           with Zoom" on a running instance, through Home
+                           Assistant's OAuth2 flow as a browser does: the
+                           authorize link (the simulator's), its redirect back
+                           with a code, Home Assistant's callback, the entry;
+                           then a switch of that user's meeting starts and
+                           stops its stream in the simulator
     walk                   walks every flow a user has on a running instance:
                            options saved with events on, reconfigure,
                            re-authentication after Zoom refused the credentials,
@@ -43,6 +53,7 @@ import time
 from typing import Any, NoReturn
 
 import aiohttp
+from yarl import URL
 
 USERNAME = "dev"
 PASSWORD = "dev"
@@ -56,6 +67,11 @@ SIMULATOR_CREDENTIALS = {
     "client_secret": "sim-client-secret",
 }
 SIMULATOR_EMAIL = "host@example.com"
+# Who `sign-in` signs in: the simulator's second user (the first one has the
+# Server-to-Server entry already, and an account is added once).
+OAUTH_USER_ID = "sim-user-2"
+# The name of the application credentials `run` stores for the simulator's app.
+CREDENTIALS_NAME = "Zoom simulator"
 
 # Finishing the `core_config` onboarding step starts config flows for these
 # (homeassistant/components/onboarding/views.py, CoreConfigOnboardingView): a
@@ -568,6 +584,30 @@ class Instance:
 
     # -- the integration ---------------------------------------------------------------
 
+    async def ensure_credentials(self) -> None:
+        """Store the simulator's user-level app as application credentials, once."""
+        app = (await self.simulator_api("GET", "users"))["user_app"]
+        ok, stored = await self.websocket("application_credentials/list")
+        if not ok:
+            fail(f"application_credentials/list failed: {stored}")
+        if any(
+            c["domain"] == DOMAIN and c["client_id"] == app["client_id"] for c in stored
+        ):
+            return
+        ok, created = await self.websocket(
+            "application_credentials/create",
+            domain=DOMAIN,
+            client_id=app["client_id"],
+            client_secret=app["client_secret"],
+            name=CREDENTIALS_NAME,
+        )
+        if not ok:
+            fail(f"storing the simulator's app as credentials failed: {created}")
+        say(
+            f"stored the simulator's user-level app ({app['client_id']}) as "
+            "application credentials for Sign in with Zoom"
+        )
+
     async def ensure_entry(self) -> str:
         """Add the Zoom Live Stream entry of the simulator unless it exists."""
         existing = await self.entries(DOMAIN)
@@ -693,6 +733,7 @@ async def run(args: argparse.Namespace) -> None:
         steps = await instance.wait_for_hass()
         await instance.onboard(steps)
         await instance.remove_onboarding_entries()
+        await instance.ensure_credentials()
         entry_id = await instance.ensure_entry()
         await instance.wait_until_loaded(entry_id)
         webhook_url = await instance.ensure_push(entry_id)
@@ -770,10 +811,13 @@ async def check_push(instance: Instance) -> None:
         say(f"pushed {event} -> HTTP 200, {sensor} = {wanted} after {took:.1f} s")
 
 
-async def check_stream(instance: Instance) -> None:
-    """Turn a stream on and off through the REST API; the simulator must follow."""
+async def check_stream(instance: Instance, user_id: str | None = None) -> None:
+    """Turn a stream on and off through the REST API; the simulator must follow.
+
+    The meeting is one of `user_id`'s (default: the simulator's first user).
+    """
     state = await instance.simulator_api("GET", "state")
-    user_id = state["user"]["id"]
+    user_id = user_id or state["user"]["id"]
     meeting = next(
         (
             m
@@ -1208,6 +1252,78 @@ async def walk(args: argparse.Namespace) -> None:
     say("walked every flow")
 
 
+# -- sign-in ------------------------------------------------------------------------
+
+
+async def sign_in_with_zoom(instance: Instance) -> str:
+    """Go through Sign in with Zoom as the UI and a browser do; return the entry."""
+    flows = "/api/config/config_entries/flow"
+    flow = await instance.hass_api("POST", flows, json={"handler": DOMAIN})
+    await submit_flow(instance, flows, flow["flow_id"], {"next_step_id": "oauth"})
+    # The frontend names its address in this header; Home Assistant builds the
+    # redirect URI (its /auth/external/callback) from it.
+    step = await instance.request(
+        "POST",
+        f"{instance.hass}{flows}/{flow['flow_id']}",
+        json={"cloud": "global"},
+        headers={**instance.headers, "HA-Frontend-Base": instance.hass},
+    )
+    if step.get("type") != "external" or "url" not in step:
+        fail(f"Sign in with Zoom did not send the browser anywhere: {step}")
+    link = URL(step["url"])
+    if str(link.with_query(None)) != f"{instance.simulator}/oauth/authorize":
+        fail(f"the sign-in link goes to {link.with_query(None)}, not the simulator")
+    say(f"Sign in with Zoom -> {link.with_query(None)}")
+    # The browser: the simulator signs its user in and redirects back at once.
+    async with instance.session.get(link, allow_redirects=False) as response:
+        if response.status != 302:
+            fail(f"the simulator's sign-in page answered {response.status}")
+        back = URL(response.headers["Location"])
+    callback = f"{instance.hass}/auth/external/callback"
+    if str(back.with_query(None)) != callback or "code" not in back.query:
+        fail(f"the simulator redirected to {back}, not {callback} with a code")
+    # Home Assistant's callback page: no login, the state names the flow.
+    async with instance.session.get(back) as response:
+        if response.status != 200:
+            fail(f"Home Assistant's OAuth callback answered {response.status}")
+    say(f"the simulator redirected back to {callback} with a code")
+    # The UI continues the flow once the callback has told it the step is done.
+    result = await submit_flow(instance, flows, flow["flow_id"], {})
+    if result.get("type") != "create_entry":
+        fail(f"Sign in with Zoom did not add the entry: {result}")
+    entry_id = str(result["result"]["entry_id"])
+    await instance.wait_until_loaded(entry_id)
+    say(f"signed in with Zoom as {result['title']}: the entry is loaded")
+    return entry_id
+
+
+async def sign_in(args: argparse.Namespace) -> None:
+    """Sign the simulator's second user in with Zoom; a switch must then work."""
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        instance = Instance(session, args)
+        await instance.log_in()
+        await instance.ensure_credentials()
+        users = await instance.simulator_api("GET", "users")
+        email = next(
+            u["user"]["email"]
+            for u in users["users"]
+            if u["user"]["id"] == OAUTH_USER_ID
+        )
+        # A sign-in of an earlier run: added once per account, so remove it.
+        for entry in await instance.entries(DOMAIN):
+            if entry["title"] == email:
+                await instance.hass_api(
+                    "DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}"
+                )
+        await instance.simulator_api(
+            "POST", "oauth/login", json={"user_id": OAUTH_USER_ID}
+        )
+        await sign_in_with_zoom(instance)
+        await check_stream(instance, OAUTH_USER_ID)
+    say("signed in with Zoom")
+
+
 # -- check-log ----------------------------------------------------------------------
 
 # Home Assistant says this of every custom integration at every start.
@@ -1330,7 +1446,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="allow, and require, the one warning `walk` provokes",
     )
-    for name in ("run", "verify", "walk"):
+    for name in ("run", "verify", "walk", "sign-in"):
         command = commands.add_parser(name)
         command.add_argument("--hass", default="http://127.0.0.1:8123")
         command.add_argument("--simulator", default="http://127.0.0.1:8765")
@@ -1345,7 +1461,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run one command."""
+    """Run one command; a Ctrl+C ends it quietly (./scripts/develop then stops)."""
+    try:
+        _main(argv)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+def _main(argv: Sequence[str] | None) -> None:
     args = parse_args(argv)
     if args.command == "prepare":
         prepare(args.config, args.port)
@@ -1353,6 +1476,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         asyncio.run(run(args))
     elif args.command == "walk":
         asyncio.run(walk(args))
+    elif args.command == "sign-in":
+        asyncio.run(sign_in(args))
     elif args.command == "check-log":
         sys.exit(
             0 if check_log(args.log, WALK_RECORDS if args.after_walk else ()) else 1

@@ -14,8 +14,8 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from yarl import URL
 
 from custom_components.zoom_livestream.config_flow import CONF_HOST
-from custom_components.zoom_livestream.connection import SIMULATOR_ENV
 from custom_components.zoom_livestream.const import CONF_ACCOUNT_ID, CONF_CLOUD, DOMAIN
+from custom_components.zoom_livestream.endpoints import SIMULATOR_ENV
 from homeassistant.config_entries import (
     SOURCE_USER,
     ConfigFlowContext,

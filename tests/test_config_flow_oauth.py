@@ -24,6 +24,7 @@ from custom_components.zoom_livestream.application_credentials import (
     async_get_description_placeholders,
 )
 from custom_components.zoom_livestream.const import DOMAIN
+from custom_components.zoom_livestream.endpoints import SIMULATOR_ENV
 from custom_components.zoom_livestream.oauth import ZoomOAuth2Implementation
 from custom_components.zoom_livestream.zoom import Cloud
 from homeassistant import exceptions as ha_exceptions
@@ -776,3 +777,38 @@ async def test_implementation_for_cloud(hass: HomeAssistant) -> None:
     assert government.client_secret == APP_CLIENT_SECRET
     assert government.domain == DOMAIN
     assert government.for_cloud(Cloud.GOVERNMENT) is government
+
+
+@pytest.mark.parametrize("cloud", [Cloud.GLOBAL, Cloud.GOVERNMENT])
+async def test_sign_in_uses_a_loopback_simulator(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch, cloud: Cloud
+) -> None:
+    """A contributor's simulator serves the sign-in page and the token, any cloud."""
+    monkeypatch.setenv(SIMULATOR_ENV, "http://127.0.0.1:8765/")
+    credential = ClientCredential(APP_CLIENT_ID, APP_CLIENT_SECRET)
+    implementation = await async_get_auth_implementation(hass, DOMAIN, credential)
+    assert isinstance(implementation, ZoomOAuth2Implementation)
+    implementation = implementation.for_cloud(cloud)
+    assert implementation.authorize_url == "http://127.0.0.1:8765/oauth/authorize"
+    assert implementation.token_url == "http://127.0.0.1:8765/oauth/token"
+    server = await async_get_authorization_server(hass)
+    assert server.authorize_url == "http://127.0.0.1:8765/oauth/authorize"
+
+
+@pytest.mark.parametrize(
+    "simulator", ["http://192.168.1.10:8765", "https://zoom.example", "not a url"]
+)
+async def test_sign_in_ignores_a_simulator_elsewhere(
+    hass: HomeAssistant,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    simulator: str,
+) -> None:
+    """The variable cannot send a browser or a code anywhere but Zoom or this machine."""
+    monkeypatch.setenv(SIMULATOR_ENV, simulator)
+    credential = ClientCredential(APP_CLIENT_ID, APP_CLIENT_SECRET)
+    implementation = await async_get_auth_implementation(hass, DOMAIN, credential)
+    assert isinstance(implementation, ZoomOAuth2Implementation)
+    assert implementation.authorize_url == "https://zoom.us/oauth/authorize"
+    assert implementation.token_url == "https://zoom.us/oauth/token"
+    assert f"Ignoring {SIMULATOR_ENV}" in caplog.text

@@ -16,12 +16,12 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.zoom_livestream.connection import SIMULATOR_ENV
 from custom_components.zoom_livestream.const import (
     DOMAIN,
     SCAN_INTERVAL,
     SERVICE_UPDATE_SETTINGS,
 )
+from custom_components.zoom_livestream.endpoints import SIMULATOR_ENV
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant

@@ -14,8 +14,8 @@ from aiohttp.test_utils import TestServer
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.zoom_livestream.connection import SIMULATOR_ENV
 from custom_components.zoom_livestream.const import DOMAIN
+from custom_components.zoom_livestream.endpoints import SIMULATOR_ENV
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant

@@ -12,8 +12,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.zoom_livestream import websession
-from custom_components.zoom_livestream.connection import SIMULATOR_ENV
 from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
+from custom_components.zoom_livestream.endpoints import SIMULATOR_ENV
 from custom_components.zoom_livestream.zoom import StaticTokenAuth, ZoomClient
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_CLOSE

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-import ipaddress
-import os
-from typing import Any, Final
+from typing import Any
 
 import aiohttp
-from yarl import URL
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
@@ -23,56 +20,12 @@ from .const import (
     CONF_ACCOUNT_ID,
     CONF_AUTH_TYPE,
     CONF_CLOUD,
-    LOGGER,
     REQUEST_TIMEOUT,
 )
+from .endpoints import oauth_base_url, simulator_base_url
 from .oauth import OAuth2SessionAuth, ZoomOAuth2Implementation
 from .websession import async_get_entry_session
-from .zoom import (
-    API_BASE_URLS,
-    OAUTH_BASE_URLS,
-    AbstractAuth,
-    Cloud,
-    ServerToServerAuth,
-    ZoomClient,
-)
-
-# Contributors point the integration at the local Zoom simulator with this
-# variable (./scripts/develop and the end-to-end tests set it). It is not a user
-# setting: no form shows it, and only a loopback address is accepted, so neither
-# credentials nor tokens can be sent anywhere but Zoom or this machine.
-SIMULATOR_ENV: Final = "ZOOM_LIVESTREAM_SIMULATOR_URL"
-
-
-def is_loopback_url(value: str) -> bool:
-    """Return whether `value` is an http(s) URL of this machine."""
-    try:
-        url = URL(value)
-    except ValueError:
-        return False
-    if url.scheme not in ("http", "https") or not url.host:
-        return False
-    if url.host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(url.host).is_loopback
-    except ValueError:
-        return False
-
-
-def simulator_base_url() -> str | None:
-    """Return the local Zoom simulator's URL when a contributor set one."""
-    value = os.environ.get(SIMULATOR_ENV, "").strip().rstrip("/")
-    if not value:
-        return None
-    if not is_loopback_url(value):
-        LOGGER.warning(
-            "Ignoring %s: only an http(s) URL of this machine is accepted",
-            SIMULATOR_ENV,
-        )
-        return None
-    LOGGER.debug("Using the Zoom simulator at %s instead of Zoom", value)
-    return value
+from .zoom import API_BASE_URLS, AbstractAuth, Cloud, ServerToServerAuth, ZoomClient
 
 
 def create_client(
@@ -86,7 +39,7 @@ def create_client(
         account_id=data[CONF_ACCOUNT_ID],
         client_id=data[CONF_CLIENT_ID],
         client_secret=data[CONF_CLIENT_SECRET],
-        oauth_base=f"{simulator}/oauth" if simulator else OAUTH_BASE_URLS[cloud],
+        oauth_base=oauth_base_url(cloud),
         request_timeout=REQUEST_TIMEOUT,
     )
     return _create(session, auth, cloud, simulator, admin_scopes=True)

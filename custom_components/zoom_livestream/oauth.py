@@ -19,8 +19,8 @@ from homeassistant.helpers.config_entry_oauth2_flow import OAuth2Session
 
 from .compat import oauth_token_request_error
 from .const import LOGGER
+from .endpoints import oauth_base_url
 from .zoom import (
-    OAUTH_BASE_URLS,
     AbstractAuth,
     Cloud,
     ZoomAuthenticationError,
@@ -30,8 +30,8 @@ from .zoom import (
 
 
 def authorization_server(cloud: Cloud) -> AuthorizationServer:
-    """Return Zoom's authorize and token URLs for `cloud`."""
-    base = OAUTH_BASE_URLS[cloud]
+    """Return Zoom's authorize and token URLs for `cloud` (or the simulator's)."""
+    base = oauth_base_url(cloud)
     return AuthorizationServer(
         authorize_url=f"{base}/authorize", token_url=f"{base}/token"
     )
