@@ -29,15 +29,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 import math
-from typing import Any
+from typing import Any, Protocol
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from . import issues
-from .coordinator import ZoomConfigEntry, ZoomCoordinator
-from .store import PUSH_EVENT, PUSH_EVENT_AT, PUSH_VALIDATED_AT, PUSH_WAITING_SINCE
+from .state import ZoomData
+from .store import (
+    PUSH_EVENT,
+    PUSH_EVENT_AT,
+    PUSH_VALIDATED_AT,
+    PUSH_WAITING_SINCE,
+    ZoomStore,
+)
 
 # How long after events are turned on Zoom has to validate the URL (the user
 # copies the URL and the secret into Zoom's app, then clicks Validate).
@@ -113,11 +120,31 @@ def _iso(value: float | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="seconds")
 
 
+class PolledAccount(Protocol):
+    """What the health needs of the coordinator (which imports this module's type)."""
+
+    store: ZoomStore
+    last_update_success: bool
+
+    @property
+    def data(self) -> ZoomData:
+        """What the polls and events say."""
+
+    @property
+    def events_enabled(self) -> bool:
+        """Whether Zoom pushes events here."""
+
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> CALLBACK_TYPE:
+        """Listen for data updates."""
+
+
 class WebhookHealth:
     """What Zoom's deliveries to one entry show about its event subscription."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: ZoomConfigEntry, coordinator: ZoomCoordinator
+        self, hass: HomeAssistant, entry: ConfigEntry, coordinator: PolledAccount
     ) -> None:
         """Read what Zoom last did from the entry's stored state."""
         self._hass = hass
