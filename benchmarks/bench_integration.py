@@ -1,7 +1,10 @@
 """Benchmarks: the real integration inside Home Assistant against the simulator.
 
 Everything runs over real loopback HTTP on 127.0.0.1, as in
-tests/test_simulator_e2e.py. This module is not part of the test suite
+tests/test_simulator_e2e.py; items 6 and 7 put TLS 1.3 and a 40 ms delay each
+way between the integration and the simulator (benchmarks/network.py), and wait
+in real time (about two minutes) for idle connections to age.
+This module is not part of the test suite
 (pyproject's testpaths is ["tests"]); `./scripts/bench` runs it by name.
 
 Each measurement is its own test so that one failure does not hide the others.
@@ -19,6 +22,7 @@ as a real instance does: the harness's defaults made everything ~5x slower.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 import contextlib
 from dataclasses import dataclass, field
@@ -28,6 +32,7 @@ import math
 import os
 from pathlib import Path
 import platform
+import ssl
 import statistics
 import sys
 import time
@@ -59,9 +64,17 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.aiohttp_client import SERVER_SOFTWARE
 from homeassistant.setup import async_setup_component
-from zoom_simulator import SimulatedMeeting, SimulatorState, create_app
+from zoom_simulator import (
+    SimulatedAccount,
+    SimulatedMeeting,
+    SimulatorState,
+    create_app,
+)
 from zoom_simulator.state import DEFAULT_USER_ID
+
+from .network import DelayingProxy, TlsSite, async_serve_tls, tls_contexts
 
 RESULTS_FILE = Path(__file__).parent / "results.md"
 FLOOR_SWITCH = "switch.floor"
@@ -780,4 +793,430 @@ async def test_batch_toggle(
             f"{ratio:.1f}×",
             "none: no wait to overlap, CPU-bound on one loop",
         )
+    finish(report)
+
+
+# -- 6. a press with Zoom 40 ms away, over TLS ----------------------------------------
+
+# The one-way delay to Zoom: a round trip is twice this.
+ONE_WAY_S = 0.040
+# A press is "within the floor" when Zoom has it at most this much later than
+# the one-way delay itself (Home Assistant, the integration, TLS, the proxy).
+FLOOR_MARGIN_S = 0.005
+WARM_PRESSES = 10
+# Shorter than the 60 s poll (no poll in between), then longer than it. The
+# long one ends just before a poll, when Zoom has been idle longest: at least
+# QUIET_S after its last request (the poll before).
+SHORT_IDLE_S = 20.0
+LONG_IDLE_S = 90.0
+QUIET_S = 55.0
+STARTUP_MEETINGS = 20
+STARTUP_RUNS = 5
+
+
+@dataclass(slots=True)
+class FarZoom:
+    """The simulator behind TLS and a delaying proxy: one Zoom, one idle timeout."""
+
+    site: TlsSite
+    proxy: DelayingProxy
+
+    @property
+    def base(self) -> str:
+        """The URL the integration is pointed at (through the proxy)."""
+        return f"https://127.0.0.1:{self.proxy.port}"
+
+    async def close(self) -> None:
+        """Stop the proxy and the server."""
+        await self.proxy.close()
+        await self.site.close()
+
+
+async def async_far_zoom(
+    state: SimulatorState, server_context: ssl.SSLContext, *, server_keepalive: float
+) -> FarZoom:
+    """Serve `state` with TLS 1.3, behind a proxy adding ONE_WAY_S each way."""
+    site = await async_serve_tls(
+        create_app(state), server_context, keepalive_timeout=server_keepalive
+    )
+    proxy = DelayingProxy(site.port, ONE_WAY_S)
+    await proxy.start()
+    return FarZoom(site, proxy)
+
+
+@dataclass(slots=True)
+class Press:
+    """One press, as Zoom and the proxy saw it."""
+
+    # From the service call to the PATCH's arrival at Zoom.
+    to_zoom: float
+    # Since Zoom's last request (a poll, or the last press), at the press.
+    idle: float
+    # Requests Zoom had from the entry since its last press (polls).
+    between: int
+    requests: int
+    connections: int
+    tls_handshakes: int
+
+
+@dataclass(slots=True)
+class PressScenario:
+    """An entry whose presses are measured, and the Zoom it talks to."""
+
+    label: str
+    zoom: FarZoom
+    entry: MockConfigEntry
+    switch: str
+    on: bool = False
+    # How many requests Zoom had received at the end of the last press.
+    seen: int = 0
+
+    async def async_press(self, hass: HomeAssistant) -> Press:
+        """Toggle the switch; return what reaching Zoom cost."""
+        arrivals = self.zoom.site.arrivals
+        seen = len(arrivals)
+        connections = self.zoom.proxy.connections
+        handshakes = self.zoom.proxy.tls_handshakes
+        start = time.perf_counter()
+        self.on = not self.on
+        await async_toggle(hass, [self.switch], on=self.on)
+        new = arrivals[seen:]
+        patches = [when for when, method, _ in new if method == "PATCH"]
+        # Correctness: the press reached Zoom, once.
+        assert len(patches) == 1, f"{self.label}: {len(patches)} PATCH requests"
+        between = seen - self.seen
+        self.seen = len(arrivals)
+        return Press(
+            to_zoom=patches[0] - start,
+            idle=start - arrivals[seen - 1][0],
+            between=between,
+            requests=len(new),
+            connections=self.zoom.proxy.connections - connections,
+            tls_handshakes=self.zoom.proxy.tls_handshakes - handshakes,
+        )
+
+
+def entry_for(account: SimulatedAccount) -> MockConfigEntry:
+    """Return a Server-to-Server entry for one of the simulator's accounts."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=account.user.email,
+        unique_id=account.user.id,
+        data={
+            "auth_type": "server_to_server",
+            "account_id": account.account_id,
+            "client_id": account.client_id,
+            "client_secret": account.client_secret,
+            "cloud": "global",
+        },
+        version=1,
+        minor_version=3,
+    )
+
+
+def shared_pool_session(client_context: ssl.SSLContext) -> aiohttp.ClientSession:
+    """Return a session pooled as Home Assistant's shared one: 15 s keep-alive.
+
+    Home Assistant's shared connector sets no keep-alive, so aiohttp's default
+    applies; the rest of it (limits, mDNS) does not change a press.
+    """
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(ssl=client_context),
+        headers={"User-Agent": SERVER_SOFTWARE},
+    )
+
+
+def press_result(presses: list[Press]) -> str:
+    """Format presses: median time to Zoom (and to the floor), slowest, cost."""
+    median = statistics.median(press.to_zoom for press in presses)
+    slowest = max(press.to_zoom for press in presses)
+    requests = "/".join(str(count) for count in sorted({p.requests for p in presses}))
+    return (
+        f"{ms(median)} ({median / ONE_WAY_S:.2f}× the {ONE_WAY_S * 1000:.0f} ms "
+        f"one-way floor; slowest {ms(slowest)}); in {len(presses)} presses "
+        f"{sum(press.connections for press in presses)} new connections, "
+        f"{sum(press.tls_handshakes for press in presses)} TLS handshakes; "
+        f"{requests} {'request' if requests == '1' else 'requests'} per press"
+    )
+
+
+def press_met(presses: list[Press]) -> bool:
+    """Whether presses reach Zoom within the floor + 5 ms, on kept connections.
+
+    The time is judged by the median (a loaded machine delays a press now and
+    then); connections and requests by every press.
+    """
+    return (
+        statistics.median(press.to_zoom for press in presses)
+        <= ONE_WAY_S + FLOOR_MARGIN_S
+        and all(press.connections == 0 for press in presses)
+        and all(press.requests == 1 for press in presses)
+    )
+
+
+async def async_idle_presses(
+    hass: HomeAssistant, scenario: PressScenario
+) -> tuple[Press, Press]:
+    """Press after SHORT_IDLE_S without a request, then LONG_IDLE_S without a press.
+
+    The second press also waits until Zoom has had no request for QUIET_S, so it
+    comes shortly before a poll, not just after one. The scenarios' warm presses
+    ran one after another, so their idle presses do not meet.
+    """
+    arrivals = scenario.zoom.site.arrivals
+    await async_sleep_until(arrivals[-1][0] + SHORT_IDLE_S)
+    short = await scenario.async_press(hass)
+    pressed = time.perf_counter()
+    # A poll while this sleeps moves the quiet bound on: sleep again.
+    while (
+        until := max(pressed + LONG_IDLE_S, arrivals[-1][0] + QUIET_S)
+    ) > time.perf_counter():
+        await async_sleep_until(until)
+    long = await scenario.async_press(hass)
+    return short, long
+
+
+async def async_sleep_until(when: float) -> None:
+    """Sleep until time.perf_counter() reaches `when`."""
+    await asyncio.sleep(max(when - time.perf_counter(), 0.0))
+
+
+@dataclass(frozen=True, slots=True)
+class PressShape:
+    """Which pool the integration uses, and how long Zoom keeps idle connections."""
+
+    label: str
+    server_keepalive: float
+    own_pool: bool
+
+
+PRESS_SHAPES = (
+    PressShape("own pool, Zoom keeps idle connections 75 s", 75.0, own_pool=True),
+    PressShape("own pool, Zoom keeps idle connections 10 s", 10.0, own_pool=True),
+    PressShape(
+        "Home Assistant's shared pool (15 s), Zoom keeps idle connections 75 s",
+        75.0,
+        own_pool=False,
+    ),
+)
+# Entries per shape, each with a Zoom of its own: the idle presses' samples.
+ENTRIES_PER_SHAPE = 3
+
+
+@pytest.mark.item(6)
+async def test_press_latency_far_away(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    monkeypatch: pytest.MonkeyPatch,
+    report: Section,
+) -> None:
+    """Press → PATCH at a Zoom 40 ms away over TLS: kept connection or a new one.
+
+    Entries wait side by side in real time, each against a Zoom of its own: the
+    integration's pool with a Zoom that keeps idle connections 75 s (nginx's
+    and aiohttp's default) and with one that keeps them 10 s (Zoom's own time
+    is unknown), and, for comparison, a pool like Home Assistant's shared one
+    (15 s). Each is pressed warm, after 20 s or more without a request, and 90 s
+    or more after that press, just before a poll (the 60 s poll runs as usual).
+    """
+    server_context, client_context = tls_contexts()
+    state = SimulatorState()
+    state.chunk_pause = 0.0
+    for number in range(2, len(PRESS_SHAPES) * ENTRIES_PER_SHAPE + 1):
+        state.add_user(
+            account_id=f"bench-account-{number}",
+            client_id=f"bench-client-{number}",
+            client_secret=f"bench-secret-{number}",
+            user_id=f"bench-user-{number}",
+            email=f"host{number}@example.com",
+        )
+    shapes = [shape for shape in PRESS_SHAPES for _ in range(ENTRIES_PER_SHAPE)]
+    shared_session = shared_pool_session(client_context)
+    scenarios: list[PressScenario] = []
+    try:
+        with patch(
+            "custom_components.zoom_livestream.websession.get_default_context",
+            return_value=client_context,
+        ):
+            for shape, account in zip(shapes, state.accounts(), strict=True):
+                meeting = state.add_meeting(
+                    f"Bench press {account.user.id}",
+                    started=True,
+                    stream_url="rtmp://127.0.0.1/live",
+                    stream_key="k",
+                    page_url="https://example.com",
+                    host_id=account.user.id,
+                )
+                zoom = await async_far_zoom(
+                    state, server_context, server_keepalive=shape.server_keepalive
+                )
+                monkeypatch.setenv(SIMULATOR_ENV, zoom.base)
+                entry = entry_for(account)
+                entry.add_to_hass(hass)
+                with contextlib.ExitStack() as stack:
+                    if not shape.own_pool:
+                        stack.enter_context(
+                            patch(
+                                "custom_components.zoom_livestream.connection."
+                                "async_get_entry_session",
+                                return_value=shared_session,
+                            )
+                        )
+                    assert await hass.config_entries.async_setup(entry.entry_id)
+                    await hass.async_block_till_done()
+                scenarios.append(
+                    PressScenario(
+                        shape.label,
+                        zoom,
+                        entry,
+                        switch_for(hass, account.user.id, meeting),
+                    )
+                )
+            warm: list[list[Press]] = []
+            for scenario in scenarios:
+                presses = [
+                    await scenario.async_press(hass)
+                    for _ in range(WARMUP_TOGGLES // 5 + WARM_PRESSES)
+                ]
+                warm.append(presses[WARMUP_TOGGLES // 5 :])
+            idle = await asyncio.gather(
+                *(async_idle_presses(hass, scenario) for scenario in scenarios)
+            )
+    finally:
+        for scenario in scenarios:
+            await hass.config_entries.async_unload(scenario.entry.entry_id)
+            await scenario.zoom.close()
+        await hass.async_block_till_done()
+        await shared_session.close()
+
+    for shape in PRESS_SHAPES:
+        mine = [index for index, item in enumerate(shapes) if item is shape]
+        warm_presses = [press for index in mine for press in warm[index]]
+        short = [idle[index][0] for index in mine]
+        long = [idle[index][1] for index in mine]
+        # Correctness: no poll in the short idle, at least one in the long one.
+        assert all(press.between == 0 for press in short), shape.label
+        assert all(press.between > 0 for press in long), shape.label
+        for measurement, presses in (
+            (f"warm, median of {len(warm_presses)}", warm_presses),
+            (
+                f"after {idle_range(short)} without a request, median of {len(short)}",
+                short,
+            ),
+            (
+                f"over {LONG_IDLE_S:.0f} s after the last press, just before a poll "
+                f"({idle_range(long)} after the last), median of {len(long)}",
+                long,
+            ),
+        ):
+            report.add(
+                f"Press → PATCH at Zoom, {shape.label}: {measurement}",
+                press_result(presses),
+                f"≤ floor + {FLOOR_MARGIN_S * 1000:.0f} ms (median), 0 new connections"
+                if shape.own_pool
+                else "(today's shape, for comparison)",
+                press_met(presses) if shape.own_pool else None,
+            )
+    finish(report)
+
+
+def idle_range(presses: list[Press]) -> str:
+    """Format how long Zoom had had no request when the presses began."""
+    low = round(min(press.idle for press in presses))
+    high = round(max(press.idle for press in presses))
+    return f"{low} s" if low == high else f"{low}–{high} s"
+
+
+def switch_for(hass: HomeAssistant, user_id: str, meeting: SimulatedMeeting) -> str:
+    """Return the entity ID of the live-stream switch of `user_id`'s meeting."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        Platform.SWITCH, DOMAIN, f"{user_id}_{meeting.id}_{LIVE_STREAM_KEY}"
+    )
+    assert entity_id is not None, f"no switch for meeting {meeting.id}"
+    return entity_id
+
+
+# -- 7. start-up held up by an entry, Zoom 40 ms away ----------------------------------
+
+
+@pytest.mark.item(7)
+async def test_startup_far_away(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    monkeypatch: pytest.MonkeyPatch,
+    report: Section,
+) -> None:
+    """How long setting up the integration holds up Home Assistant's start.
+
+    Without an entry, the integration only registers its actions. With one, its
+    setup (the token, then the lists) is what start waits for; the pool is
+    empty then, so the first request opens the connection. Measured on the
+    first setup and on repeated ones (each unload closes the pool again).
+    """
+    server_context, client_context = tls_contexts()
+    state = SimulatorState()
+    state.chunk_pause = 0.0
+    state.add_meetings(STARTUP_MEETINGS - 1)
+    add_streamable(state, "Bench start-up")
+    zoom = await async_far_zoom(state, server_context, server_keepalive=75.0)
+    monkeypatch.setenv(SIMULATOR_ENV, zoom.base)
+    round_trip = 2 * ONE_WAY_S
+    try:
+        with patch(
+            "custom_components.zoom_livestream.websession.get_default_context",
+            return_value=client_context,
+        ):
+            start = time.perf_counter()
+            assert await async_setup_component(hass, DOMAIN, {})
+            await hass.async_block_till_done()
+            without = time.perf_counter() - start
+
+            entry = entry_for(state.primary_account())
+            entry.add_to_hass(hass)
+            setups: list[float] = []
+            costs: list[tuple[int, int, int]] = []
+            for _ in range(STARTUP_RUNS):
+                seen = len(zoom.site.arrivals)
+                connections = zoom.proxy.connections
+                handshakes = zoom.proxy.tls_handshakes
+                start = time.perf_counter()
+                assert await hass.config_entries.async_setup(entry.entry_id)
+                await hass.async_block_till_done()
+                setups.append(time.perf_counter() - start)
+                assert entry.state is ConfigEntryState.LOADED
+                assert len(entry.runtime_data.coordinator.data.meetings) == (
+                    STARTUP_MEETINGS
+                )
+                costs.append(
+                    (
+                        len(zoom.site.arrivals) - seen,
+                        zoom.proxy.connections - connections,
+                        zoom.proxy.tls_handshakes - handshakes,
+                    )
+                )
+                assert await hass.config_entries.async_unload(entry.entry_id)
+                await hass.async_block_till_done()
+    finally:
+        await zoom.close()
+
+    held = statistics.median(setups)
+    requests, connections, handshakes = max(costs)
+    # The token on a new connection (TCP, TLS, the request), then two round trips.
+    target_round_trips = 3 + 2
+    report.add(
+        "Home Assistant start: the integration set up without an entry",
+        ms(without),
+    )
+    report.add(
+        f"Home Assistant start held up by an entry ({STARTUP_MEETINGS} meetings), "
+        f"Zoom {ONE_WAY_S * 1000:.0f} ms away over TLS 1.3, median of "
+        f"{STARTUP_RUNS} setups (first: {setups[0]:.2f} s)",
+        f"+{held:.2f} s = {held / round_trip:.1f} round trips; "
+        f"{plural(requests, 'request')} one after another, "
+        f"{plural(connections, 'new connection')}, "
+        f"{plural(handshakes, 'TLS handshake')}",
+        f"≤ the token + 2 round trips ({target_round_trips} round trips, "
+        f"{target_round_trips * round_trip:.2f} s)",
+        held <= target_round_trips * round_trip + FLOOR_MARGIN_S,
+    )
     finish(report)

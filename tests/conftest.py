@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,6 +24,7 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMocker,
     AiohttpClientMockResponse,
+    mock_aiohttp_client,
 )
 from syrupy.assertion import SnapshotAssertion
 from syrupy.location import PyTestLocation
@@ -627,10 +629,14 @@ async def async_poll(
     freezer: FrozenDateTimeFactory,
     delta: timedelta = SCAN_INTERVAL,
 ) -> None:
-    """Move time past `delta` (one poll by default) and let the refresh finish."""
+    """Move time past `delta` (one poll by default) and let the refresh finish.
+
+    A scheduled refresh is one of Home Assistant's background tasks: waited for
+    too, since its independent requests run side by side.
+    """
     freezer.tick(delta + timedelta(seconds=1))
     async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def make_entry(options: dict[str, Any] | None = None, **data: Any) -> MockConfigEntry:
@@ -683,6 +689,23 @@ def state_of(hass: HomeAssistant, entity_id: str) -> str:
     state = hass.states.get(entity_id)
     assert state is not None, f"{entity_id} does not exist"
     return state.state
+
+
+@pytest.fixture
+def aioclient_mock() -> Generator[AiohttpClientMocker]:
+    """Home Assistant's HTTP mock, which also answers the integration's own pool.
+
+    Loaded entries talk to Zoom through the integration's connection pool
+    (websession.py), not Home Assistant's shared session; the mock is behind both.
+    """
+    with (
+        mock_aiohttp_client() as mocker,
+        patch(
+            "custom_components.zoom_livestream.websession.create_session",
+            side_effect=lambda: mocker.create_session(asyncio.get_running_loop()),
+        ),
+    ):
+        yield mocker
 
 
 @pytest.fixture

@@ -89,7 +89,7 @@ NOTIFY_TEST = [
         "action": "notify.test",
         "data": {
             "message": "{{ meeting }} did not go live after {{ attempts }} attempts "
-            "({{ live_stream_switch }})"
+            "({{ live_stream_switch }}): {{ reason }}"
         },
     }
 ]
@@ -104,6 +104,15 @@ SAMPLE_INPUTS: dict[str, dict[str, Any]] = {
     BUTTON: {
         "button": [{"trigger": "event", "event_type": BUTTON_EVENT}],
         "live_stream_switch": SWITCH,
+        "on_failure": [
+            {
+                "action": "notify.test",
+                "data": {
+                    "message": "{{ meeting }} did not {{ command }} "
+                    "({{ live_stream_switch }}): {{ reason }}"
+                },
+            }
+        ],
     },
     OUTSIDE: {
         "zoom_events": [EVENT],
@@ -115,7 +124,10 @@ SAMPLE_INPUTS: dict[str, dict[str, Any]] = {
 # Only what has no default: what a user must fill in at the least.
 MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
     GO_LIVE: {"in_progress_sensor": SENSOR, "live_stream_switch": SWITCH},
-    BUTTON: SAMPLE_INPUTS[BUTTON],
+    BUTTON: {
+        "button": SAMPLE_INPUTS[BUTTON]["button"],
+        "live_stream_switch": SWITCH,
+    },
     OUTSIDE: {"zoom_events": [EVENT]},
 }
 
@@ -413,6 +425,12 @@ async def test_go_live_ignores_reloads_and_outages(
     assert starts(zoom) == 0
 
 
+NOT_STARTED = (
+    "Weekly team sync has not started. Start the meeting in Zoom first, then start "
+    "the live stream."
+)
+
+
 @pytest.mark.usefixtures("config_dir", "init_integration")
 async def test_go_live_retries_a_refused_start_then_runs_the_failure_action(
     hass: HomeAssistant,
@@ -422,25 +440,26 @@ async def test_go_live_retries_a_refused_start_then_runs_the_failure_action(
     hass_ws_client: WebSocketGenerator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Two retries: three starts, a delay apart, then the failure action, once."""
+    """Two retries, 2 and 4 s apart: three starts, then the failure action, once."""
     await async_setup_automation(hass, GO_LIVE, SAMPLE_INPUTS[GO_LIVE])
     refuse_starts(zoom)
     await async_meeting_starts(hass, freezer, zoom)
     zoom.clear_calls()
 
-    for attempt in (1, 2):
-        await async_wait(hass, freezer, 5)
-        assert starts(zoom) == attempt
+    # Whole seconds: the test clock fires timers with a little slack.
+    for wait, attempt in ((5, 1), (2, 2), (4, 3)):
+        await async_wait(hass, freezer, wait - 1)
+        assert starts(zoom) == attempt - 1
         assert notify_calls == []
-    await async_wait(hass, freezer, 5)
-    assert starts(zoom) == 3
+        await async_wait(hass, freezer, 1)
+        assert starts(zoom) == attempt
     assert running(hass) == 0
     await async_wait(hass, freezer, 60)
 
     assert starts(zoom) == 3
     assert state_of(hass, SWITCH) == STATE_OFF
     assert [call.data["message"] for call in notify_calls] == [
-        f"Weekly team sync did not go live after 3 attempts ({SWITCH})"
+        f"Weekly team sync did not go live after 3 attempts ({SWITCH}): {NOT_STARTED}"
     ]
     # Each refusal is in the log with Zoom's reason; the run went on to its end.
     assert refusals_logged(caplog) == 3
@@ -464,7 +483,7 @@ async def test_go_live_stops_retrying_once_the_switch_is_on(
     await async_wait(hass, freezer, 5)
     assert starts(zoom) == 1
     assert state_of(hass, SWITCH) == STATE_OFF
-    await async_wait(hass, freezer, 5)
+    await async_wait(hass, freezer, 2)
     assert starts(zoom) == 2
     assert state_of(hass, SWITCH) == STATE_ON
     assert running(hass) == 0
@@ -507,21 +526,24 @@ async def test_go_live_stops_trying_when_the_meeting_ends(
 ) -> None:
     """Refused, then the meeting ends: no more starts, and no failure message."""
     await async_setup_automation(
-        hass,
-        GO_LIVE,
-        {**SAMPLE_INPUTS[GO_LIVE], "start_delay": {"seconds": 30}, "retries": 5},
+        hass, GO_LIVE, {**SAMPLE_INPUTS[GO_LIVE], "retries": 5}
     )
     refuse_starts(zoom)
     await async_meeting_starts(hass, freezer, zoom)
     zoom.clear_calls()
-    await async_wait(hass, freezer, 30)
+    await async_wait(hass, freezer, 5)
     assert starts(zoom) == 1
 
-    # A poll sees the meeting end while the automation waits to try again.
+    # The meeting ends while the automation waits to try again (a refresh of
+    # the sensor sees it at once).
+    assert await async_setup_component(hass, "homeassistant", {})
     zoom.live.discard(MEETING_ID)
-    await async_poll_zoom(hass, freezer)
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {ATTR_ENTITY_ID: SENSOR}, blocking=True
+    )
+    await async_settle()
     assert state_of(hass, SENSOR) == STATE_OFF
-    await async_wait(hass, freezer, 30)
+    await async_wait(hass, freezer, 2)
     assert running(hass) == 0
     await async_wait(hass, freezer, 120)
 
@@ -530,34 +552,94 @@ async def test_go_live_stops_trying_when_the_meeting_ends(
 
 
 @pytest.mark.usefixtures("config_dir", "init_integration")
-async def test_go_live_with_only_the_required_inputs(
+async def test_go_live_tries_at_once_then_sooner_than_before(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     zoom: ZoomMock,
     caplog: pytest.LogCaptureFixture,
     hass_ws_client: WebSocketGenerator,
 ) -> None:
-    """Defaults: 10 s apart, 1 + 3 attempts; the empty failure action fails nothing."""
+    """Defaults: a start at once, then 5 retries 2, 4, 8, 16 and 32 s apart.
+
+    The empty failure action fails nothing.
+    """
     await async_setup_automation(hass, GO_LIVE, MINIMAL_INPUTS[GO_LIVE])
     refuse_starts(zoom)
     await async_meeting_starts(hass, freezer, zoom)
-    zoom.clear_calls()
 
-    await async_wait(hass, freezer, 9)
-    assert starts(zoom) == 0
-    await async_wait(hass, freezer, 1)
+    # The poll that saw the meeting start has already started the stream.
     assert starts(zoom) == 1
-    for attempt in (2, 3, 4):
-        await async_wait(hass, freezer, 10)
+    for attempt, wait in enumerate((2, 4, 8, 16, 32), start=2):
+        await async_wait(hass, freezer, wait - 1)
+        assert starts(zoom) == attempt - 1
+        await async_wait(hass, freezer, 1)
         assert starts(zoom) == attempt
     assert running(hass) == 0
-    await async_wait(hass, freezer, 60)
+    await async_wait(hass, freezer, 120)
 
-    assert starts(zoom) == 4
-    assert refusals_logged(caplog) == 4
+    assert starts(zoom) == 6
+    assert refusals_logged(caplog) == 6
     # The empty failure action ran and failed nothing: the run finished.
     last_run = await async_last_run(hass, hass_ws_client)
     assert (last_run["state"], last_run["script_execution"]) == ("stopped", "finished")
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_go_live_waits_at_most_a_minute_between_tries(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, zoom: ZoomMock
+) -> None:
+    """Ten retries: the waits grow to a minute and stay there."""
+    await async_setup_automation(
+        hass,
+        GO_LIVE,
+        {**MINIMAL_INPUTS[GO_LIVE], "retries": 10},
+    )
+    refuse_starts(zoom)
+    await async_meeting_starts(hass, freezer, zoom)
+    assert starts(zoom) == 1
+
+    for attempt, wait in enumerate((2, 4, 8, 16, 32, 60, 60, 60, 60, 60), start=2):
+        await async_wait(hass, freezer, wait - 1)
+        assert starts(zoom) == attempt - 1
+        await async_wait(hass, freezer, 1)
+        assert starts(zoom) == attempt
+    assert running(hass) == 0
+    await async_wait(hass, freezer, 120)
+    assert starts(zoom) == 11
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_go_live_gives_up_at_once_on_a_refusal_waiting_cannot_fix(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    zoom: ZoomMock,
+    notify_calls: list[ServiceCall],
+) -> None:
+    """No stream target at Zoom: one start, then the failure action with the reason."""
+    await async_setup_automation(hass, GO_LIVE, SAMPLE_INPUTS[GO_LIVE])
+    zoom.fail(
+        "PATCH",
+        STATUS_PATH,
+        HTTPStatus.BAD_REQUEST,
+        {
+            "code": 3000,
+            "message": "The meeting is not configured with a custom streaming service.",
+        },
+    )
+    await async_meeting_starts(hass, freezer, zoom)
+    zoom.clear_calls()
+
+    await async_wait(hass, freezer, 5)
+    assert starts(zoom) == 1
+    assert running(hass) == 0
+    await async_wait(hass, freezer, 60)
+
+    assert starts(zoom) == 1
+    (call,) = notify_calls
+    assert call.data["message"].startswith(
+        f"Weekly team sync did not go live after 1 attempts ({SWITCH}): Weekly team "
+        "sync has no custom live streaming service set up in Zoom"
+    )
 
 
 @pytest.mark.usefixtures("config_dir", "init_integration")
@@ -830,3 +912,127 @@ async def test_outside_stays_quiet_when_zoom_reports_a_toggle_before_answering_i
 
     assert state_of(hass, SWITCH) == STATE_ON
     assert notify_calls == []
+
+
+# -- a refused press is told -------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_button_tells_the_person_when_a_press_is_refused(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, zoom: ZoomMock
+) -> None:
+    """By default a refused press leaves a notification: the meeting and Zoom's reason.
+
+    A press that works tells nothing; the notification of a later refusal
+    replaces the earlier one.
+    """
+    created = async_mock_service(hass, "persistent_notification", "create")
+    await async_setup_automation(hass, BUTTON, MINIMAL_INPUTS[BUTTON])
+    refuse_starts(zoom, times=1)
+
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+
+    assert state_of(hass, SWITCH) == STATE_OFF
+    assert [dict(call.data) for call in created] == [
+        {
+            "notification_id": f"zoom_livestream_refused_{SWITCH}",
+            "title": "Weekly team sync: the live stream did not start",
+            "message": NOT_STARTED,
+        }
+    ]
+
+    await async_wait(hass, freezer, 1)
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_ON
+    assert len(created) == 1
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_button_failure_action_gets_the_meeting_the_command_and_the_reason(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    zoom: ZoomMock,
+    notify_calls: list[ServiceCall],
+) -> None:
+    """A refused stop, then a press while Zoom cannot be polled: each explained."""
+    await async_setup_automation(hass, BUTTON, SAMPLE_INPUTS[BUTTON])
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_ON
+    assert notify_calls == []
+
+    zoom.fail(
+        "PATCH",
+        STATUS_PATH,
+        HTTPStatus.TOO_MANY_REQUESTS,
+        {"code": 429, "message": "You have reached the maximum rate limit."},
+        headers={"Retry-After": "30"},
+        times=1,
+    )
+    await async_wait(hass, freezer, 1)
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+    assert state_of(hass, SWITCH) == STATE_ON
+
+    # Zoom cannot be polled: the switch is unavailable, and no command is sent.
+    zoom.fail(
+        "GET", f"/users/{USER_ID}/meetings", HTTPStatus.SERVICE_UNAVAILABLE, text="down"
+    )
+    await async_poll_zoom(hass, freezer)
+    assert state_of(hass, SWITCH) == STATE_UNAVAILABLE
+    zoom.clear_calls()
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+
+    assert stream_requests(zoom) == []
+    assert [call.data["message"] for call in notify_calls] == [
+        f"Weekly team sync did not stop ({SWITCH}): Zoom is limiting requests for "
+        "Weekly team sync. Try again in 30 seconds.",
+        f"Weekly team sync did not start ({SWITCH}): The Live stream switch is "
+        "unavailable: Home Assistant cannot reach Zoom, or Zoom no longer lists the "
+        "meeting.",
+    ]
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_button_reason_is_in_home_assistants_language(
+    hass: HomeAssistant, zoom: ZoomMock, notify_calls: list[ServiceCall]
+) -> None:
+    """The reason is the error's text in the language Home Assistant is set to."""
+    await hass.config.async_update(language="de")
+    await async_setup_automation(hass, BUTTON, SAMPLE_INPUTS[BUTTON])
+    refuse_starts(zoom, times=1)
+
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+
+    (call,) = notify_calls
+    assert call.data["message"].endswith(
+        "Weekly team sync hat noch nicht begonnen. Starte zuerst das Meeting in "
+        "Zoom und dann den Livestream."
+    )
+
+
+@pytest.mark.usefixtures("config_dir", "init_integration")
+async def test_button_with_no_failure_action_stays_quiet(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    caplog: pytest.LogCaptureFixture,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """An empty failure action: no notification; the refusal is in the log and trace."""
+    created = async_mock_service(hass, "persistent_notification", "create")
+    await async_setup_automation(
+        hass, BUTTON, {**SAMPLE_INPUTS[BUTTON], "on_failure": []}
+    )
+    refuse_starts(zoom, times=1)
+
+    hass.bus.async_fire(BUTTON_EVENT)
+    await hass.async_block_till_done()
+
+    assert created == []
+    assert refusals_logged(caplog) == 1
+    last_run = await async_last_run(hass, hass_ws_client)
+    assert (last_run["state"], last_run["script_execution"]) == ("stopped", "finished")

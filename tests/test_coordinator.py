@@ -240,6 +240,24 @@ async def test_renamed_meeting_renames_its_device(
     assert state_of(hass, "switch.weekly_team_sync_live_stream") == STATE_OFF
 
 
+async def test_changes_made_while_stopped_reach_the_devices_at_start(
+    hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
+) -> None:
+    """Renamed and deleted while Home Assistant was stopped: followed at start."""
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    zoom.meetings[MEETING_ID]["topic"] = "Weekly team sync (new time)"
+    del zoom.meetings[OTHER_MEETING_ID]
+
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+    device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
+    assert device is not None
+    assert device.name == "Weekly team sync (new time)"
+    assert find_device(hass, f"{USER_ID}_{OTHER_MEETING_ID}") is None
+    assert hass.states.get("switch.product_launch_live_stream") is None
+
+
 async def test_account_without_webinar_add_on_still_polls(
     hass: HomeAssistant, zoom: ZoomMock, setup_integration: SetupIntegration
 ) -> None:

@@ -6,17 +6,24 @@ from http import HTTPStatus
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.zoom_livestream.const import CONF_WEBHOOK_ID, CONF_WEBHOOK_SECRET
+from custom_components.zoom_livestream.const import (
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
+    DOMAIN,
+    SERVICE_UPDATE_SETTINGS,
+)
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     Platform,
 )
-from homeassistant.core import Event, HomeAssistant, State
+from homeassistant.core import Event, HomeAssistant, State, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from .conftest import MEETING_ID, USER_ID, ZoomMock, async_poll, find_device, make_entry
@@ -50,6 +57,9 @@ def track(hass: HomeAssistant, entity_id: str) -> list[State | None]:
     """Collect every new state of `entity_id`."""
     states: list[State | None] = []
 
+    # A callback runs in the loop, in order; a plain function would be sent to
+    # the executor, where two states written at once may be recorded swapped.
+    @callback
     def listener(event: Event[Any]) -> None:
         if event.data["entity_id"] == entity_id:
             states.append(event.data["new_state"])
@@ -65,7 +75,7 @@ async def _switch(hass: HomeAssistant, service: str) -> None:
 
 
 async def test_event_entity_translations(hass: HomeAssistant, zoom: ZoomMock) -> None:
-    """One event entity per meeting, on its device, with the four event types."""
+    """One event entity per meeting, on its device, with the five event types."""
     await setup_entry(hass, {})
     state = hass.states.get(EVENT)
     assert state is not None
@@ -74,6 +84,7 @@ async def test_event_entity_translations(hass: HomeAssistant, zoom: ZoomMock) ->
         "ended",
         "live_stream_started",
         "live_stream_stopped",
+        "command_refused",
     ]
     entity = er.async_get(hass).async_get(EVENT)
     assert entity is not None
@@ -82,6 +93,55 @@ async def test_event_entity_translations(hass: HomeAssistant, zoom: ZoomMock) ->
     device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
     assert device is not None
     assert entity.device_id == device.id
+
+
+async def test_a_refused_command_fires_with_its_reason(
+    hass: HomeAssistant, zoom: ZoomMock
+) -> None:
+    """Each refused toggle or action fires, with the error's key and its words.
+
+    The words are the error's message as Home Assistant raised it, without a
+    user's email; an automation that went on after the error reads them here.
+    """
+    await setup_entry(hass, {})
+    states = track(hass, EVENT)
+    await _switch(hass, SERVICE_TURN_ON)
+    # Zoom takes no new target while the stream runs.
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_UPDATE_SETTINGS,
+            {ATTR_ENTITY_ID: SWITCH, "stream_key": "new-key"},
+            blocking=True,
+        )
+    zoom.fail(
+        "PATCH",
+        f"/meetings/{MEETING_ID}/livestream/status",
+        HTTPStatus.BAD_REQUEST,
+        {"code": 1234, "message": "Host jane@example.com may not do this."},
+        times=1,
+    )
+    with pytest.raises(HomeAssistantError) as refused:
+        await _switch(hass, SERVICE_TURN_OFF)
+    await _switch(hass, SERVICE_TURN_OFF)
+
+    assert fired(states) == [
+        ("live_stream_started", "home_assistant"),
+        ("command_refused", "home_assistant"),
+        ("command_refused", "home_assistant"),
+        ("live_stream_stopped", "home_assistant"),
+    ]
+    _, settings, stop, stopped = (state for state in states if state is not None)
+    assert settings.attributes["reason"] == "stream_active"
+    assert settings.attributes["message"].startswith("Weekly team sync is streaming")
+    assert stop.attributes["reason"] == "api_error"
+    assert stop.attributes["message"] == (
+        "Zoom refused the request for Weekly team sync: Host *** may not do this. "
+        "(code 1234)."
+    )
+    assert "jane@example.com" in str(refused.value)
+    # Each event's attributes are its own.
+    assert "message" not in stopped.attributes
 
 
 async def test_toggles_and_polls_fire_once_per_change(

@@ -29,7 +29,7 @@ from custom_components.zoom_livestream.const import (
 )
 from custom_components.zoom_livestream.zoom import sign
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 
@@ -221,9 +221,11 @@ async def test_a_thousand_deliveries(
     applied: list[Event[Any]] = []
     hass.bus.async_listen(
         EVENT_ZOOM,
-        lambda event: applied.append(event)
-        if str(event.data["type"]).startswith("meeting.live_streaming")
-        else None,
+        callback(
+            lambda event: applied.append(event)
+            if str(event.data["type"]).startswith("meeting.live_streaming")
+            else None
+        ),
     )
     others_before = {
         entity_id: value

@@ -175,7 +175,7 @@ async def test_webhook_secret_missing_issue(
     client = await hass_client_no_auth()
     response = await client.post(
         f"/api/webhook/{entry.data['webhook_id']}",
-        data=b'{"event": "meeting.started", "payload": {}}',
+        data=b'{"event": "meeting.started", "payload": {"account_id": "acc-123"}}',
         headers={"x-zm-request-timestamp": "1", "x-zm-signature": "v0=00"},
     )
     assert response.status == 401
@@ -300,7 +300,7 @@ async def test_removing_the_entry_removes_its_repair_issues(
     client = await hass_client_no_auth()
     response = await client.post(
         f"/api/webhook/{entry.data['webhook_id']}",
-        data=b'{"event": "meeting.started", "payload": {}}',
+        data=b'{"event": "meeting.started", "payload": {"account_id": "acc-123"}}',
         headers={"x-zm-request-timestamp": "1", "x-zm-signature": "v0=00"},
     )
     assert response.status == HTTPStatus.UNAUTHORIZED

@@ -17,7 +17,7 @@ from custom_components.zoom_livestream.const import (
 )
 from homeassistant.components.logbook import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
 from homeassistant.const import ATTR_DEVICE_ID
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 
 from .conftest import MEETING_ID, USER_ID, ZoomMock, find_device
 from .test_event import setup_entry
@@ -33,7 +33,7 @@ async def test_logbook_tells_the_story_on_the_device(
     entry = await setup_entry(hass, {CONF_WEBHOOK_SECRET: "zm-secret"})
     client = await hass_client_no_auth()
     bus_events: list[Event[Any]] = []
-    hass.bus.async_listen(EVENT_ZOOM, bus_events.append)
+    hass.bus.async_listen(EVENT_ZOOM, callback(lambda event: bus_events.append(event)))
 
     body = streaming_body("meeting.live_streaming_started", MEETING_ID)
     assert (

@@ -12,6 +12,7 @@ import pytest
 
 from custom_components.zoom_livestream.compat import vol
 from custom_components.zoom_livestream.errors import translation_for
+from custom_components.zoom_livestream.event import EVENT_TYPES
 from custom_components.zoom_livestream.services import (
     SETTING_FIELDS,
     UPDATE_SETTINGS_SCHEMA,
@@ -96,7 +97,7 @@ def test_config_flow_strings_cover_its_reasons() -> None:
     assert errors == {"invalid_auth", "cannot_connect", "unknown"}
     assert errors <= set(config["error"])
     reasons = set(re.findall(r'reason="(\w+)"', source))
-    options_reasons = {"stream_target_saved", "not_loaded"}
+    options_reasons = {"stream_target_saved", "not_loaded", "meeting_gone"}
     assert reasons - options_reasons <= set(config["abort"])
     assert set(STRINGS["options"]["abort"]) == options_reasons
     assert {"already_configured", "reauth_successful", "reconfigure_successful"} <= set(
@@ -108,7 +109,7 @@ def test_config_flow_strings_cover_its_reasons() -> None:
     # Each step the flow can show has text: the menu, its options and the forms.
     step_ids = set(re.findall(r'step_id="(\w+)"', source))
     step_ids |= {"user", "server_to_server", "oauth", "reauth_confirm", "reconfigure"}
-    options_steps = {"init", "settings", "stream_target"}
+    options_steps = {"init", "settings", "stream_target", "stream_target_meeting"}
     assert step_ids - options_steps <= set(config["step"])
     assert set(STRINGS["options"]["step"]) == options_steps
     assert set(STRINGS["options"]["step"]["init"]["menu_options"]) == {
@@ -165,8 +166,10 @@ def test_stream_deck_key_shows_the_stream_state() -> None:
     for platform, key in (("switch", "live_stream"), ("binary_sensor", "in_progress")):
         entity = icons[platform][key]
         assert entity["state"]["on"] != entity["default"], f"{platform}.{key}"
+    # Each event type its own icon.
     event_states = icons["event"]["zoom_event"]["state_attributes"]["event_type"]
-    assert len(set(event_states["state"].values())) == 4
+    assert set(event_states["state"]) == set(EVENT_TYPES)
+    assert len(set(event_states["state"].values())) == len(EVENT_TYPES)
 
 
 def test_manifest() -> None:

@@ -23,7 +23,7 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 
@@ -628,14 +628,18 @@ async def test_extra_users_are_polled(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
-    assert requests(zoom) == [
-        ("GET", f"/users/{USER_ID}/meetings", "scheduled"),
-        ("GET", f"/users/{USER_ID}/webinars", None),
-        ("GET", f"/users/{OTHER_USER}/meetings", "scheduled"),
-        ("GET", f"/users/{OTHER_USER}/webinars", None),
-        ("GET", f"/users/{USER_ID}/meetings", "live"),
-        ("GET", f"/users/{OTHER_USER}/meetings", "live"),
-    ]
+    # Side by side: the order in which they reach Zoom does not matter.
+    assert sorted(requests(zoom), key=str) == sorted(
+        [
+            ("GET", f"/users/{USER_ID}/meetings", "scheduled"),
+            ("GET", f"/users/{USER_ID}/webinars", None),
+            ("GET", f"/users/{OTHER_USER}/meetings", "scheduled"),
+            ("GET", f"/users/{OTHER_USER}/webinars", None),
+            ("GET", f"/users/{USER_ID}/meetings", "live"),
+            ("GET", f"/users/{OTHER_USER}/meetings", "live"),
+        ],
+        key=str,
+    )
     assert state_of(hass, "switch.jane_s_meeting_live_stream") == STATE_OFF
     # The canned answer lists the meeting as live too.
     assert state_of(hass, "binary_sensor.jane_s_meeting_in_progress") == STATE_ON
@@ -807,14 +811,179 @@ async def test_deleted_extra_webinar_is_skipped(
 # -- a stream target whose key no log or recorder sees ---------------------------------
 
 KEY = "sk-live-9f8e7d6c5b4a"
+# What Zoom holds for "Weekly team sync" (conftest's ZoomMock).
+ZOOM_KEY = "yt-key-1234"
+TARGET_FIELDS = ["stream_url", "stream_key", "page_url", "resolution"]
+
+
+async def async_choose_meeting(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> ConfigFlowResult:
+    """Open the options' stream target, at the choice of a meeting."""
+    assert entry.state is ConfigEntryState.LOADED
+    return await async_open_step(hass, entry, "stream_target")
 
 
 async def async_open_stream_target(
-    hass: HomeAssistant, entry: MockConfigEntry
+    hass: HomeAssistant, entry: MockConfigEntry, meeting_id: int = MEETING_ID
 ) -> ConfigFlowResult:
-    """Open the options' stream target form (only a loaded entry has it)."""
-    assert entry.state is ConfigEntryState.LOADED
-    return await async_open_step(hass, entry, "stream_target")
+    """Open the options' stream target form of one meeting."""
+    result = await async_choose_meeting(hass, entry)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"meeting": str(meeting_id)}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "stream_target_meeting"
+    return result
+
+
+def suggested(result: ConfigFlowResult) -> dict[str, Any]:
+    """Return the values the form shows in its fields, by field."""
+    schema = result["data_schema"]
+    assert schema is not None
+    return {
+        str(key): key.description["suggested_value"]
+        for key in schema.schema
+        if (key.description or {}).get("suggested_value") is not None
+    }
+
+
+def fields(result: ConfigFlowResult) -> list[str]:
+    """Return the form's fields, in order."""
+    schema = result["data_schema"]
+    assert schema is not None
+    return [str(key) for key in schema.schema]
+
+
+async def test_stream_target_form_shows_zooms_current_target(
+    hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
+) -> None:
+    """The meeting's URL, page URL and resolution as Zoom has them; never the key."""
+    result = await async_choose_meeting(hass, init_integration)
+    assert fields(result) == ["meeting"]
+    zoom.clear_calls()
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"meeting": str(MEETING_ID)}
+    )
+
+    assert result["step_id"] == "stream_target_meeting"
+    assert [(c.method, c.path) for c in zoom.api_calls] == [
+        ("GET", f"/meetings/{MEETING_ID}/livestream")
+    ]
+    assert fields(result) == [*TARGET_FIELDS, "layout", "close_caption"]
+    assert suggested(result) == {
+        "stream_url": "rtmp://a.rtmp.youtube.com/live2",
+        "page_url": "https://youtube.com/@example/live",
+        "resolution": "720p",
+    }
+    assert result["errors"] == {}
+    assert result["description_placeholders"] == {"name": "Weekly team sync"}
+    assert ZOOM_KEY not in str(result)
+
+
+async def test_stream_target_sends_only_what_changed_and_keeps_the_key(
+    hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
+) -> None:
+    """Shown values sent back unchanged and an empty key keep what Zoom has."""
+    result = await async_open_stream_target(hass, init_integration)
+    shown = suggested(result)
+
+    # The form sent back as shown: nothing to change.
+    zoom.clear_calls()
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**shown, "stream_key": ""}
+    )
+    assert result["errors"] == {"base": "no_settings"}
+    assert zoom.calls == []
+
+    # A new page URL; the key field left empty keeps Zoom's key.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {**shown, "stream_key": "", "page_url": "https://example.com/live"},
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "stream_target_saved"
+    assert [(c.method, c.path) for c in zoom.api_calls] == [
+        ("GET", f"/meetings/{MEETING_ID}/livestream"),
+        ("PATCH", f"/meetings/{MEETING_ID}/livestream"),
+    ]
+    assert zoom.api_calls[-1].json == {
+        "stream_url": "rtmp://a.rtmp.youtube.com/live2",
+        "stream_key": ZOOM_KEY,
+        "page_url": "https://example.com/live",
+        "resolution": "720p",
+    }
+
+
+async def test_stream_target_of_a_meeting_without_one(
+    hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
+) -> None:
+    """Zoom answers with no target: empty fields, and the form says what it needs."""
+    zoom.livestream[OTHER_MEETING_ID] = {"stream_url": "rtmp://a.example/live"}
+    result = await async_open_stream_target(hass, init_integration, OTHER_MEETING_ID)
+    assert suggested(result) == {"stream_url": "rtmp://a.example/live"}
+    assert result["errors"] == {"base": "incomplete_stream_target"}
+
+    del zoom.livestream[OTHER_MEETING_ID]
+    result = await async_open_stream_target(hass, init_integration, OTHER_MEETING_ID)
+
+    assert suggested(result) == {}
+    assert result["errors"] == {"base": "no_stream_target"}
+    assert result["description_placeholders"] == {"name": "Product launch"}
+    text = STRINGS["options"]["error"]["no_stream_target"]
+    assert set(re.findall(r"{(\w+)}", text)) <= {"name"}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "key", "placeholders"),
+    [
+        (HTTPStatus.SERVICE_UNAVAILABLE, None, "cannot_connect", {}),
+        (
+            HTTPStatus.NOT_FOUND,
+            {"code": 3001, "message": "Meeting does not exist: 1."},
+            "meeting_not_found",
+            {"value": "Weekly team sync"},
+        ),
+        (
+            HTTPStatus.BAD_REQUEST,
+            {
+                "code": 4711,
+                "message": "Invalid access token, does not contain scopes:[meeting:read:livestream:admin].",
+            },
+            "missing_scopes",
+            {"scopes": "meeting:read:livestream:admin"},
+        ),
+    ],
+    ids=["zoom_down", "not_found", "missing_scopes"],
+)
+async def test_stream_target_form_when_zoom_refuses_the_read(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    status: HTTPStatus,
+    body: dict[str, Any] | None,
+    key: str,
+    placeholders: dict[str, str],
+) -> None:
+    """The form is still shown, empty, with Zoom's refusal in words; it still works."""
+    zoom.fail("GET", f"/meetings/{MEETING_ID}/livestream", status, body, times=1)
+    result = await async_open_stream_target(hass, init_integration)
+
+    assert suggested(result) == {}
+    assert result["errors"] == {"base": key}
+    shown = result["description_placeholders"] or {}
+    assert placeholders.items() <= shown.items()
+    text = STRINGS["options"]["error"][key]
+    assert set(re.findall(r"{(\w+)}", text)) <= set(shown)
+
+    # Nothing was shown, so what is typed is sent (merged into Zoom's target).
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"resolution": "720p"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert zoom.api_calls[-1].json["resolution"] == "720p"
 
 
 async def test_stream_target_key_stays_out_of_logs_and_records(
@@ -826,24 +995,12 @@ async def test_stream_target_key_stays_out_of_logs_and_records(
     """The key goes to Zoom only: no log line, no event on the bus, nothing stored."""
     caplog.set_level(logging.DEBUG)
     bus_events: list[Event[Any]] = []
-    hass.bus.async_listen(MATCH_ALL, bus_events.append)
-    result = await async_open_stream_target(hass, init_integration)
-    schema = result["data_schema"]
-    assert schema is not None
-    assert [str(key) for key in schema.schema] == [
-        "meeting",
-        "stream_url",
-        "stream_key",
-        "page_url",
-        "resolution",
-        "layout",
-        "close_caption",
-    ]
+    hass.bus.async_listen(MATCH_ALL, callback(lambda event: bus_events.append(event)))
+    result = await async_open_stream_target(hass, init_integration, OTHER_MEETING_ID)
     zoom.clear_calls()
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
-            "meeting": str(OTHER_MEETING_ID),
             "stream_url": "rtmp://a.rtmp.youtube.com/live2",
             "stream_key": KEY,
             "page_url": "https://youtube.com/@example/live",
@@ -872,23 +1029,13 @@ async def test_stream_target_errors_keep_the_form(
     zoom.clear_calls()
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {
-            "meeting": str(MEETING_ID),
-            "stream_url": "rtmp://exa mple.com/live",
-            "stream_key": KEY,
-        },
+        {"stream_url": "rtmp://exa mple.com/live", "stream_key": KEY},
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"stream_url": "invalid_stream_url"}
+    assert suggested(result) == {"stream_url": "rtmp://exa mple.com/live"}
     assert KEY not in str(result)
     assert zoom.calls == []
-
-    # Zoom lacks the page URL for this meeting: all three are needed together.
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {"meeting": str(OTHER_MEETING_ID), "stream_key": KEY},
-    )
-    assert result["errors"] == {"base": "incomplete_stream_target"}
 
     # Zoom refuses while the stream runs (assumed state: Zoom judges).
     await hass.services.async_call(
@@ -898,10 +1045,17 @@ async def test_stream_target_errors_keep_the_form(
         blocking=True,
     )
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"meeting": str(MEETING_ID), "stream_key": KEY}
+        result["flow_id"], {"stream_key": KEY}
     )
     assert result["errors"] == {"base": "stream_active"}
-    assert zoom.livestream[MEETING_ID]["stream_key"] != KEY
+    assert zoom.livestream[MEETING_ID]["stream_key"] == ZOOM_KEY
+
+    # Zoom lacks the page URL for this meeting: all three are needed together.
+    result = await async_open_stream_target(hass, init_integration, OTHER_MEETING_ID)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"stream_key": KEY}
+    )
+    assert result["errors"] == {"base": "incomplete_stream_target"}
 
 
 async def test_stream_target_when_zoom_or_the_meeting_changed(
@@ -923,7 +1077,7 @@ async def test_stream_target_when_zoom_or_the_meeting_changed(
         "PATCH", f"/meetings/{MEETING_ID}/livestream", HTTPStatus.SERVICE_UNAVAILABLE
     )
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"meeting": str(MEETING_ID), **target}
+        result["flow_id"], target
     )
     assert result["errors"] == {"base": "cannot_connect"}
     zoom.heal()
@@ -937,18 +1091,29 @@ async def test_stream_target_when_zoom_or_the_meeting_changed(
     )
     zoom.clear_calls()
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"meeting": str(MEETING_ID), **target}
+        result["flow_id"], target
     )
     assert result["errors"] == {"base": "stream_active"}
     assert zoom.calls == []
 
-    # The meeting was deleted in Zoom while the form was open.
+    # The meeting was deleted in Zoom while its form was open, or while the
+    # choice of meetings was.
+    result = await async_open_stream_target(hass, entry, OTHER_MEETING_ID)
+    choice = await async_choose_meeting(hass, entry)
     del zoom.meetings[OTHER_MEETING_ID]
     await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"meeting": str(OTHER_MEETING_ID), **target}
+        result["flow_id"], target
     )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "meeting_gone"
+    result = await hass.config_entries.options.async_configure(
+        choice["flow_id"], {"meeting": str(OTHER_MEETING_ID)}
+    )
+    assert result["step_id"] == "stream_target"
     assert result["errors"] == {"base": "meeting_not_found"}
+    assert result["description_placeholders"] == {"value": str(OTHER_MEETING_ID)}
+    assert STRINGS["options"]["abort"]["meeting_gone"]
 
 
 STRINGS = json.loads(
@@ -1004,7 +1169,7 @@ async def test_stream_target_form_explains_refusals_as_the_action_does(
         "PATCH", f"/meetings/{MEETING_ID}/livestream", status, body, headers=headers
     )
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"meeting": str(MEETING_ID), "resolution": "1080p"}
+        result["flow_id"], {"resolution": "1080p"}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": key}
@@ -1023,20 +1188,13 @@ async def test_stream_target_form_sets_a_meetings_layout_and_captions(
     init_integration: MockConfigEntry,
 ) -> None:
     """Layout and captions from the form are stored for the next start; not webinars'."""
+    result = await async_open_stream_target(hass, init_integration, WEBINAR_ID)
+    # Zoom's webinar streams take neither: the webinar's form does not offer them.
+    assert fields(result) == TARGET_FIELDS
     result = await async_open_stream_target(hass, init_integration)
     zoom.clear_calls()
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {"meeting": str(WEBINAR_ID), "layout": "speaker_view"},
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "meeting_only_settings"}
-    assert result["description_placeholders"] == {"name": "Quarterly all-hands"} | {
-        "value": "Quarterly all-hands"
-    }
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {"meeting": str(MEETING_ID), "layout": "speaker_view", "close_caption": "off"},
+        result["flow_id"], {"layout": "speaker_view", "close_caption": "off"}
     )
     assert result["type"] is FlowResultType.ABORT
     assert zoom.calls == []
@@ -1055,10 +1213,10 @@ async def test_stream_target_form_sets_a_meetings_layout_and_captions(
 async def test_stream_target_after_the_entry_unloaded(
     hass: HomeAssistant, zoom: ZoomMock, init_integration: MockConfigEntry
 ) -> None:
-    """Choosing or sending the form once the entry has unloaded says it is not loaded.
+    """Choosing or sending a form once the entry has unloaded says it is not loaded.
 
-    The menu was shown while the entry was loaded; it unloaded meanwhile (a reload,
-    disabling it). Nothing is sent to Zoom.
+    The menu or form was shown while the entry was loaded; it unloaded meanwhile
+    (a reload, disabling it). Nothing is sent to Zoom.
     """
     entry = init_integration
     result = await hass.config_entries.options.async_init(entry.entry_id)
@@ -1074,19 +1232,25 @@ async def test_stream_target_after_the_entry_unloaded(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "not_loaded"
 
-    # A form opened while loaded, sent after unloading.
+    # The choice of a meeting, and a meeting's form, opened while loaded and
+    # sent after unloading.
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    result = await async_open_stream_target(hass, entry)
+    choice = await async_choose_meeting(hass, entry)
+    form = await async_open_stream_target(hass, entry)
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     zoom.clear_calls()
 
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"meeting": str(MEETING_ID), "stream_key": KEY}
-    )
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "not_loaded"
+    for result in (
+        await hass.config_entries.options.async_configure(
+            choice["flow_id"], {"meeting": str(MEETING_ID)}
+        ),
+        await hass.config_entries.options.async_configure(
+            form["flow_id"], {"stream_key": KEY}
+        ),
+    ):
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "not_loaded"
     assert zoom.calls == []
     assert STRINGS["options"]["abort"]["not_loaded"]

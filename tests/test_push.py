@@ -35,7 +35,7 @@ from custom_components.zoom_livestream.const import (
     LOGGER,
 )
 from custom_components.zoom_livestream.state import MAX_CREATED_UNLISTED
-from homeassistant.components import cloud
+from homeassistant.components import cloud, webhook
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     ATTR_ASSUMED_STATE,
@@ -1074,8 +1074,11 @@ async def test_chunked_body_over_64kib_rejected(
     client: Client,
     webhook_id: str,
     events: list[Event],
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Without a Content-Length, the size is still limited while reading."""
+    caplog.set_level(logging.DEBUG)
     body = _padded(64 * 1024 + 1)
 
     async def pieces() -> AsyncIterator[bytes]:
@@ -1090,6 +1093,10 @@ async def test_chunked_body_over_64kib_rejected(
     assert state_of(hass, SWITCH) == STATE_OFF
     await hass.async_block_till_done()
     assert events == []
+    assert _integration_debug(caplog) == [
+        f"Rejected a Zoom webhook delivery for {mock_config_entry.title}: "
+        "body too large"
+    ]
 
 
 async def test_body_of_exactly_64kib_accepted(
@@ -2050,3 +2057,758 @@ async def test_without_secret_only_zoom_like_deliveries_raise_the_repair(
     response = await deliver(client, webhook_id, unsigned)
     assert response.status == HTTPStatus.UNAUTHORIZED
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+
+# -- deliveries from the internet ------------------------------------------------------------
+
+
+async def test_delivery_relayed_from_the_internet_is_accepted(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    setup_integration: SetupIntegration,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Zoom posts from the internet: a delivery from a public address is applied.
+
+    Home Assistant behind a reverse proxy on loopback sees the address the proxy
+    forwards (a documentation address here). A webhook registered local-only
+    would answer 200 and drop every delivery of Zoom's, as the probe shows.
+    """
+    assert await async_setup_component(
+        hass,
+        "http",
+        {"http": {"use_x_forwarded_for": True, "trusted_proxies": ["127.0.0.1"]}},
+    )
+    await setup_integration()
+    probed: list[str | None] = []
+
+    async def probe(hass: HomeAssistant, webhook_id: str, request: web.Request) -> None:
+        probed.append(request.remote)
+
+    webhook.async_register(hass, "test", "probe", "probe", probe, local_only=True)
+    client = await hass_client_no_auth()
+    from_zoom = {"X-Forwarded-For": "203.0.113.7"}
+
+    response = await client.post("/api/webhook/probe", headers=from_zoom)
+    assert response.status == HTTPStatus.OK
+    assert probed == []  # The address is not local: a local-only webhook drops it.
+    response = await client.post("/api/webhook/probe")
+    assert probed == ["127.0.0.1"]
+
+    body = _accepted_body()
+    response = await client.post(
+        f"/api/webhook/{mock_config_entry.data[CONF_WEBHOOK_ID]}",
+        data=body,
+        headers={**signed(body), **from_zoom},
+    )
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+# -- what a refused delivery leaves behind ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("build", "status"), REJECTED)
+async def test_rejected_delivery_leaves_the_stored_state_untouched(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    build: Callable[[], tuple[bytes, Headers]],
+    status: HTTPStatus,
+) -> None:
+    """A refused delivery is not remembered: forged posts cannot fill the store.
+
+    Neither written (the store saves a second after a change) nor pending (an
+    unload writes what is pending).
+    """
+    key = f"{DOMAIN}.{init_integration.entry_id}"
+    await _saved(hass, freezer)
+    before = json.dumps(hass_storage.get(key), sort_keys=True)
+    body, headers = build()
+
+    response = await deliver(client, webhook_id, body, headers)
+
+    assert response.status == status
+    await _saved(hass, freezer)
+    assert json.dumps(hass_storage.get(key), sort_keys=True) == before
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert json.dumps(hass_storage.get(key), sort_keys=True) == before
+
+
+async def _saved(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let the store write what it has pending (it waits a second)."""
+    freezer.tick(timedelta(seconds=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize(
+    "mock_config_entry",
+    [{CONF_WEBHOOK_SECRET: ""}, {CONF_WEBHOOK_SECRET: 12345}],
+    indirect=True,
+    ids=["empty", "number"],
+)
+async def test_an_empty_or_odd_secret_verifies_nothing(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    events: list[Event],
+) -> None:
+    """A stored secret that is empty or not text (a hand-edited entry) is none.
+
+    Anyone can sign with an empty key: such a delivery must not be applied.
+    """
+    secret = str(mock_config_entry.options[CONF_WEBHOOK_SECRET])
+    body = _accepted_body()
+
+    response = await deliver(client, webhook_id, body, signed(body, secret=secret))
+
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    assert state_of(hass, SWITCH) == STATE_OFF
+    await hass.async_block_till_done()
+    assert events == []
+
+
+# -- the "no secret token" repair --------------------------------------------------------
+
+
+def _zoom_headers(body: bytes) -> Headers:
+    """Headers as Zoom sends them, signed with a secret this entry does not have."""
+    return signed(body, secret="whatever-zoom-has")
+
+
+WITHOUT_SECRET_NO_REPAIR = [
+    pytest.param(b"", id="empty"),
+    pytest.param(b"hello", id="text"),
+    pytest.param(b"[1, 2]", id="json_list"),
+    pytest.param(b'"meeting.started"', id="json_string"),
+    pytest.param(b"\xff\xfe", id="binary"),
+    pytest.param(b"[" * 30_000 + b"]" * 30_000, id="deep_nesting"),
+    pytest.param(b'{"event": 1, "payload": {}}', id="event_number"),
+    pytest.param(b'{"event": "meeting.started"}', id="no_payload"),
+    pytest.param(b'{"event": "meeting.started", "payload": []}', id="payload_list"),
+    pytest.param(
+        json.dumps(
+            {"event": "endpoint.url_validation", "payload": {"plainToken": "abc"}}
+        ).encode(),
+        id="url_validation",
+    ),
+    # Shaped like Zoom's, but naming no account or another one: anyone can post
+    # that; only Zoom knows the entry's account.
+    pytest.param(
+        running_body("meeting.started", MEETING_ID).replace(
+            f'"account_id": "{ACCOUNT_ID}", '.encode(), b""
+        ),
+        id="no_account",
+    ),
+    pytest.param(
+        running_body("meeting.started", MEETING_ID).replace(
+            ACCOUNT_ID.encode(), b"acc-999"
+        ),
+        id="other_account",
+    ),
+    pytest.param(
+        json.dumps({"event": "meeting.started", "payload": {}}).encode(),
+        id="empty_payload",
+    ),
+]
+
+
+@NO_SECRET
+@pytest.mark.parametrize("body", WITHOUT_SECRET_NO_REPAIR)
+async def test_without_secret_a_strangers_post_raises_no_repair(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+) -> None:
+    """A post with Zoom's headers is no proof that Zoom sends events here.
+
+    The repair asks the user to act: only a delivery naming the entry's Zoom
+    account (which the webhook URL does not reveal) raises it. Whatever the
+    body, the answer is a refusal, never a server error.
+    """
+    response = await deliver(client, webhook_id, body, _zoom_headers(body))
+
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    issue_id = f"webhook_secret_missing_{init_integration.entry_id}"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# -- webinars scheduled, renamed and deleted -------------------------------------------------
+
+
+NEW_WEBINAR_ID = 92222333344
+
+
+@pytest.mark.parametrize("include_webinars", [True, False])
+async def test_webinar_created_updated_deleted_apply_at_once(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    include_webinars: bool,
+) -> None:
+    """Webinars are scheduled, renamed and deleted like meetings, unless left out."""
+    if not include_webinars:
+        await async_save_options(
+            hass,
+            init_integration,
+            {"include_webinars": False, "events": True, CONF_WEBHOOK_SECRET: SECRET},
+        )
+        await hass.async_block_till_done()
+    zoom.clear_calls()
+    created = meeting_json(NEW_WEBINAR_ID, "Investor webinar", 5)
+    response = await deliver(
+        client, webhook_id, lifecycle_body("webinar.created", created)
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    switch = "switch.investor_webinar_live_stream"
+    if not include_webinars:
+        assert hass.states.get(switch) is None
+        assert find_device(hass, f"{USER_ID}_{NEW_WEBINAR_ID}") is None
+        assert zoom.calls == []
+        return
+    assert state_of(hass, switch) == STATE_OFF
+
+    response = await deliver(
+        client,
+        webhook_id,
+        make_body(
+            "webinar.updated",
+            {"id": NEW_WEBINAR_ID, "topic": "Investor webinar (moved)"},
+            old_object={"id": NEW_WEBINAR_ID, "topic": "Investor webinar"},
+        ),
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    device = find_device(hass, f"{USER_ID}_{NEW_WEBINAR_ID}")
+    assert device is not None
+    assert device.name == "Investor webinar (moved)"
+
+    response = await deliver(
+        client,
+        webhook_id,
+        lifecycle_body("webinar.deleted", {"id": NEW_WEBINAR_ID, "uuid": "w=="}),
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert find_device(hass, f"{USER_ID}_{NEW_WEBINAR_ID}") is None
+    assert hass.states.get(switch) is None
+    assert zoom.calls == []
+
+
+@pytest.mark.parametrize(
+    ("obj", "status"),
+    [
+        pytest.param({"id": "85746O65432", "topic": "Typo"}, 400, id="id_not_a_number"),
+        pytest.param({"id": None, "topic": "Null"}, 400, id="id_null"),
+        pytest.param({"topic": "No ID", "host_id": USER_ID}, 200, id="no_id"),
+        pytest.param("a meeting", 200, id="not_an_object"),
+    ],
+)
+async def test_created_without_a_usable_meeting_changes_nothing(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+    events: list[Event],
+    caplog: pytest.LogCaptureFixture,
+    obj: Any,
+    status: int,
+) -> None:
+    """A signed `meeting.created` whose object names no meeting adds none.
+
+    An unreadable ID is refused (Zoom's IDs are numbers); an object without one
+    is acknowledged and changes nothing. Never a server error.
+    """
+    before = entity_states(hass)
+    zoom.clear_calls()
+    body = make_body("meeting.created", obj)
+
+    response = await deliver(client, webhook_id, body)
+
+    assert response.status == status
+    await hass.async_block_till_done()
+    assert entity_states(hass) == before
+    assert zoom.calls == []
+    assert len(events) == (status == 200)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_created_with_odd_fields_adds_the_meeting(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+) -> None:
+    """Only the ID of a created meeting is required; odd fields are left out."""
+    zoom.clear_calls()
+    obj = {"id": NEW_MEETING_ID, "host_id": USER_ID, "type": "2", "start_time": 5}
+
+    response = await deliver(client, webhook_id, lifecycle_body("meeting.created", obj))
+
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    # Named by its ID, as a meeting without a topic is everywhere.
+    assert state_of(hass, f"switch.meeting_{NEW_MEETING_ID}_live_stream") == STATE_OFF
+    assert zoom.calls == []
+
+
+# -- what the bus event says --------------------------------------------------------------
+
+
+async def test_event_of_an_unknown_meeting_names_its_topic(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """A meeting this entry does not show still has its topic, from the event.
+
+    Known meetings are named as Home Assistant shows them (their device too).
+    """
+    unknown = make_body(
+        "meeting.ended", {"id": str(UNKNOWN_MEETING_ID), "topic": "Someone's call"}
+    )
+    known = make_body(
+        "meeting.ended", {"id": str(MEETING_ID), "topic": "Renamed at Zoom"}
+    )
+    untitled = make_body("meeting.ended", {"id": str(UNKNOWN_MEETING_ID + 1)})
+    for body in (unknown, known, untitled):
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    device = find_device(hass, f"{USER_ID}_{MEETING_ID}")
+    assert device is not None
+    assert [dict(event.data) for event in events] == [
+        {
+            "config_entry_id": events[0].data["config_entry_id"],
+            "type": "meeting.ended",
+            "meeting_id": UNKNOWN_MEETING_ID,
+            "topic": "Someone's call",
+        },
+        {
+            "config_entry_id": events[0].data["config_entry_id"],
+            "type": "meeting.ended",
+            "meeting_id": MEETING_ID,
+            "device_id": device.id,
+            "topic": "Weekly team sync",
+        },
+        {
+            "config_entry_id": events[0].data["config_entry_id"],
+            "type": "meeting.ended",
+            "meeting_id": UNKNOWN_MEETING_ID + 1,
+        },
+    ]
+
+
+async def test_rejections_are_summed_up_once_an_hour(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The first refusal is told at once; the next ones an hour later, counted."""
+
+    def warnings() -> list[str]:
+        return [
+            r.getMessage()
+            for r in caplog.records
+            if r.levelno >= logging.WARNING and r.name.startswith(LOGGER.name)
+        ]
+
+    async def post(count: int) -> None:
+        for number in range(count):
+            response = await client.post(
+                f"/api/webhook/{webhook_id}", data=f"hello {number}".encode()
+            )
+            assert response.status == HTTPStatus.UNAUTHORIZED
+
+    hint = "if Zoom's events stop arriving, check the secret token in the options"
+    title = mock_config_entry.title
+    await post(1)
+    assert warnings() == [
+        f"Rejected 1 delivery(ies) to the Zoom webhook of {title} (last: unsigned); "
+        + hint
+    ]
+    caplog.clear()
+    await post(20)
+    # An hour, as the README promises (not the constant: it could change unnoticed).
+    freezer.tick(3599)
+    await post(9)
+    assert warnings() == []
+
+    freezer.tick(1)
+    await post(1)
+    assert warnings() == [
+        f"Rejected 30 delivery(ies) to the Zoom webhook of {title} (last: unsigned); "
+        + hint
+    ]
+
+
+# -- what the log says -----------------------------------------------------------------------
+
+
+def _integration_debug(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the integration's own debug lines (not the client's requests)."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.DEBUG and record.name == LOGGER.name
+    ]
+
+
+def _keyless(offset: float) -> Callable[[], tuple[bytes, Headers]]:
+    """Return a delivery without `event_ts`, signed `offset` seconds from now."""
+
+    def build() -> tuple[bytes, Headers]:
+        body = json.dumps(
+            {
+                "event": "meeting.live_streaming_started",
+                "payload": {"account_id": ACCOUNT_ID, "object": {"id": MEETING_ID}},
+            }
+        ).encode()
+        return body, signed(body, timestamp=str(int(time.time() + offset)))
+
+    return build
+
+
+@pytest.mark.parametrize(
+    ("build", "reason"),
+    [
+        pytest.param(_without("x-zm-signature"), "unsigned", id="no_signature"),
+        pytest.param(_without("x-zm-request-timestamp"), "unsigned", id="no_timestamp"),
+        pytest.param(
+            _with_signature(lambda body, ts: "v0=" + "0" * 64),
+            "wrong signature",
+            id="wrong_signature",
+        ),
+        pytest.param(_stale(301), "timestamp ahead", id="301s_ahead"),
+        pytest.param(_stale(-7201), "stale timestamp", id="2h_old"),
+        pytest.param(_keyless(-301), "stale timestamp", id="301s_old_without_event_ts"),
+        pytest.param(
+            _signed_body(_accepted_body(), timestamp="yesterday"),
+            "the timestamp is not a number",
+            id="timestamp_not_a_number",
+        ),
+        pytest.param(
+            _signed_body(b'{"event": "meeting.live_streaming_started", '),
+            "the body is not JSON",
+            id="malformed_json",
+        ),
+        pytest.param(
+            _signed_body(_padded(64 * 1024 + 1)), "body too large", id="over_64kib"
+        ),
+        pytest.param(
+            _signed_body(_accepted_body().replace(ACCOUNT_ID.encode(), b"acc-999")),
+            "event of another Zoom account",
+            id="other_account",
+        ),
+    ],
+)
+async def test_rejection_reason_is_logged(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    build: Callable[[], tuple[bytes, Headers]],
+    reason: str,
+) -> None:
+    """Debug logging tells why a delivery was refused (the secret never)."""
+    caplog.set_level(logging.DEBUG)
+    _to_whole_second(freezer)
+    body, headers = build()
+
+    response = await deliver(client, webhook_id, body, headers)
+
+    assert response.status >= 400
+    assert _integration_debug(caplog) == [
+        f"Rejected a Zoom webhook delivery for {mock_config_entry.title}: {reason}"
+    ]
+
+
+@NO_SECRET
+async def test_without_secret_the_reason_is_logged(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A delivery refused for want of a secret says so, and the warning points there."""
+    caplog.set_level(logging.DEBUG)
+
+    response = await deliver(client, webhook_id, _accepted_body())
+
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    reason = "no secret token is set in the options"
+    assert _integration_debug(caplog) == [
+        f"Rejected a Zoom webhook delivery for {mock_config_entry.title}: {reason}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("offset", "status"),
+    [(-300, HTTPStatus.OK), (-301, HTTPStatus.UNAUTHORIZED)],
+    ids=["300s_old", "301s_old"],
+)
+async def test_delivery_without_event_ts_is_fresh_for_five_minutes(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    offset: int,
+    status: HTTPStatus,
+) -> None:
+    """Without `event_ts` a late copy cannot be told from a replay: five minutes."""
+    _to_whole_second(freezer)
+    body, headers = _keyless(offset)()
+
+    response = await deliver(client, webhook_id, body, headers)
+
+    assert response.status == status
+    assert state_of(hass, SWITCH) == (
+        STATE_ON if status == HTTPStatus.OK else STATE_OFF
+    )
+
+
+async def test_delivery_without_event_ts_is_applied_once_while_fresh(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """Dated five minutes ahead, it stays fresh for ten: a copy then changes nothing."""
+    _to_whole_second(freezer)
+    body, headers = _keyless(300)()
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
+    freezer.tick(1)
+    stopped = streaming_body("meeting.live_streaming_stopped", MEETING_ID)
+    assert (await deliver(client, webhook_id, stopped)).status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+    freezer.tick(598)
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_OFF
+    await hass.async_block_till_done()
+    assert len(events) == 2
+
+
+async def test_oldest_retry_is_accepted(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+) -> None:
+    """Zoom's last retry may carry a timestamp two hours old: still applied."""
+    _to_whole_second(freezer)
+    body = _accepted_body()
+
+    response = await deliver(client, webhook_id, body, signed(body, offset=-7200))
+
+    assert response.status == HTTPStatus.OK
+    assert state_of(hass, SWITCH) == STATE_ON
+
+
+async def test_what_debug_logging_tells_of_accepted_deliveries(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A copy, a late event and an event without a meeting each say why nothing changed."""
+    caplog.set_level(logging.DEBUG)
+    now_ms = int(time.time() * 1000)
+    started = streaming_body("meeting.live_streaming_started", MEETING_ID, now_ms)
+    stopped = streaming_body("meeting.live_streaming_stopped", MEETING_ID, now_ms + 9)
+    late = streaming_body("meeting.live_streaming_started", MEETING_ID, now_ms + 5)
+    for body in (started, started, stopped, late, make_body("app.deauthorized")):
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+
+    assert _integration_debug(caplog) == [
+        "Zoom delivered meeting.live_streaming_started again; it was applied once",
+        "Ignoring meeting.live_streaming_started: older than what Zoom said since",
+        "Ignoring Zoom event app.deauthorized without a meeting",
+    ]
+    # Each answered without an error of its own (Home Assistant would still say 200).
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_webhook_is_listed_for_zoom(
+    hass: HomeAssistant,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: Any,
+) -> None:
+    """Home Assistant lists the webhook by the entry's name, open to the internet, POST only."""
+    ws = await hass_ws_client(hass)
+    await ws.send_json({"id": 1, "type": "webhook/list"})
+    result = await ws.receive_json()
+
+    assert result["success"]
+    listed = [hook for hook in result["result"] if hook["webhook_id"] == webhook_id]
+    assert listed == [
+        {
+            "webhook_id": webhook_id,
+            "domain": DOMAIN,
+            "name": f"Zoom Live Stream ({mock_config_entry.title})",
+            "local_only": False,
+            "allowed_methods": ["POST"],
+        }
+    ]
+
+
+# -- late events about lifecycle and running state ---------------------------------------------
+
+
+def _at(body: bytes, event_ts: int) -> bytes:
+    """Return the delivery `body` as if its event happened at `event_ts` (ms)."""
+    data = json.loads(body)
+    data["event_ts"] = event_ts
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    ("newer", "older", "state"),
+    [
+        ("meeting.ended", "meeting.started", STATE_OFF),
+        ("meeting.started", "meeting.ended", STATE_ON),
+    ],
+)
+async def test_late_started_or_ended_changes_nothing(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    newer: str,
+    older: str,
+    state: str,
+) -> None:
+    """A started or ended that happened before the last event applied is stale."""
+    now_ms = int(time.time() * 1000)
+    first = _at(running_body(newer, OTHER_MEETING_ID), now_ms + 5000)
+    late = _at(running_body(older, OTHER_MEETING_ID), now_ms)
+
+    assert (await deliver(client, webhook_id, first)).status == HTTPStatus.OK
+    assert (await deliver(client, webhook_id, late)).status == HTTPStatus.OK
+
+    assert state_of(hass, OTHER_SENSOR) == state
+
+
+async def test_late_rename_of_a_created_meeting_changes_nothing(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+) -> None:
+    """A rename that happened before the meeting was created (as Zoom says) is stale."""
+    now_ms = int(time.time() * 1000)
+    created = lifecycle_body(
+        "meeting.created", meeting_json(NEW_MEETING_ID, "Board meeting")
+    )
+    renamed = make_body("meeting.updated", {"id": NEW_MEETING_ID, "topic": "Old name"})
+    for body in (_at(created, now_ms + 5000), _at(renamed, now_ms)):
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    device = find_device(hass, f"{USER_ID}_{NEW_MEETING_ID}")
+    assert device is not None
+    assert device.name == "Board meeting"
+
+
+async def test_late_end_of_a_learned_instant_meeting_changes_nothing(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    zoom: ZoomMock,
+) -> None:
+    """An instant meeting learned from its start keeps when that start happened."""
+    zoom.instant[INSTANT_ID] = meeting_json(INSTANT_ID, "Ad hoc call", 1)
+    zoom.live.add(INSTANT_ID)
+    now_ms = int(time.time() * 1000)
+    started = _at(instant_started(), now_ms + 5000)
+    assert (await deliver(client, webhook_id, started)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+
+    ended = _at(running_body("meeting.ended", INSTANT_ID, USER_ID), now_ms)
+    assert (await deliver(client, webhook_id, ended)).status == HTTPStatus.OK
+
+    assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+
+
+async def test_meetings_are_created_when_webinars_are_left_out(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Leaving webinars out leaves meetings in."""
+    await async_save_options(
+        hass,
+        init_integration,
+        {"include_webinars": False, "events": True, CONF_WEBHOOK_SECRET: SECRET},
+    )
+    await hass.async_block_till_done()
+    created = lifecycle_body(
+        "meeting.created", meeting_json(NEW_MEETING_ID, "Board meeting")
+    )
+
+    assert (await deliver(client, webhook_id, created)).status == HTTPStatus.OK
+
+    await hass.async_block_till_done()
+    assert state_of(hass, "switch.board_meeting_live_stream") == STATE_OFF
+
+
+async def test_late_created_after_deleted_does_not_bring_the_meeting_back(
+    hass: HomeAssistant,
+    client: Client,
+    webhook_id: str,
+) -> None:
+    """Zoom's retry of a "created" arriving after the "deleted" adds no ghost."""
+    now_ms = int(time.time() * 1000)
+    deleted = lifecycle_body("meeting.deleted", {"id": NEW_MEETING_ID, "uuid": "u=="})
+    created = lifecycle_body(
+        "meeting.created", meeting_json(NEW_MEETING_ID, "Board meeting")
+    )
+    for body in (_at(deleted, now_ms + 5000), _at(created, now_ms)):
+        assert (await deliver(client, webhook_id, body)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    assert find_device(hass, f"{USER_ID}_{NEW_MEETING_ID}") is None
+    assert hass.states.get("switch.board_meeting_live_stream") is None
+
+
+async def test_copy_of_the_newest_event_an_hour_later_is_applied_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    events: list[Event],
+) -> None:
+    """Zoom's last retry comes 85 minutes on: the event is still remembered then."""
+    _to_whole_second(freezer)
+    body = _accepted_body()
+    headers = signed(body)
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
+
+    freezer.tick(85 * 60)
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
+
+    await hass.async_block_till_done()
+    assert len(events) == 1

@@ -181,7 +181,10 @@ async def test_what_does_not_reload(
         result["flow_id"], {"next_step_id": "stream_target"}
     )
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"meeting": str(MEETING_ID), "resolution": "1080p"}
+        result["flow_id"], {"meeting": str(MEETING_ID)}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"resolution": "1080p"}
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT

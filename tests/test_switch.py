@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
+import gc
 from http import HTTPStatus
 from typing import Any
 
@@ -14,11 +16,21 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 
-from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
+from custom_components.zoom_livestream.const import (
+    DOMAIN,
+    LIST_REFRESH_INTERVAL,
+    SCAN_INTERVAL,
+)
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import (
     ATTR_ENTITY_ID,
+    MAJOR_VERSION,
+    MINOR_VERSION,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_OFF,
@@ -28,6 +40,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
 
 from .conftest import (
     MEETING_ID,
@@ -37,6 +50,7 @@ from .conftest import (
     SetupIntegration,
     ZoomMock,
     async_poll,
+    meeting_json,
     state_of,
 )
 
@@ -561,4 +575,147 @@ async def test_stream_ends_when_two_polls_miss_the_meeting(
     await _switch(hass, SERVICE_TURN_ON, SWITCH)
     assert state_of(hass, SWITCH) == STATE_ON
     await async_poll(hass, freezer)
+    assert state_of(hass, SWITCH) == STATE_OFF
+
+
+def _live_locks() -> int:
+    """Count the asyncio locks alive in the process."""
+    gc.collect()
+    return sum(1 for item in gc.get_objects() if isinstance(item, asyncio.Lock))
+
+
+async def test_no_lock_outlives_its_meeting(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Meetings come and go for years: what ordered their commands goes with them.
+
+    Each meeting's commands wait for one another (one lock per meeting); a lock
+    nobody holds or waits for is dropped, so memory does not grow per meeting.
+    """
+    await _switch(hass, SERVICE_TURN_ON, SWITCH)
+    await _switch(hass, SERVICE_TURN_OFF, SWITCH)
+    before = _live_locks()
+    new_ids = range(82000000000, 82000000012)
+    for number, meeting_id in enumerate(new_ids):
+        zoom.meetings[meeting_id] = meeting_json(meeting_id, f"Class {number}")
+        zoom.live.add(meeting_id)
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    for number in range(len(new_ids)):
+        entity_id = f"switch.class_{number}_live_stream"
+        await _switch(hass, SERVICE_TURN_ON, entity_id)
+        await hass.services.async_call(
+            DOMAIN,
+            "update_settings",
+            {ATTR_ENTITY_ID: entity_id, "display_name": "Class"},
+            blocking=True,
+        )
+        await _switch(hass, SERVICE_TURN_OFF, entity_id)
+    for meeting_id in new_ids:
+        del zoom.meetings[meeting_id]
+        zoom.live.discard(meeting_id)
+    await async_poll(hass, freezer, LIST_REFRESH_INTERVAL)
+    assert hass.states.get("switch.class_0_live_stream") is None
+
+    assert _live_locks() == before
+
+
+# -- what a refused press looks like to each client -------------------------------------
+
+NOT_STARTED = (
+    "Weekly team sync has not started. Start the meeting in Zoom first, then start "
+    "the live stream"
+)
+
+
+def refuse_start(zoom: ZoomMock) -> None:
+    """Let Zoom refuse the next start as before the host joined."""
+    zoom.fail(
+        "PATCH",
+        STATUS_PATH,
+        HTTPStatus.BAD_REQUEST,
+        {"code": 3000, "message": f"Meeting {MEETING_ID} has not started."},
+        times=1,
+    )
+
+
+async def test_refused_toggle_over_the_websocket_api(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A Stream Deck plugin calling the action gets the error, key and placeholders."""
+    client = await hass_ws_client(hass)
+    refuse_start(zoom)
+    await client.send_json_auto_id(
+        {
+            "type": "call_service",
+            "domain": "switch",
+            "service": "toggle",
+            "target": {"entity_id": SWITCH},
+        }
+    )
+    response = await client.receive_json()
+
+    assert response["success"] is False
+    assert response["error"] == {
+        "code": "service_validation_error",
+        "message": f"Validation error: {NOT_STARTED}",
+        "translation_domain": DOMAIN,
+        "translation_key": "meeting_not_started",
+        "translation_placeholders": {
+            "name": "Weekly team sync",
+            "code": "3000",
+            "message": f"Meeting {MEETING_ID} has not started.",
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("fail", "status", "message"),
+    [
+        pytest.param(refuse_start, HTTPStatus.BAD_REQUEST, NOT_STARTED, id="fixable"),
+        pytest.param(
+            lambda zoom: zoom.fail(
+                "PATCH", STATUS_PATH, HTTPStatus.SERVICE_UNAVAILABLE, times=1
+            ),
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            "Cannot reach Zoom for Weekly team sync",
+            id="zoom_down",
+        ),
+    ],
+)
+async def test_refused_toggle_over_the_rest_api(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    fail: Callable[[ZoomMock], None],
+    status: HTTPStatus,
+    message: str,
+) -> None:
+    """Home Assistant 2025.4 answers any refusal with a bare 500; 2026.10 explains.
+
+    On 2026.10 a refusal the user can fix is a 400 and Zoom's or the network's
+    failure a 500, each with the message in JSON.
+    """
+    assert await async_setup_component(hass, "api", {})
+    client = await hass_client()
+    fail(zoom)
+
+    response = await client.post(
+        "/api/services/switch/toggle", json={"entity_id": SWITCH}
+    )
+
+    if (MAJOR_VERSION, MINOR_VERSION) == (2025, 4):
+        # aiohttp's own page (a traceback in tests), no JSON and no message field.
+        assert response.status == HTTPStatus.INTERNAL_SERVER_ERROR
+        assert response.content_type == "text/plain"
+    else:
+        assert response.status == status
+        body = await response.json()
+        assert body["message"].startswith(message)
     assert state_of(hass, SWITCH) == STATE_OFF

@@ -195,3 +195,20 @@ def test_stream_key_help_says_where_the_key_goes(language: str) -> None:
     english = _leaves(STRINGS)["services.update_settings.fields.stream_key.description"]
     assert "Action history" in english
     assert "never logged" not in english
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_credentials_error_names_the_scope_it_needs(language: str) -> None:
+    """The credentials error is true on every form that shows it.
+
+    `invalid_auth` is shown by the Server-to-Server step, which lists the scopes,
+    and by re-authentication and reconfiguration, which list none: it cannot
+    point to scopes "listed above". It names the scope whose lack gives it (the
+    check reads the Zoom user) in each shipped language.
+    """
+    text = _leaves(TRANSLATIONS / f"{language}.json")["config.error.invalid_auth"]
+    assert "user:read:user:admin" in text
+    assert "user:read:admin" in text
+    for form in ("reauth_confirm", "reconfigure"):
+        description = _leaves(STRINGS)[f"config.step.{form}.description"]
+        assert "scope" not in description

@@ -50,6 +50,8 @@ class PollResult:
     # Meetings whose live state this poll could not read (Zoom refused their
     # user's list or their details): they keep what was known.
     unread: frozenset[int] = frozenset()
+    # Extra meetings Zoom says no longer exist (neither meeting nor webinar).
+    gone: frozenset[int] = frozenset()
     # Whether every meeting the entry follows is in this poll's lists: only then
     # do the devices and stored settings of the meetings it lacks go.
     complete: bool = True

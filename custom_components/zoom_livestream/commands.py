@@ -171,7 +171,9 @@ class ZoomCommands:
         self._client = client
         self._store = store
         self._state = state
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # One lock per meeting while a command holds or waits for it: meetings
+        # come and go, and a lock nobody uses is dropped (see `_meeting_lock`).
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         # What the presses waiting for a meeting's lock asked for, last one wins:
         # a toggle pressed meanwhile flips that, not the state Zoom confirmed.
         self._wanted: dict[int, bool] = {}
@@ -208,12 +210,27 @@ class ZoomCommands:
         return self._wanted.get(meeting_id, self._state.data.is_streaming(meeting_id))
 
     @asynccontextmanager
+    async def _meeting_lock(self, meeting_id: int) -> AsyncIterator[None]:
+        """Hold the meeting's lock: its commands run one at a time, in order."""
+        lock, users = self._locks.get(meeting_id, (asyncio.Lock(), 0))
+        self._locks[meeting_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[meeting_id]
+            if users > 1:
+                self._locks[meeting_id] = (lock, users - 1)
+            else:
+                del self._locks[meeting_id]
+
+    @asynccontextmanager
     async def _command(self, meeting_id: int, streaming: bool) -> AsyncIterator[None]:
         """Run one command at a time per meeting, in the order they were asked for."""
         self._wanted[meeting_id] = streaming
         self._pending[meeting_id] += 1
         try:
-            async with self._asked(), self._locks[meeting_id]:
+            async with self._asked(), self._meeting_lock(meeting_id):
                 self._state.async_apply(CommandSending(meeting_id, streaming))
                 try:
                     yield
@@ -287,7 +304,7 @@ class ZoomCommands:
         if update.meeting_only and meeting.kind is MeetingKind.WEBINAR:
             # Zoom's webinar streams take no layout or caption setting.
             raise CommandRefusedError(meeting, MEETING_ONLY_SETTINGS)
-        async with self._asked(), self._locks[meeting.id]:
+        async with self._asked(), self._meeting_lock(meeting.id):
             if update.changes_target:
                 if self._state.events_enabled and self._state.data.is_streaming(
                     meeting.id

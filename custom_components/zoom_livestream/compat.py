@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
+import inspect
+import sys
 from typing import TYPE_CHECKING, Any, Protocol
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "async_extract_referenced_entity_ids",
     "async_get_entry_device",
     "oauth_token_request_error",
+    "store_judges_versions",
     "vol",
 ]
 
@@ -28,6 +31,7 @@ from homeassistant import config_entries, exceptions as ha_exceptions
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.helpers import device_registry as dr, service as ha_service
+from homeassistant.helpers.storage import Store
 
 # mypy checks this file against one release at a time: each ignore below is
 # needed on one of the two and unused on the other, hence "unused-ignore".
@@ -151,3 +155,15 @@ def async_get_entry_device(
     return (  # pragma: no cover - before 2026.10
         device if device is not None and entry_id in device.config_entries else None
     )
+
+
+def store_judges_versions() -> dict[str, Any]:
+    """Keyword arguments for a `Store` whose migration judges every version.
+
+    From 2026.10 Home Assistant refuses a file of a newer major version itself,
+    before the store's migration runs, unless told it may read it; before, the
+    migration was always asked.
+    """
+    if "max_readable_version" in inspect.signature(Store.__init__).parameters:
+        return {"max_readable_version": sys.maxsize}
+    return {}  # pragma: no cover - Home Assistant before 2026.10

@@ -54,13 +54,14 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .errors import form_error, translate_refusal
+from .errors import async_refused, form_error, translate_refusal
 from .oauth import ZoomOAuth2Implementation
 from .services import parse_settings_update
 from .zoom import (
     CloseCaption,
     Cloud,
     Layout,
+    Meeting,
     MeetingKind,
     Resolution,
     StaticTokenAuth,
@@ -76,6 +77,7 @@ from .zoom import (
 )
 
 STEP_STREAM_TARGET = "stream_target"
+STEP_STREAM_TARGET_MEETING = "stream_target_meeting"
 ATTR_MEETING = "meeting"
 # The Server-to-Server entry's host: whose meetings it follows (a user ID or email).
 CONF_HOST = "host"
@@ -87,6 +89,8 @@ TARGET_FIELDS = (
     ATTR_LAYOUT,
     ATTR_CLOSE_CAPTION,
 )
+# What Zoom needs together for a stream target.
+TARGET_PARTS = (ATTR_STREAM_URL, ATTR_STREAM_KEY, ATTR_PAGE_URL)
 
 # A Zoom user ID (letters, digits, - and _) or an email address.
 _USER = re.compile(r"[A-Za-z0-9_.+-]{1,64}(@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?")
@@ -144,6 +148,10 @@ class ZoomLiveStreamConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {CONF_AUTH_TYPE: AUTH_TYPE_SERVER_TO_SERVER, **_clean(user_input)}
+            # A flow's checks are a few requests, once: Home Assistant's shared
+            # session serves them. The integration's own pool (websession.py) is
+            # for loaded entries, whose polls keep its connection open; a flow
+            # has no unload to close a pool of its own with.
             client = create_client(async_get_clientsession(self.hass), data)
             owner, errors = await self._async_token_owner(client)
             if not errors:
@@ -450,6 +458,10 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
     is saved at Zoom and reloads nothing.
     """
 
+    # The meeting whose stream target is shown, and the values shown for it.
+    _meeting_id: int
+    _shown: dict[str, str]
+
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -463,44 +475,21 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
     async def async_step_stream_target(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Set where a meeting streams to, with a key that no log or recorder sees.
-
-        The `update_settings` action does the same, but Home Assistant records an
-        action's data (the recorder's call_service events, and the debug log of
-        homeassistant.core). A form's input is neither logged nor recorded, and
-        the key is sent to Zoom only: it is stored nowhere in Home Assistant.
-        """
+        """Choose the meeting whose stream target to show and set."""
         if self.config_entry.state is not ConfigEntryState.LOADED:
             # Unloaded (reloaded or disabled) since the menu or form was shown.
             return self.async_abort(reason="not_loaded")
-        coordinator = self.config_entry.runtime_data.coordinator
-        meetings = coordinator.data.meetings
+        meetings = self.config_entry.runtime_data.coordinator.data.meetings
         errors: dict[str, str] = {}
-        # The action's own error texts, as the form shows them (same keys).
         placeholders: dict[str, str] = {}
         if user_input is not None:
-            meeting = meetings.get(int(user_input[ATTR_MEETING]))
-            try:
-                update = parse_settings_update(
-                    {k: v for k, v in user_input.items() if k != ATTR_MEETING}
-                )
-                if meeting is None:
-                    errors["base"] = "meeting_not_found"
-                    placeholders["value"] = str(user_input[ATTR_MEETING])
-                else:
-                    await coordinator.commands.async_update_settings(meeting, update)
-            except ServiceValidationError as err:
-                field, key, placeholders = form_error(err, TARGET_FIELDS)
-                errors[field] = key
-            except CommandRefusedError as refusal:
-                coordinator.async_note_failure(refusal)
-                field, key, placeholders = form_error(
-                    translate_refusal(refusal), TARGET_FIELDS
-                )
-                errors[field] = key
-                placeholders.setdefault("value", refusal.meeting.topic)
-            if not errors:
-                return self.async_abort(reason="stream_target_saved")
+            meeting_id = int(user_input[ATTR_MEETING])
+            if meeting_id in meetings:
+                self._meeting_id = meeting_id
+                return await self.async_step_stream_target_meeting()
+            # Gone from Zoom's lists since the form was shown.
+            errors["base"] = "meeting_not_found"
+            placeholders["value"] = str(user_input[ATTR_MEETING])
         schema = vol.Schema(
             {
                 vol.Required(ATTR_MEETING): SelectSelector(
@@ -514,44 +503,137 @@ class ZoomOptionsFlow(OptionsFlowWithReload):
                         mode=SelectSelectorMode.DROPDOWN,
                     )
                 ),
-                vol.Optional(ATTR_STREAM_URL): TEXT,
-                vol.Optional(ATTR_STREAM_KEY): PASSWORD,
-                vol.Optional(ATTR_PAGE_URL): TEXT,
-                vol.Optional(ATTR_RESOLUTION): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[resolution.value for resolution in Resolution],
-                        mode=SelectSelectorMode.DROPDOWN,
-                    )
-                ),
-                # Meetings only; stored and sent with the next start.
-                vol.Optional(ATTR_LAYOUT): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[layout.value for layout in Layout],
-                        mode=SelectSelectorMode.DROPDOWN,
-                        translation_key=ATTR_LAYOUT,
-                    )
-                ),
-                vol.Optional(ATTR_CLOSE_CAPTION): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[caption.value for caption in CloseCaption],
-                        mode=SelectSelectorMode.DROPDOWN,
-                        translation_key=ATTR_CLOSE_CAPTION,
-                    )
-                ),
             }
         )
-        # What was typed comes back on an error, except the key.
-        suggested = {
-            key: value
-            for key, value in (user_input or {}).items()
-            if key != ATTR_STREAM_KEY
-        }
         return self.async_show_form(
             step_id=STEP_STREAM_TARGET,
-            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            data_schema=schema,
             errors=errors,
             description_placeholders=placeholders,
         )
+
+    async def async_step_stream_target_meeting(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show where the meeting streams to, and set it with a key nothing keeps.
+
+        The fields show Zoom's current stream URL, page URL and resolution; the
+        key is never shown, and a field left empty keeps Zoom's value. Only what
+        the user changed is sent, merged into Zoom's target as read again then.
+
+        The `update_settings` action does the same, but Home Assistant records an
+        action's data (the recorder's call_service events, and the debug log of
+        homeassistant.core). A form's input is neither logged nor recorded, and
+        the key is sent to Zoom only: it is stored nowhere in Home Assistant.
+        """
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        coordinator = self.config_entry.runtime_data.coordinator
+        meeting = coordinator.data.meetings.get(self._meeting_id)
+        if meeting is None:
+            # Zoom no longer lists it (deleted while the form was open).
+            return self.async_abort(reason="meeting_gone")
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is None:
+            suggested, errors, placeholders = await self._async_read_target(meeting)
+        else:
+            try:
+                update = parse_settings_update(self._changed(user_input))
+                await coordinator.commands.async_update_settings(meeting, update)
+            except ServiceValidationError as err:
+                field, key, placeholders = form_error(err, TARGET_FIELDS)
+                errors[field] = key
+            except CommandRefusedError as refusal:
+                field, key, placeholders = form_error(
+                    await async_refused(coordinator, refusal), TARGET_FIELDS
+                )
+                errors[field] = key
+            if not errors:
+                return self.async_abort(reason="stream_target_saved")
+            # What was typed comes back on an error, except the key.
+            suggested = {
+                key: value
+                for key, value in user_input.items()
+                if key != ATTR_STREAM_KEY
+            }
+        fields: dict[vol.Marker, Any] = {
+            vol.Optional(ATTR_STREAM_URL): TEXT,
+            vol.Optional(ATTR_STREAM_KEY): PASSWORD,
+            vol.Optional(ATTR_PAGE_URL): TEXT,
+            vol.Optional(ATTR_RESOLUTION): SelectSelector(
+                SelectSelectorConfig(
+                    options=[resolution.value for resolution in Resolution],
+                    mode=SelectSelectorMode.DROPDOWN,
+                )
+            ),
+        }
+        if meeting.kind is not MeetingKind.WEBINAR:
+            # Meetings only (Zoom's webinar streams take neither); stored and
+            # sent with the next start.
+            fields[vol.Optional(ATTR_LAYOUT)] = SelectSelector(
+                SelectSelectorConfig(
+                    options=[layout.value for layout in Layout],
+                    mode=SelectSelectorMode.DROPDOWN,
+                    translation_key=ATTR_LAYOUT,
+                )
+            )
+            fields[vol.Optional(ATTR_CLOSE_CAPTION)] = SelectSelector(
+                SelectSelectorConfig(
+                    options=[caption.value for caption in CloseCaption],
+                    mode=SelectSelectorMode.DROPDOWN,
+                    translation_key=ATTR_CLOSE_CAPTION,
+                )
+            )
+        return self.async_show_form(
+            step_id=STEP_STREAM_TARGET_MEETING,
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(fields), suggested
+            ),
+            errors=errors,
+            description_placeholders={**placeholders, "name": meeting.topic},
+        )
+
+    async def _async_read_target(
+        self, meeting: Meeting
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """Read the meeting's target at Zoom: suggested values, errors, placeholders.
+
+        The key Zoom answers with is dropped here: it is never shown. A meeting
+        without a target, or one Zoom does not let us read, still gets the form.
+        """
+        coordinator = self.config_entry.runtime_data.coordinator
+        self._shown = {}
+        try:
+            current = await coordinator.client.async_get_live_stream(
+                meeting.kind, meeting.id
+            )
+        except ZoomError as err:
+            refused = translate_refusal(CommandRefusedError(meeting, None, err))
+            _, key, placeholders = form_error(refused, ())
+            return {}, {"base": key}, {**placeholders, "value": meeting.topic}
+        shown = {
+            ATTR_STREAM_URL: current.stream_url,
+            ATTR_PAGE_URL: current.page_url,
+            ATTR_RESOLUTION: current.resolution.value if current.resolution else "",
+        }
+        self._shown = {key: value for key, value in shown.items() if value}
+        missing = current.missing_fields()
+        errors: dict[str, str] = {}
+        if len(missing) == len(TARGET_PARTS):
+            errors["base"] = "no_stream_target"
+        elif missing:
+            errors["base"] = "incomplete_stream_target"
+        return dict(self._shown), errors, {}
+
+    def _changed(self, user_input: dict[str, Any]) -> dict[str, Any]:
+        """Return what the user changed: not a value as shown, not an empty field."""
+        return {
+            key: value
+            for key, value in user_input.items()
+            if not (isinstance(value, str) and not value.strip())
+            and self._shown.get(key) != value
+        }
 
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None

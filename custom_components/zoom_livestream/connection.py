@@ -13,7 +13,6 @@ from yarl import URL
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import (
     OAuth2Session,
     async_get_config_entry_implementation,
@@ -28,6 +27,7 @@ from .const import (
     REQUEST_TIMEOUT,
 )
 from .oauth import OAuth2SessionAuth, ZoomOAuth2Implementation
+from .websession import async_get_entry_session
 from .zoom import (
     API_BASE_URLS,
     OAUTH_BASE_URLS,
@@ -123,8 +123,13 @@ def _create(
 async def async_create_entry_client(
     hass: HomeAssistant, entry: ConfigEntry
 ) -> ZoomClient:
-    """Return the client for a config entry, whichever way it signs in."""
-    session = async_get_clientsession(hass)
+    """Return the client for a config entry, whichever way it signs in.
+
+    It uses the integration's own connection pool (websession.py), which keeps
+    a connection to Zoom open between polls, so a press does not wait for a new
+    one. The config flow's one-off checks use Home Assistant's shared session.
+    """
+    session = async_get_entry_session(hass, entry)
     if entry.data.get(CONF_AUTH_TYPE) != AUTH_TYPE_OAUTH:
         return create_client(session, entry.data)
     implementation = await async_get_config_entry_implementation(hass, entry)

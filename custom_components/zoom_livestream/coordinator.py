@@ -41,7 +41,7 @@ from .commands import (
     explain_refusal,
 )
 from .const import CONF_WEBHOOK_SECRET, DOMAIN, LOGGER, SCAN_INTERVAL
-from .devices import async_sync_devices
+from .devices import async_sync_changed_devices, async_sync_devices
 from .errors import redact_error, translation_for
 from .listing import MeetingLister
 from .state import ZoomData
@@ -93,6 +93,9 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self._meeting_listeners: dict[int, list[Callable[[], None]]] = {}
         self._changed_meetings: set[int] | None = None
         self._polls_worked_shown = True
+        # Whether the registry's devices are known to match the data: until the
+        # first complete full list, every device is looked at.
+        self._devices_in_step = False
         # Until the stored state is restored, the first poll must not replace it.
         self._restored = False
 
@@ -165,13 +168,29 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         # command or event that landed during the requests above is kept.
         old = self.data
         new = state.apply_poll(self._current_data(), poll)
-        if poll.full and poll.complete:
+        touched = state.touched_by(old, poll) if old is not None else None
+        changes = state.diff(old, new, SOURCE_POLL, touched)
+        if poll.full and not poll.complete:
             # Only what Zoom's own lists no longer have goes: while Zoom refuses
-            # a part of the options it did not list before, nothing is removed.
+            # a part of the options it did not list before, nothing is removed,
+            # and the next complete list looks at every device again.
+            self._devices_in_step = False
+        elif poll.full and (not self._devices_in_step or changes.meetings is None):
+            # Devices left from before (a restart, a refused list): all of them.
             async_sync_devices(self.hass, self.config_entry, new.meetings)
             self.store.async_prune(set(new.meetings))
-        self._async_note(state.diff(old, new, SOURCE_POLL), new)
+            self._devices_in_step = True
+        elif poll.full and changes.meetings:
+            self._async_sync_changed(new, changes.meetings)
+        self._async_note(changes, new)
         return new
+
+    @callback
+    def _async_sync_changed(self, new: ZoomData, changed: frozenset[int]) -> None:
+        """Follow the meetings that changed in the registry and the store."""
+        async_sync_changed_devices(self.hass, self.config_entry, new.meetings, changed)
+        if gone := changed - new.meetings.keys():
+            self.store.async_forget(gone)
 
     def _current_data(self) -> ZoomData:
         """Return the data; before the first poll, the meetings learned from events.
@@ -219,9 +238,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self._async_note(changes, new)
         self.async_update_listeners()
         if isinstance(change, MeetingUpdated | MeetingDeleted):
-            async_sync_devices(self.hass, self.config_entry, new.meetings)
-        if isinstance(change, MeetingDeleted):
-            self.store.async_prune(set(new.meetings))
+            self._async_sync_changed(new, frozenset({change.meeting_id}))
 
     @callback
     def _async_note(self, changes: state.Diff, new: ZoomData) -> None:

@@ -10,12 +10,13 @@ Must not import the coordinator, the platforms or the Zoom client's transport.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
+from .compat import async_get_entry_device
 from .const import DOMAIN, LOGGER
 from .zoom import Meeting
 
@@ -56,6 +57,33 @@ def async_sync_devices(
         meeting_id = meeting_id_of_device(scope, device)
         if meeting_id is None:
             # The account's own device (diagnostic sensors) is not a meeting.
+            continue
+        meeting = meetings.get(meeting_id)
+        if meeting is None:
+            LOGGER.debug("Removing device %s: no longer in Zoom", device.name)
+            registry.async_remove_device(device.id)
+        elif device.name != meeting.topic:
+            registry.async_update_device(device.id, name=meeting.topic)
+
+
+@callback
+def async_sync_changed_devices(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    meetings: Mapping[int, Meeting],
+    changed: Iterable[int],
+) -> None:
+    """Like `async_sync_devices`, for the meetings that changed only.
+
+    Each device is found by its identifier: a full poll of 5,000 meetings that
+    changed a few touches a few devices, and parses no identifier.
+    """
+    registry = dr.async_get(hass)
+    for meeting_id in changed:
+        device = async_get_entry_device(
+            hass, entry.entry_id, meeting_device_identifier(entry, meeting_id)
+        )
+        if device is None:
             continue
         meeting = meetings.get(meeting_id)
         if meeting is None:

@@ -4,9 +4,14 @@ Owns the translation of Zoom's errors and of refused commands (translation key,
 placeholders, and whether the user can fix it: a `ServiceValidationError`,
 which Home Assistant shows without a traceback, or a `HomeAssistantError` for
 Zoom's or the network's failures), and `zoom_command`, the one decorator every
-entity command and the action run through: it has the failure recorded, then
-raises the translated error. The options' stream-target form shows the same
-mapping (`form_error`).
+entity command and the action run through: it has the failure recorded and
+reported to the meeting's event entity (`REFUSAL_SIGNAL`), then raises the
+translated error. The options' stream-target form shows the same mapping
+(`form_error`).
+
+A raised error reaches whoever called, but an automation that goes on after it
+(`continue_on_error`) cannot read it: the meeting's event entity then holds the
+reason, in Home Assistant's language, for the automation's next step.
 
 Must not import the coordinator: failures are recorded through the
 `FailureRecorder` protocol, and nothing here calls back into the rules.
@@ -19,7 +24,11 @@ from functools import wraps
 import re
 from typing import Any, Concatenate, Protocol
 
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.translation import async_get_translations
 
 from .commands import CommandRefusedError
 from .const import DOMAIN
@@ -111,8 +120,61 @@ def translate_refusal(refusal: CommandRefusedError) -> HomeAssistantError:
 class FailureRecorder(Protocol):
     """Records a refused command: last error, re-authentication, repairs."""
 
+    @property
+    def hass(self) -> HomeAssistant:
+        """The Home Assistant the entry runs in."""
+
+    @property
+    def config_entry(self) -> ConfigEntry:
+        """The entry whose command was refused."""
+
     def async_note_failure(self, refusal: CommandRefusedError) -> None:
         """Record `refusal`."""
+
+
+def refusal_signal(entry_id: str, meeting_id: int) -> str:
+    """Return the dispatcher signal of one meeting's refused commands.
+
+    Sent with the translation key and the message of the error raised.
+    """
+    return f"{DOMAIN}_{entry_id}_{meeting_id}_refused"
+
+
+async def async_message(hass: HomeAssistant, err: HomeAssistantError) -> str:
+    """Return a translated error's message in Home Assistant's language.
+
+    `str(err)` is always English (and drops the final full stop); a person
+    reading a notification reads their own language, with English for a
+    language this integration does not ship.
+    """
+    translations = await async_get_translations(
+        hass, hass.config.language, "exceptions", {DOMAIN}
+    )
+    text = translations.get(
+        f"component.{DOMAIN}.exceptions.{err.translation_key}.message"
+    )
+    if text is None:
+        return str(err)
+    try:
+        return text.format(**(err.translation_placeholders or {}))
+    except (KeyError, IndexError, ValueError):
+        return str(err)
+
+
+async def async_refused(
+    recorder: FailureRecorder, refusal: CommandRefusedError
+) -> HomeAssistantError:
+    """Record and report a refused command; return the error that explains it."""
+    recorder.async_note_failure(refusal)
+    err = translate_refusal(refusal)
+    message = redact_error(await async_message(recorder.hass, err))
+    async_dispatcher_send(
+        recorder.hass,
+        refusal_signal(recorder.config_entry.entry_id, refusal.meeting.id),
+        str(err.translation_key),
+        message,
+    )
+    return err
 
 
 class CommandTarget(Protocol):
@@ -126,15 +188,14 @@ class CommandTarget(Protocol):
 def zoom_command[T: CommandTarget, **P](
     func: Callable[Concatenate[T, P], Coroutine[Any, Any, None]],
 ) -> Callable[Concatenate[T, P], Coroutine[Any, Any, None]]:
-    """Run a command; on a refusal, record it and raise the translated error."""
+    """Run a command; on a refusal, record and report it, raise the translated error."""
 
     @wraps(func)
     async def handler(target: T, /, *args: P.args, **kwargs: P.kwargs) -> None:
         try:
             await func(target, *args, **kwargs)
         except CommandRefusedError as refusal:
-            target.coordinator.async_note_failure(refusal)
-            raise translate_refusal(refusal) from refusal.error
+            raise await async_refused(target.coordinator, refusal) from refusal.error
 
     return handler
 

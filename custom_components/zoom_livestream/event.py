@@ -3,6 +3,10 @@
 Each real change fires once, from whichever source sees it first: a toggle in
 Home Assistant, a poll, or an event Zoom pushed. The coordinator reports a
 change only when its data changes, so a poll after a push fires nothing again.
+
+A command on the meeting that was refused fires too (`command_refused`), with
+the reason as its error said it: an automation that went on after the refused
+action (`continue_on_error`) reads it here, as the blueprints do.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ from dataclasses import dataclass
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .changes import MeetingChange
+from .changes import SOURCE_HOME_ASSISTANT, MeetingChange
 from .const import EVENT_KEY
 from .coordinator import ZoomConfigEntry
 from .entity import (
@@ -21,11 +26,19 @@ from .entity import (
     ZoomMeetingEntityDescription,
     async_add_meeting_entities,
 )
+from .errors import refusal_signal
 
-# Read-only: events come from the coordinator.
+# Read-only: events come from the coordinator and from refused commands.
 PARALLEL_UPDATES = 0
 
-EVENT_TYPES = ["started", "ended", "live_stream_started", "live_stream_stopped"]
+COMMAND_REFUSED = "command_refused"
+EVENT_TYPES = [
+    "started",
+    "ended",
+    "live_stream_started",
+    "live_stream_stopped",
+    COMMAND_REFUSED,
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,8 +83,24 @@ class ZoomMeetingEventEntity(ZoomMeetingEntity, EventEntity):
                 self.meeting_id, self._handle_change
             )
         )
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                refusal_signal(self.coordinator.config_entry.entry_id, self.meeting_id),
+                self._handle_refusal,
+            )
+        )
 
     @callback
     def _handle_change(self, change: MeetingChange) -> None:
         self._trigger_event(change.kind, {"source": change.source})
+        self.async_write_ha_state()
+
+    @callback
+    def _handle_refusal(self, reason: str, message: str) -> None:
+        # `reason` is the error's translation key: what an automation can test.
+        self._trigger_event(
+            COMMAND_REFUSED,
+            {"source": SOURCE_HOME_ASSISTANT, "reason": reason, "message": message},
+        )
         self.async_write_ha_state()

@@ -12,6 +12,7 @@ Must not import the coordinator, the commands or the platforms.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field
 import time
@@ -47,6 +48,31 @@ from .zoom import (
 
 # The signed-in user in API paths, for user-level ("Sign in with Zoom") tokens.
 ME = "me"
+# Requests of one poll at Zoom at once: the independent lists go together, within
+# Zoom's per-second limits (Pro: 20 per second for lists) however many options.
+MAX_PARALLEL_REQUESTS = 8
+
+
+async def _async_all(limit: asyncio.Semaphore, *requests: Awaitable[Any]) -> list[Any]:
+    """Send the requests together, `limit` at a time; cancel the rest on a failure.
+
+    A single request is simply awaited: a live-only poll costs no extra task.
+    """
+    if len(requests) <= 1:
+        return [await request for request in requests]
+
+    async def limited(request: Awaitable[Any]) -> Any:
+        async with limit:
+            return await request
+
+    tasks = [asyncio.ensure_future(limited(request)) for request in requests]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 @dataclass(slots=True)
@@ -159,17 +185,61 @@ class MeetingLister:
         )
         unread: set[int] = set()
         complete = True
+        started_at = time.monotonic()
+        # Independent requests go to Zoom at once (bounded): the first refresh,
+        # which holds up Home Assistant's start, is one round trip after the token.
+        limit = asyncio.Semaphore(MAX_PARALLEL_REQUESTS)
+        live_users = [user for user in users if user not in self._skipped.users]
+        list_users = users if full else []
+        with_webinars = full and options.get(CONF_INCLUDE_WEBINARS, True)
+        extra_ids = [
+            value
+            for value in options.get(CONF_EXTRA_MEETINGS, [])
+            if full or value not in self._skipped.meetings
+        ]
+        answers: list[Any] = await _async_all(
+            limit,
+            *(self._async_list_scheduled(user) for user in list_users),
+            *(
+                self._async_list_webinars_of(user, listed)
+                for user in (list_users if with_webinars else [])
+            ),
+            *(self._async_list_live(user) for user in live_users),
+            *(self._async_fetch_extra(value) for value in extra_ids),
+        )
+        scheduled = answers[: len(list_users)]
+        answers = answers[len(list_users) :]
+        webinars = answers[: len(list_users)] if with_webinars else []
+        answers = answers[len(webinars) :]
+        lives, extra_answers = answers[: len(live_users)], answers[len(live_users) :]
+        extra: dict[int, Meeting] = {}
+        refused = [
+            int(value)
+            for value in options.get(CONF_EXTRA_MEETINGS, [])
+            if value not in extra_ids and value not in self._gone
+        ]
+        gone: set[int] = set()
+        for value, answer in zip(extra_ids, extra_answers, strict=True):
+            if isinstance(answer, Meeting):
+                extra[answer.id] = answer
+            elif answer is not None:
+                refused.append(int(value))
+            else:
+                gone.add(int(value))
         if full:
             read: dict[int, Meeting] = {}
-            for user in users:
-                meetings = await self._async_list_user(user, options, listed)
+            for index, user in enumerate(users):
+                meetings = scheduled[index]
+                if meetings is not None and webinars:
+                    more = webinars[index]
+                    meetings = None if more is None else meetings + more
                 if meetings is None:
                     # Refused: the user's last list stays, asked for again next time.
                     kept = self._by_user.get(user)
                     complete = complete and kept is not None
                     for meeting_id in kept or ():
-                        if (meeting := listed.get(meeting_id)) is not None:
-                            read[meeting_id] = meeting
+                        if (last := listed.get(meeting_id)) is not None:
+                            read[meeting_id] = last
                             unread.add(meeting_id)
                     continue
                 self._by_user[user] = frozenset(m.id for m in meetings)
@@ -181,21 +251,17 @@ class MeetingLister:
                     read[meeting.id] = meeting
             self._unapplied, self._listed_at = read, now
             self._hosts = frozenset(m.host_id for m in read.values() if m.host_id)
-        started_at = time.monotonic()
         live: dict[int, Meeting] = {}
         for user in users:
-            if user not in self._skipped.users:
-                meetings = await self._async_skip_user_on_error(
-                    user, self._client.async_list_meetings(user, MeetingListType.LIVE)
-                )
-                if meetings is not None:
-                    live.update((meeting.id, meeting) for meeting in meetings)
-                    continue
+            if (
+                user in live_users
+                and (meetings := lives[live_users.index(user)]) is not None
+                and user not in self._skipped.users
+            ):
+                live.update((meeting.id, meeting) for meeting in meetings)
+                continue
             # Refused: their meetings keep what was known until Zoom answers.
             unread.update(self._by_user.get(user, ()))
-        extra, refused = await self._async_fetch_extra_meetings(
-            options.get(CONF_EXTRA_MEETINGS, []), retry=full
-        )
         for meeting_id in refused:
             # Zoom did not say it is gone: it stays as last read.
             if (known := data.meetings.get(meeting_id)) is not None:
@@ -226,26 +292,29 @@ class MeetingLister:
             rate_limit=self._client.rate_limit,
             learned=read_learned,
             unread=frozenset(unread - live.keys()),
+            gone=frozenset(gone),
             complete=complete,
         )
 
-    async def _async_list_user(
-        self, user: str, options: Mapping[str, Any], listed: Mapping[int, Meeting]
-    ) -> list[Meeting] | None:
-        """Return the user's meetings and webinars; None if Zoom refuses the user."""
-        meetings = await self._async_skip_user_on_error(
+    async def _async_list_scheduled(self, user: str) -> list[Meeting] | None:
+        """Return the user's scheduled meetings; None if Zoom refuses the user."""
+        return await self._async_skip_user_on_error(
             user, self._client.async_list_meetings(user, MeetingListType.SCHEDULED)
         )
-        if meetings is None:
-            return None
-        if options.get(CONF_INCLUDE_WEBINARS, True):
-            webinars = await self._async_skip_user_on_error(
-                user, self._async_list_webinars(user, listed)
-            )
-            if webinars is None:
-                return None
-            meetings += webinars
-        return meetings
+
+    async def _async_list_webinars_of(
+        self, user: str, listed: Mapping[int, Meeting]
+    ) -> list[Meeting] | None:
+        """Return the user's webinars; None if Zoom refuses the user."""
+        return await self._async_skip_user_on_error(
+            user, self._async_list_webinars(user, listed)
+        )
+
+    async def _async_list_live(self, user: str) -> list[Meeting] | None:
+        """Return the user's meetings that run now; None if Zoom refuses the user."""
+        return await self._async_skip_user_on_error(
+            user, self._client.async_list_meetings(user, MeetingListType.LIVE)
+        )
 
     async def _async_skip_user_on_error(
         self, user: str, request: Awaitable[list[Meeting]]
@@ -286,39 +355,23 @@ class MeetingLister:
             LOGGER.debug("No webinars for %s: %s", user, err.message)
             return []
 
-    async def _async_fetch_extra_meetings(
-        self, ids: list[str], *, retry: bool
-    ) -> tuple[dict[int, Meeting], list[int]]:
-        """Read the meetings the user added by ID: one request each, every poll.
-
-        Returns those read, and those Zoom refused without saying they do not
-        exist (kept as last known by the caller). A refused one is skipped until
-        the next full list (`retry`), with a repair that names it.
-        """
-        found: dict[int, Meeting] = {}
-        refused: list[int] = []
-        for value in ids:
-            meeting_id = int(value)
-            if value in self._skipped.meetings and not retry:
-                if value not in self._gone:
-                    refused.append(meeting_id)
-                continue
-            try:
-                found[meeting_id] = await self._async_read_extra(meeting_id)
-            except ZoomNotFoundError as err:
-                # Neither a meeting nor a webinar: deleted in Zoom, it goes.
-                self._skip(meeting=value, reason=err)
-                self._gone.add(value)
-                continue
-            except ZoomApiError as err:
-                if isinstance(err, ZoomPermissionError) and err.missing_scopes:
-                    raise
-                self._skip(meeting=value, reason=err)
-                self._gone.discard(value)
-                refused.append(meeting_id)
-                continue
-            self._unskip(meeting=value)
-        return found, refused
+    async def _async_fetch_extra(self, value: str) -> Meeting | bool | None:
+        """Read one extra meeting: the meeting, True if refused, None if gone."""
+        try:
+            meeting = await self._async_read_extra(int(value))
+        except ZoomNotFoundError as err:
+            # Neither a meeting nor a webinar: deleted in Zoom, it goes.
+            self._skip(meeting=value, reason=err)
+            self._gone.add(value)
+            return None
+        except ZoomApiError as err:
+            if isinstance(err, ZoomPermissionError) and err.missing_scopes:
+                raise
+            self._skip(meeting=value, reason=err)
+            self._gone.discard(value)
+            return True
+        self._unskip(meeting=value)
+        return meeting
 
     async def _async_read_extra(self, meeting_id: int) -> Meeting:
         """Read one extra meeting's details, as a webinar if it is no meeting."""

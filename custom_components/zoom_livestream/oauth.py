@@ -106,6 +106,9 @@ class OAuth2SessionAuth(AbstractAuth):
         # Zoom spends a refresh token on use: a request arriving during a forced
         # refresh must wait for the new token, not refresh again with the old one.
         self._lock = asyncio.Lock()
+        # The refresh token Zoom refused: requests waiting meanwhile (a poll's
+        # lists go side by side) do not send it again.
+        self._dead_refresh_token: str | None = None
 
     @property
     def api_url(self) -> str | None:
@@ -115,25 +118,39 @@ class OAuth2SessionAuth(AbstractAuth):
 
     async def async_get_access_token(self) -> str:
         """Return a valid access token; a refused refresh means sign in again."""
-        try:
-            async with self._lock:
+        async with self._lock:
+            refresh_token = self._session.token.get("refresh_token")
+            if refresh_token is not None and refresh_token == self._dead_refresh_token:
+                raise ZoomAuthenticationError("Zoom refused to refresh the token")
+            try:
                 if self._refused is not None and self._refused == self._token_value():
                     await self._async_force_refresh()
                 else:
                     await self._session.async_ensure_token_valid()
-        except aiohttp.ClientResponseError as err:
-            if HTTPStatus.BAD_REQUEST <= err.status < HTTPStatus.INTERNAL_SERVER_ERROR:
-                raise ZoomAuthenticationError(
-                    f"Zoom refused to refresh the token (HTTP {err.status})"
-                ) from err
-            raise ZoomConnectionError(
-                f"Zoom's token endpoint answered HTTP {err.status}", status=err.status
-            ) from err
-        except (TimeoutError, aiohttp.ClientError) as err:
-            raise ZoomConnectionError(
-                f"Cannot reach Zoom's token endpoint: {type(err).__name__}"
-            ) from err
+            except aiohttp.ClientResponseError as err:
+                if (
+                    HTTPStatus.BAD_REQUEST
+                    <= err.status
+                    < HTTPStatus.INTERNAL_SERVER_ERROR
+                ):
+                    self._dead_refresh_token = refresh_token
+                    raise ZoomAuthenticationError(
+                        f"Zoom refused to refresh the token (HTTP {err.status})"
+                    ) from err
+                raise self._unreachable(err) from err
+            except (TimeoutError, aiohttp.ClientError) as err:
+                raise self._unreachable(err) from err
         return self._token_value()
+
+    @staticmethod
+    def _unreachable(err: Exception) -> ZoomConnectionError:
+        if isinstance(err, aiohttp.ClientResponseError):
+            return ZoomConnectionError(
+                f"Zoom's token endpoint answered HTTP {err.status}", status=err.status
+            )
+        return ZoomConnectionError(
+            f"Cannot reach Zoom's token endpoint: {type(err).__name__}"
+        )
 
     def invalidate(self, token: str) -> None:
         """Zoom refused `token` before its expiry: refresh on the next call."""

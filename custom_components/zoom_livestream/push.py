@@ -4,7 +4,8 @@ Owns the webhook: verify a delivery (size, signature, freshness, replay, account
 parse it, hand the change it names to the coordinator's one apply entry point,
 and fire one bus event. The webhook URL is on the internet: anyone can post to
 it. Nothing changes unless a delivery passes every check, rejections are logged
-quietly, and a repair issue is raised only for deliveries that look like Zoom's.
+quietly, and a repair issue is raised only for deliveries that name the entry's
+Zoom account.
 
 Must not change the coordinator's data itself: every change goes through
 `ZoomCoordinator.async_apply`.
@@ -15,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from http import HTTPStatus
-import json
 import time
 from typing import Any
 
@@ -205,7 +205,7 @@ class ZoomWebhookReceiver:
         timestamp = request.headers.get("x-zm-request-timestamp", "")
         signature = request.headers.get("x-zm-signature", "")
         if (secret := self.secret) is None:
-            if timestamp and signature and _looks_like_zoom(body):
+            if timestamp and signature and self._names_this_account(body):
                 # Zoom is sending events, so push is set up there but not here.
                 issues.async_raise(
                     self._hass, self._entry, issues.ISSUE_WEBHOOK_SECRET_MISSING
@@ -236,6 +236,18 @@ class ZoomWebhookReceiver:
                 HTTPStatus.FORBIDDEN, "event of another Zoom account"
             )
         return event, secret, signature, age <= MAX_CLOCK_SKEW
+
+    def _names_this_account(self, body: bytes) -> bool:
+        """Whether an unverifiable delivery is an event of this entry's Zoom account.
+
+        Anyone can post Zoom's headers and shape; the account ID is Zoom's (and
+        the account's) to know: the webhook URL does not reveal it.
+        """
+        try:
+            event = parse_event(body)
+        except ZoomWebhookError:
+            return False
+        return bool(self._account_id) and event.account_id == self._account_id
 
     @callback
     def _apply(self, event: ZoomEvent) -> None:
@@ -377,19 +389,6 @@ class ZoomWebhookReceiver:
     def _async_refresh_lists(self) -> None:
         """Read the lists at the next poll: a burst of events costs one list."""
         self._coordinator.async_request_full_refresh()
-
-
-def _looks_like_zoom(body: bytes) -> bool:
-    """Whether an unverifiable delivery has the shape of Zoom's (not a stranger's)."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return False
-    return (
-        isinstance(data, dict)
-        and isinstance(data.get("event"), str)
-        and isinstance(data.get("payload"), dict)
-    )
 
 
 @callback

@@ -177,11 +177,6 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
             **{i: data.listed[i] for i in created if i in data.listed},
         }
     previous = data.meetings
-    kept = (
-        {}
-        if poll.full
-        else {i: m for i, m in previous.items() if m.kind is MeetingKind.MEETING}
-    )
     # Learned meetings that still run stay; one that ended goes like any ended
     # instant meeting (kept, off, until a full list no longer has it). One learned
     # while this poll ran was not read by it: it stays as it is.
@@ -198,15 +193,19 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         ):
             running_learned[meeting_id] = data.meetings[meeting_id]
     learned = running_learned.keys()
-    meetings: Mapping[int, Meeting] = {
-        **kept,
-        **listed,
-        **poll.extra,
-        **running_learned,
-        **poll.live,
-    }
-    if meetings == previous:
-        meetings = previous
+    meetings: Mapping[int, Meeting]
+    if poll.listed is None:
+        meetings = _updated_meetings(data, poll, running_learned)
+    else:
+        meetings = {**listed, **poll.extra, **running_learned, **poll.live}
+        if not poll.full:
+            # Lists read by an earlier, failed poll: instant meetings stay.
+            meetings = {
+                **{i: m for i, m in previous.items() if m.kind is MeetingKind.MEETING},
+                **meetings,
+            }
+        if meetings == previous:
+            meetings = previous
     live_ids = set(poll.live) | read_running
     # What this poll could not read (Zoom refused it) keeps what was known.
     live_ids |= poll.unread & data.live_meeting_ids
@@ -259,6 +258,44 @@ def apply_poll(data: ZoomData, poll: PollResult) -> ZoomData:
         details_ts=details_ts,
         learned=data.learned if learned == data.learned else frozenset(learned),
         created=created,
+    )
+
+
+def _updated_meetings(
+    data: ZoomData, poll: PollResult, running_learned: Mapping[int, Meeting]
+) -> Mapping[int, Meeting]:
+    """Return the meetings after a live-only poll, in the time of what it read.
+
+    Only what the poll read can differ (the live list, extra and learned
+    meetings), and a meeting no longer live shows its listed description again:
+    with 5,000 meetings and one live, a poll touches one, not 5,000.
+    """
+    previous = data.meetings
+    updates: dict[int, Meeting] = {}
+    for meeting_id in data.live_meeting_ids - poll.live.keys():
+        listed = data.listed.get(meeting_id)
+        current = previous.get(meeting_id)
+        if listed is not None and current is not listed and current != listed:
+            updates[meeting_id] = listed
+    for source in (poll.extra, running_learned, poll.live):
+        for meeting_id, meeting in source.items():
+            current = updates.get(meeting_id, previous.get(meeting_id))
+            if current is not meeting and current != meeting:
+                updates[meeting_id] = meeting
+    gone = poll.gone & previous.keys()
+    if gone:
+        return {i: m for i, m in {**previous, **updates}.items() if i not in gone}
+    return {**previous, **updates} if updates else previous
+
+
+def touched_by(old: ZoomData, poll: PollResult) -> frozenset[int] | None:
+    """Return the meetings a live-only poll may have changed; None: any of them."""
+    if poll.listed is not None:
+        return None
+    return (
+        frozenset(poll.live.keys() | poll.extra.keys() | poll.learned.keys())
+        | old.live_meeting_ids
+        | poll.gone
     )
 
 
@@ -525,11 +562,17 @@ class Diff:
         )
 
 
-def diff(old: ZoomData | None, new: ZoomData, source: str) -> Diff:
+def diff(
+    old: ZoomData | None,
+    new: ZoomData,
+    source: str,
+    touched: frozenset[int] | None = None,
+) -> Diff:
     """Return which meetings changed from `old` to `new`, and what to report.
 
     A command or an event keeps the lists it did not touch: their comparison,
-    which walks every meeting, is skipped then.
+    which walks every meeting, is skipped then. A live-only poll says which
+    meetings it may have `touched`: only those are compared.
     """
     if old is None:
         # The first data: everything is new, nothing is a change to report (and
@@ -546,7 +589,13 @@ def diff(old: ZoomData | None, new: ZoomData, source: str) -> Diff:
             if old.live_webinars.get(meeting_id) != new.live_webinars.get(meeting_id)
         }
     changed = set(state_changed)
-    if old.meetings is not new.meetings:
+    if old.meetings is not new.meetings and touched is not None:
+        changed.update(
+            meeting_id
+            for meeting_id in touched
+            if old.meetings.get(meeting_id) is not new.meetings.get(meeting_id)
+        )
+    elif old.meetings is not new.meetings:
         changed |= old.meetings.keys() ^ new.meetings.keys()
         changed.update(
             meeting_id

@@ -20,6 +20,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
+from .compat import store_judges_versions
 from .const import DOMAIN, LOGGER
 from .validation import clean_display_name
 from .zoom import CloseCaption, Layout, LiveStreamStartSettings
@@ -75,7 +76,7 @@ class ZoomStore:
         """Prepare the store; nothing is read until `async_load`."""
         self._hass = hass
         self._store: Store[dict[str, Any]] = _EntryStore(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}"
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}", **store_judges_versions()
         )
         self._display: dict[int, StoredDisplaySettings] = {}
         self._streaming: set[int] = set()
@@ -235,6 +236,25 @@ class ZoomStore:
                 self._live_webinars.pop(meeting_id, None)
             self._streaming -= gone
             self._learned -= gone
+            self._schedule_save()
+
+    @callback
+    def async_forget(self, meeting_ids: Iterable[int]) -> None:
+        """Forget what belongs to these meetings (Zoom no longer lists them)."""
+        gone = [
+            meeting_id
+            for meeting_id in meeting_ids
+            if meeting_id in self._display
+            or meeting_id in self._streaming
+            or meeting_id in self._event_ts
+            or meeting_id in self._live_webinars
+        ]
+        if gone:
+            for meeting_id in gone:
+                self._display.pop(meeting_id, None)
+                self._event_ts.pop(meeting_id, None)
+                self._live_webinars.pop(meeting_id, None)
+                self._streaming.discard(meeting_id)
             self._schedule_save()
 
     # -- stream state -------------------------------------------------------------

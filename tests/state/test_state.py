@@ -122,6 +122,40 @@ def test_unchanged_meetings_stay_the_same_object() -> None:
     assert again.meetings is data.meetings
 
 
+def test_live_only_poll_touches_only_what_it_read() -> None:
+    """Nothing new: the same meetings mapping; what changed is what the poll read."""
+    live_version = replace(SYNC, duration=45)
+    data = first_data()
+    data = state.apply_poll(data, poll(live_version, at=1.0))
+    assert data.meetings[SYNC.id] is live_version
+    # No longer live: its listed description is shown again.
+    after = state.apply_poll(data, poll(at=2.0))
+    assert after.meetings[SYNC.id] is SYNC
+    quiet = state.apply_poll(after, poll(at=3.0))
+    assert quiet.meetings is after.meetings
+    for old, new, at in ((first_data(), data, 1.0), (data, after, 2.0)):
+        read = poll(
+            *(m for m in new.meetings.values() if m.id in new.live_meeting_ids), at=at
+        )
+        touched = state.touched_by(old, read)
+        assert touched is not None
+        assert state.diff(old, new, SOURCE_POLL, touched) == state.diff(
+            old, new, SOURCE_POLL
+        )
+
+
+def test_an_extra_meeting_zoom_deleted_goes_at_once() -> None:
+    """A live-only poll drops an extra meeting Zoom says does not exist."""
+    data = state.apply_poll(
+        ZoomData(),
+        replace(poll(at=0.0, listed=LISTED), extra={INSTANT.id: INSTANT}),
+    )
+    assert INSTANT.id in data.meetings
+    data = state.apply_poll(data, replace(poll(at=1.0), gone=frozenset({INSTANT.id})))
+    assert INSTANT.id not in data.meetings
+    assert set(data.meetings) == set(LISTED)
+
+
 def test_a_poll_sent_before_a_start_cannot_end_it() -> None:
     """Started at 10; a poll asked at 5 misses the meeting; one asked at 15 ends it."""
     data = state.apply_command(first_data(), StreamStarted(LAUNCH), now=10.0)

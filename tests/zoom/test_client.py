@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email.utils import formatdate
+import logging
 import time
 from typing import Any
 
@@ -276,7 +278,11 @@ async def test_list_stops_on_a_repeated_page_token(
 
     assert len(meetings) == 2
     assert len(zoom.requests) == 2
-    assert "Zoom repeated a page token while listing meetings" in caplog.text
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING
+    ] == ["Zoom repeated a page token while listing meetings; keeping the 2 items read"]
 
 
 async def test_list_stops_after_max_pages(
@@ -307,7 +313,13 @@ async def test_list_stops_after_max_pages(
     assert MAX_PAGES <= 40
     assert len(meetings) == MAX_PAGES
     assert len(zoom.requests) == MAX_PAGES
-    assert f"did not end after {MAX_PAGES} pages" in caplog.text
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING
+    ] == [
+        "Zoom's list of meetings did not end after 40 pages; keeping the 40 items read"
+    ]
 
 
 async def test_list_webinars(client: ZoomClient, zoom: ZoomServer) -> None:
@@ -348,22 +360,30 @@ async def test_list_without_items(client: ZoomClient, zoom: ZoomServer) -> None:
 @pytest.mark.parametrize(
     ("body", "match"),
     [
-        ("[]", "not a JSON object"),
-        ('"meetings"', "not a JSON object"),
-        ('{"meetings": {"id": 1}}', "meetings is not a list"),
-        ('{"meetings": "none"}', "meetings is not a list"),
-        ('{"meetings": [{"topic": "no id"}]}', "Unexpected meeting"),
-        ('{"meetings": [42]}', "Unexpected meeting"),
+        ("[]", "Unexpected list from Zoom: not a JSON object"),
+        ('"meetings"', "Unexpected list from Zoom: not a JSON object"),
+        (
+            '{"meetings": {"id": 1}}',
+            "Unexpected list from Zoom: meetings is not a list",
+        ),
+        ('{"meetings": "none"}', "Unexpected list from Zoom: meetings is not a list"),
+        (
+            '{"meetings": [{"topic": "no id"}]}',
+            "Unexpected meeting from Zoom: not a meeting ID: None",
+        ),
+        ('{"meetings": [42]}', "Unexpected meeting from Zoom: not a JSON object"),
     ],
 )
 async def test_list_broken_answer(
     client: ZoomClient, zoom: ZoomServer, body: str, match: str
 ) -> None:
-    """A list answer of the wrong shape raises ZoomConnectionError."""
+    """A list answer of the wrong shape raises ZoomConnectionError, saying why."""
     zoom.get(MEETINGS_URL, body=body)
 
-    with pytest.raises(ZoomConnectionError, match=match):
+    with pytest.raises(ZoomConnectionError) as exc_info:
         await client.async_list_meetings()
+
+    assert str(exc_info.value) == match
 
 
 @pytest.mark.parametrize(
@@ -613,6 +633,14 @@ SCOPES_MESSAGE = (
             ZoomNotFoundError,
             1001,
             "User does not exist.",
+        ),
+        # The code, not the status, says the user does not exist.
+        (
+            400,
+            {"code": 1001, "message": "User does not exist: x@example.com."},
+            ZoomNotFoundError,
+            1001,
+            "User does not exist: x@example.com.",
         ),
         (
             400,
@@ -1064,12 +1092,14 @@ async def test_rate_limit_headers_recorded(
         ("api-eu.zoom.us", True, None),
         (None, True, None),
         ("https://api-eu.zoom.us", False, None),
+        # Not given: the token's URL is used.
+        ("https://api-eu.zoom.us", None, "https://api-eu.zoom.us/v2"),
     ],
 )
 async def test_api_base_from_the_token(
     zoom: ZoomServer,
     api_url: str | None,
-    use_token_api_url: bool,
+    use_token_api_url: bool | None,
     base: str | None,
 ) -> None:
     """The token's https `api_url` is the API base when allowed, else the default."""
@@ -1083,11 +1113,15 @@ async def test_api_base_from_the_token(
         client_secret=CLIENT_SECRET,
         oauth_base=zoom.oauth_base,
     )
-    client = ZoomClient(
-        session,
-        s2s_auth,
-        api_base=f"{zoom.api_base}/",
-        use_token_api_url=use_token_api_url,
+    client = (
+        ZoomClient(session, s2s_auth, api_base=f"{zoom.api_base}/")
+        if use_token_api_url is None
+        else ZoomClient(
+            session,
+            s2s_auth,
+            api_base=f"{zoom.api_base}/",
+            use_token_api_url=use_token_api_url,
+        )
     )
     base = base or zoom.api_base
     zoom.post(TOKEN_URL, payload=token_payload("token-1", api_url=api_url))
@@ -1100,3 +1134,315 @@ async def test_api_base_from_the_token(
     request = sent_once(zoom, "GET", f"{API}/users/me", token="token-1")
     assert request.url == f"{base}/users/me"
     assert len(zoom.requests) == 2
+
+
+# -- what each call needs, and what the log says ------------------------------------------
+
+LIVE_STREAM = LiveStreamConfig(
+    stream_url="rtmp://live.example.com/app",
+    stream_key="key-1",
+    page_url="https://example.com/live",
+)
+# Each call, the request it sends and the scope it needs (Server-to-Server app).
+CALLS: list[Any] = [
+    pytest.param(
+        lambda c: c.async_get_current_user(),
+        "GET",
+        "/users/me",
+        "user:read:user:admin",
+        id="get_current_user",
+    ),
+    pytest.param(
+        lambda c: c.async_get_user("host@example.com"),
+        "GET",
+        "/users/host@example.com",
+        "user:read:user:admin",
+        id="get_user",
+    ),
+    pytest.param(
+        lambda c: c.async_list_users(),
+        "GET",
+        "/users?page_size=300&status=active",
+        "user:read:list_users:admin",
+        id="list_users",
+    ),
+    pytest.param(
+        lambda c: c.async_list_meetings(),
+        "GET",
+        "/users/me/meetings?page_size=300&type=scheduled",
+        "meeting:read:list_meetings:admin",
+        id="list_meetings",
+    ),
+    pytest.param(
+        lambda c: c.async_list_webinars(),
+        "GET",
+        "/users/me/webinars?page_size=300",
+        "webinar:read:list_webinars:admin",
+        id="list_webinars",
+    ),
+    pytest.param(
+        lambda c: c.async_get_meeting(MeetingKind.MEETING, MEETING_ID),
+        "GET",
+        f"/meetings/{MEETING_ID}",
+        "meeting:read:meeting:admin",
+        id="get_meeting",
+    ),
+    pytest.param(
+        lambda c: c.async_get_meeting(MeetingKind.WEBINAR, WEBINAR_ID),
+        "GET",
+        f"/webinars/{WEBINAR_ID}",
+        "webinar:read:webinar:admin",
+        id="get_webinar",
+    ),
+    pytest.param(
+        lambda c: c.async_get_live_stream(MeetingKind.MEETING, MEETING_ID),
+        "GET",
+        f"/meetings/{MEETING_ID}/livestream",
+        "meeting:read:livestream:admin",
+        id="get_live_stream",
+    ),
+    pytest.param(
+        lambda c: c.async_get_live_stream(MeetingKind.WEBINAR, WEBINAR_ID),
+        "GET",
+        f"/webinars/{WEBINAR_ID}/livestream",
+        "webinar:read:livestream:admin",
+        id="get_webinar_live_stream",
+    ),
+    pytest.param(
+        lambda c: c.async_update_live_stream(
+            MeetingKind.MEETING, MEETING_ID, LIVE_STREAM
+        ),
+        "PATCH",
+        f"/meetings/{MEETING_ID}/livestream",
+        "meeting:update:livestream:admin",
+        id="update_live_stream",
+    ),
+    pytest.param(
+        lambda c: c.async_update_live_stream(
+            MeetingKind.WEBINAR, WEBINAR_ID, LIVE_STREAM
+        ),
+        "PATCH",
+        f"/webinars/{WEBINAR_ID}/livestream",
+        "webinar:update:livestream:admin",
+        id="update_webinar_live_stream",
+    ),
+    pytest.param(
+        lambda c: c.async_start_live_stream(MeetingKind.MEETING, MEETING_ID),
+        "PATCH",
+        f"/meetings/{MEETING_ID}/livestream/status",
+        "meeting:update:livestream_status:admin",
+        id="start_live_stream",
+    ),
+    pytest.param(
+        lambda c: c.async_stop_live_stream(MeetingKind.WEBINAR, WEBINAR_ID),
+        "PATCH",
+        f"/webinars/{WEBINAR_ID}/livestream/status",
+        "webinar:update:livestream_status:admin",
+        id="stop_webinar_live_stream",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "method", "path", "scope"), CALLS)
+async def test_each_call_names_the_scope_it_needs(
+    client: ZoomClient,
+    zoom: ZoomServer,
+    call: Callable[[ZoomClient], Awaitable[Any]],
+    method: str,
+    path: str,
+    scope: str,
+) -> None:
+    """Zoom's 4700 names no scope: the refused call names its own, for the repair."""
+    zoom.add(
+        method,
+        f"{API}{path}",
+        status=400,
+        payload={
+            "code": 4700,
+            "message": "Invalid access token, does not contain scopes",
+        },
+    )
+
+    with pytest.raises(ZoomPermissionError) as exc_info:
+        await call(client)
+
+    assert exc_info.value.missing_scopes == (scope,)
+    assert exc_info.value.status == 400
+
+
+@pytest.mark.parametrize(("call", "method", "path", "scope"), CALLS)
+async def test_each_request_is_logged_with_its_method_path_and_status(
+    client: ZoomClient,
+    zoom: ZoomServer,
+    caplog: pytest.LogCaptureFixture,
+    call: Callable[[ZoomClient], Awaitable[Any]],
+    method: str,
+    path: str,
+    scope: str,
+) -> None:
+    """Debug logging tells each request's method, path and status (README)."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.zoom_livestream.zoom")
+    status = 204 if method == "PATCH" else 200
+    if status == 204:
+        zoom.add(method, f"{API}{path}", status=204)
+    elif "/users" in path and "/meetings" not in path and "/webinars" not in path:
+        zoom.add(method, f"{API}{path}", payload={**USER, "users": [USER]})
+    else:
+        zoom.add(method, f"{API}{path}", payload={"id": MEETING_ID, **STREAM})
+
+    await call(client)
+
+    logged = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "custom_components.zoom_livestream.zoom.client"
+    ]
+    assert logged == [f"{method} {path.partition('?')[0]} answered HTTP {status}"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.async_get_user("user-xyz"),
+        lambda c: c.async_get_meeting(MeetingKind.MEETING, MEETING_ID),
+        lambda c: c.async_list_meetings(),
+    ],
+    ids=["get_user", "get_meeting", "list_meetings"],
+)
+async def test_a_get_answered_without_a_body_is_a_broken_answer(
+    client: ZoomClient,
+    zoom: ZoomServer,
+    call: Callable[[ZoomClient], Awaitable[Any]],
+) -> None:
+    """Every GET, not only the current user's, wants a JSON answer."""
+    zoom.get(f"{API}/users/user-xyz", body="")
+    zoom.get(f"{API}/meetings/{MEETING_ID}", body="")
+    zoom.get(MEETINGS_URL, body="")
+
+    with pytest.raises(ZoomConnectionError) as exc_info:
+        await call(client)
+
+    assert str(exc_info.value).startswith("Zoom answered GET /")
+    assert str(exc_info.value).endswith(" with no JSON body")
+    assert exc_info.value.status == 200
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.async_list_meetings("a b/c"),
+        lambda c: c.async_list_webinars("a b/c"),
+    ],
+    ids=["meetings", "webinars"],
+)
+async def test_lists_of_a_user_keep_the_user_in_its_path_segment(
+    client: ZoomClient, zoom: ZoomServer, call: Callable[[ZoomClient], Awaitable[Any]]
+) -> None:
+    """A user ID or email is quoted: a '/' cannot reach another path."""
+    zoom.get(f"{API}/users/a%20b%2Fc/meetings", payload={}, any_query=True)
+    zoom.get(f"{API}/users/a%20b%2Fc/webinars", payload={}, any_query=True)
+
+    assert await call(client) == []
+
+    assert len(zoom.requests) == 1
+
+
+async def test_retry_after_401_keeps_the_query(
+    s2s_client: ZoomClient, zoom: ZoomServer
+) -> None:
+    """A page asked again with a new token is the same page: type, size and token."""
+    page_2 = f"{MEETINGS_URL}&next_page_token=page-2"
+    zoom.post(TOKEN_URL, payload=token_payload("token-1"))
+    zoom.post(TOKEN_URL, payload=token_payload("token-2"))
+    zoom.get(
+        MEETINGS_URL,
+        payload={"meetings": meeting_items(0, 1), "next_page_token": "page-2"},
+    )
+    zoom.get(page_2, status=401, payload={"code": 124, "message": "Invalid token."})
+    zoom.get(page_2, payload={"meetings": meeting_items(1, 1), "next_page_token": ""})
+
+    meetings = await s2s_client.async_list_meetings()
+
+    assert [meeting.id for meeting in meetings] == [80000000000, 80000000001]
+    first, again = zoom.requests_to("GET", page_2)
+    assert first.client_headers == bearer("token-1")
+    assert again.client_headers == bearer("token-2")
+    assert again.query == {
+        "type": "scheduled",
+        "page_size": "300",
+        "next_page_token": "page-2",
+    }
+
+
+async def test_fresh_token_refused_for_scopes_is_no_authentication_failure(
+    s2s_client: ZoomClient, zoom: ZoomServer
+) -> None:
+    """The renewed token works but lacks a scope: name it, do not ask to sign in."""
+    url = f"{API}/meetings/{MEETING_ID}/livestream/status"
+    zoom.post(TOKEN_URL, payload=token_payload("token-1"))
+    zoom.post(TOKEN_URL, payload=token_payload("token-2"))
+    zoom.patch(url, status=401, payload={"code": 124, "message": "Invalid token."})
+    zoom.patch(url, status=401, payload={"code": 4711, "message": SCOPES_MESSAGE})
+
+    with pytest.raises(ZoomPermissionError) as exc_info:
+        await s2s_client.async_stop_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    assert exc_info.value.status == 401
+    assert exc_info.value.missing_scopes == (
+        "meeting:write:admin",
+        "webinar:write:admin",
+    )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Invalid access token, does not contain scopes:[meeting:write:admin].",
+        "Invalid Access Token, Does Not Contain Scopes:[meeting:write:admin]",
+    ],
+)
+async def test_scope_words_without_a_scope_code(
+    client: ZoomClient, zoom: ZoomServer, message: str
+) -> None:
+    """Zoom's words about missing scopes count whatever the code and the case."""
+    url = f"{API}/meetings/{MEETING_ID}/livestream/status"
+    zoom.patch(url, status=401, payload={"code": 124, "message": message})
+
+    with pytest.raises(ZoomPermissionError) as exc_info:
+        await client.async_stop_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    assert exc_info.value.missing_scopes == ("meeting:write:admin",)
+    # A new token would not help: none is asked, nothing is sent again.
+    assert len(zoom.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "missing_scopes"),
+    [
+        # No "[": nothing Zoom names, whatever comes before a "]".
+        (
+            "Invalid access token, does not contain scopes: a, b]",
+            ("meeting:update:livestream_status:admin",),
+        ),
+        # Only the first list is Zoom's list of scopes.
+        (
+            "Invalid access token, does not contain scopes:[a, b]. See [docs].",
+            ("a", "b"),
+        ),
+        ("Invalid access token, does not contain scopes:[a].[b]", ("a",)),
+    ],
+)
+async def test_missing_scopes_read_from_the_first_list(
+    client: ZoomClient,
+    zoom: ZoomServer,
+    message: str,
+    missing_scopes: tuple[str, ...],
+) -> None:
+    """The scopes Zoom names are the bracketed list after its words, no more."""
+    url = f"{API}/meetings/{MEETING_ID}/livestream/status"
+    zoom.patch(url, status=400, payload={"code": 4711, "message": message})
+
+    with pytest.raises(ZoomPermissionError) as exc_info:
+        await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    assert exc_info.value.missing_scopes == missing_scopes

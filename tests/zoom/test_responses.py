@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 import json
 import time
@@ -142,3 +143,87 @@ async def test_read_json_body_arriving_in_pieces(
     async with session.get(zoom.url("/v2/anything")) as response:
         assert response.headers["Transfer-Encoding"] == "chunked"
         assert await read_json_body(response) == page
+
+
+# Zones and their offsets from UTC at MOMENT (New York and Chatham on summer time).
+ZONES = {
+    "UTC": 0,
+    "America/New_York": -4 * 3600,
+    "Asia/Kolkata": 5 * 3600 + 1800,
+    "Pacific/Chatham": 13 * 3600 + 2700,
+}
+
+
+@pytest.fixture(params=list(ZONES))
+def machine_zone(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """Run the test with the machine's clock in this time zone (TZ), then restore it."""
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),
+        ("Wed, 21 Oct 2015 07:28:30 -0000", 30.0),
+        ("2015-10-21T07:28:45Z", 45.0),
+        # Without a zone: UTC, as Zoom's dates are, whatever the machine's zone.
+        ("2015-10-21T07:28:45", 45.0),
+    ],
+)
+def test_parse_retry_after_dates_in_any_machine_zone(
+    machine_zone: str, value: str, expected: float
+) -> None:
+    """The machine's own time zone never shifts Zoom's date."""
+    assert time.localtime(MOMENT).tm_gmtoff == ZONES[machine_zone]
+    assert parse_retry_after(value, now=MOMENT) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "warning"),
+    [
+        (
+            "86400",
+            3600.0,
+            "Zoom asked to wait 86400 s before the next request; waiting 3600 s",
+        ),
+        ("3600", 3600.0, None),
+        ("3599.5", 3599.5, None),
+    ],
+)
+def test_a_wait_over_an_hour_is_held_to_an_hour_and_said_so(
+    caplog: pytest.LogCaptureFixture, value: str, expected: float, warning: str | None
+) -> None:
+    """A longer wait is cut to an hour with a warning; an hour itself is no news."""
+    assert parse_retry_after(value) == expected
+
+    assert [record.getMessage() for record in caplog.records] == (
+        [warning] if warning else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "parsed"),
+    [(5 * 1024 * 1024, True), (5 * 1024 * 1024 + 1, False)],
+    ids=["5_MiB", "5_MiB_and_a_byte"],
+)
+async def test_read_json_body_up_to_5_mib(
+    session: aiohttp.ClientSession, zoom: ZoomServer, size: int, parsed: bool
+) -> None:
+    """Up to 5 MiB is read (a page of 300 meetings is a few hundred KB); no more.
+
+    The bound is written out, not taken from the code: moving it goes noticed.
+    """
+    body = b'{"padding": "' + b"x" * (size - 15) + b'"}'
+    assert len(body) == size
+    zoom.get("/v2/anything", body=body)
+
+    async with session.get(zoom.url("/v2/anything")) as response:
+        result = await read_json_body(response)
+
+    assert (result is not None) is parsed

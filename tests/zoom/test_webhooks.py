@@ -87,11 +87,22 @@ def test_parse_timestamp(value: str, seconds: float) -> None:
     assert parse_timestamp(value) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("value", ["", "yesterday", "0x10"])
-def test_parse_timestamp_refuses_junk(value: str) -> None:
-    """A timestamp that is not a number is rejected."""
-    with pytest.raises(ZoomWebhookError, match="not a number"):
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("", "the timestamp is not a number"),
+        ("yesterday", "the timestamp is not a number"),
+        ("0x10", "the timestamp is not a number"),
+        ("nan", "the timestamp is not a finite number"),
+        ("-inf", "the timestamp is not a finite number"),
+    ],
+)
+def test_parse_timestamp_refuses_junk(value: str, reason: str) -> None:
+    """A timestamp that is not a finite number is rejected, with the reason logged."""
+    with pytest.raises(ZoomWebhookError) as exc_info:
         parse_timestamp(value)
+    # The whole reason: it is what the debug log says of the rejected delivery.
+    assert str(exc_info.value) == reason
 
 
 def _body(data: Any) -> bytes:
@@ -165,6 +176,15 @@ def test_parse_event(data: dict[str, Any], expected: ZoomEvent) -> None:
     assert "key-1" not in repr(event)
 
 
+REASONS = {
+    "not JSON": "the body is not JSON",
+    "no event": "the body has no event",
+    "no payload": "the body has no payload",
+    "no plainToken": "the URL validation has no plainToken",
+    "meeting ID is not a number": "the meeting ID is not a number",
+}
+
+
 @pytest.mark.parametrize(
     ("body", "match"),
     [
@@ -193,8 +213,10 @@ def test_parse_event(data: dict[str, Any], expected: ZoomEvent) -> None:
 )
 def test_parse_event_rejects(body: bytes, match: str) -> None:
     """Deliveries of the wrong shape are rejected with a loggable reason."""
-    with pytest.raises(ZoomWebhookError, match=match):
+    with pytest.raises(ZoomWebhookError) as exc_info:
         parse_event(body)
+    # The whole reason: it is what the debug log says of the rejected delivery.
+    assert str(exc_info.value) == REASONS[match]
 
 
 @pytest.mark.parametrize(
@@ -238,3 +260,106 @@ def test_event_key(event_ts: Any, key: str | None) -> None:
     if event_ts is not None:
         data["event_ts"] = event_ts
     assert parse_event(_body(data)).key == key
+
+
+@pytest.mark.parametrize(
+    ("event", "kind"),
+    [
+        ("meeting.created", MeetingKind.MEETING),
+        ("webinar.created", MeetingKind.WEBINAR),
+    ],
+)
+def test_parse_created_event_describes_the_meeting(
+    event: str, kind: MeetingKind
+) -> None:
+    """A created event carries the new meeting or webinar as Zoom lists it."""
+    obj = {
+        "id": 85746065432,
+        "uuid": "new==",
+        "host_id": "user-xyz",
+        "topic": "Board meeting",
+        "type": 2,
+        "start_time": "2026-12-01T10:00:00Z",
+        "duration": 60,
+        "timezone": "Europe/London",
+    }
+    data = {
+        "event": event,
+        # The smallest `event_ts` that identifies the event.
+        "event_ts": 1,
+        "payload": {
+            "account_id": "acc-123",
+            "operator": "host@example.com",
+            "object": obj,
+        },
+    }
+
+    parsed = parse_event(_body(data))
+
+    assert parsed == ZoomEvent(
+        event,
+        "acc-123",
+        85746065432,
+        kind,
+        meeting=Meeting.from_json(obj, kind),
+        topic="Board meeting",
+        event_ts=1,
+    )
+    assert parsed.meeting is not None
+    assert parsed.meeting.host_id == "user-xyz"
+    assert parsed.key == f"{event}|85746065432|1"
+
+
+@pytest.mark.parametrize("event", ["meeting.created", "meeting.updated"])
+def test_parse_event_object_without_id(event: str) -> None:
+    """An object without an ID names no meeting: no meeting, no topic from it."""
+    data = {
+        "event": event,
+        "payload": {"account_id": "acc-123", "object": {"topic": "Board meeting"}},
+    }
+
+    assert parse_event(_body(data)) == ZoomEvent(event, "acc-123", None, None)
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        {"id": 85746065432, "topic": 5, "type": "2", "start_time": "soon"},
+        {"id": "85746065432", "host_id": None, "duration": "1h"},
+    ],
+    ids=["odd_fields", "no_topic"],
+)
+def test_parse_created_event_with_odd_fields(obj: dict[str, Any]) -> None:
+    """Only the ID is required: other fields Zoom sends oddly are left out."""
+    data = {"event": "meeting.created", "payload": {"account_id": "a", "object": obj}}
+
+    parsed = parse_event(_body(data))
+
+    assert parsed.meeting == Meeting(
+        85746065432, MeetingKind.MEETING, "Meeting 85746065432"
+    )
+    assert parsed.topic is None
+
+
+def test_signature_is_compared_in_constant_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The signature goes through hmac.compare_digest, never `==`.
+
+    A plain comparison stops at the first differing character, so its timing
+    tells a forger how much of a guessed signature is right.
+    """
+    compared: list[tuple[str, str]] = []
+    real_compare = hmac.compare_digest
+
+    def spy(a: str, b: str) -> bool:
+        compared.append((a, b))
+        return real_compare(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    good = zoom_signature(SECRET, TIMESTAMP, BODY)
+    wrong = "v0=" + "0" * 64
+
+    assert signature_is_valid(SECRET, TIMESTAMP, BODY, good)
+    assert not signature_is_valid(SECRET, TIMESTAMP, BODY, wrong)
+    assert compared == [(good, good), (good, wrong)]

@@ -98,6 +98,8 @@ class RecordedRequest:
     query: MultiDictProxy[str]
     headers: CIMultiDictProxy[str]
     body: bytes
+    # Which connection it came on: 1 for the server's first, 2 for the next...
+    connection: int = 0
 
     @property
     def url(self) -> str:
@@ -179,6 +181,11 @@ class ZoomServer:
         """Create the server; `start` opens its socket."""
         self.requests: list[RecordedRequest] = []
         self.unmatched: list[RecordedRequest] = []
+        # Requests that arrived on a connection the server had already closed
+        # as idle (see `close_idle_connections`): never answered, never handled.
+        self.dropped: list[RecordedRequest] = []
+        self._connections: dict[asyncio.BaseTransport, int] = {}
+        self._idle_closes = 0
         self._routes: list[_Route] = []
         self._runner: web.ServerRunner | None = None
         self._port = 0
@@ -260,6 +267,18 @@ class ZoomServer:
         self._sessions.append(session)
         return session
 
+    def close_idle_connections(self, times: int = 1) -> None:
+        """Close the next `times` kept-alive connections as idle, as a request comes.
+
+        A server closes a connection that has been idle for its keep-alive time;
+        a client that sends its next request just then (or that never saw the
+        close: a NAT or load balancer forgot the connection) sends it into a
+        closed connection. Here a request that arrives on a connection that
+        already served one is not handled: the connection is closed (FIN) with
+        no answer, and the request is kept in `dropped`, not in `requests`.
+        """
+        self._idle_closes = times
+
     def add(
         self,
         method: str,
@@ -339,6 +358,10 @@ class ZoomServer:
 
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
         path, _, _ = request.raw_path.partition("?")
+        transport = request.transport
+        assert transport is not None
+        reused = transport in self._connections
+        connection = self._connections.setdefault(transport, len(self._connections) + 1)
         recorded = RecordedRequest(
             method=request.method,
             scheme=request.scheme,
@@ -347,7 +370,13 @@ class ZoomServer:
             query=MultiDictProxy(MultiDict(request.query)),
             headers=CIMultiDictProxy(CIMultiDict(request.headers)),
             body=await request.read(),
+            connection=connection,
         )
+        if reused and self._idle_closes:
+            self._idle_closes -= 1
+            self.dropped.append(recorded)
+            self._drop(request)
+            await _until_cancelled()
         self.requests.append(recorded)
         # Zoom's OpenAPI document checks the request and the answer (tests/contract.py).
         exchange = contract.received(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -45,11 +46,17 @@ _PERMISSION_CODES = frozenset({200, 1010, 3161})
 # would not help, and neither would signing in again.
 _SCOPE_CODES = frozenset({4700, 4711})
 _SCOPE_WORDS = "does not contain scopes"
+# The first bracketed list of its message: the scopes it names.
+_SCOPE_LIST = re.compile(r"\[([^\]]*)\]")
 # "Meeting/User does not exist" in any status.
 _NOT_FOUND_CODES = frozenset({1001, 3001})
 # For webinars Zoom documents code 300 as "Webinar Id does not exist" and "Invalid
 # Webinar Id"; a request body failing validation carries its `errors` list too.
 _WEBINAR_ID_CODE = 300
+# aiohttp itself sends a request with one of these methods once more when the
+# connection closes before an answer (RFC 9112 section 9.3.1); the client sends
+# the others (PATCH) once more itself, so no request goes out more than twice.
+_RESENT_BY_AIOHTTP = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _WEBINAR_OPERATIONS = frozenset(
     {
         Operation.GET_WEBINAR,
@@ -344,8 +351,7 @@ class ZoomClient:
                 message = f"HTTP {status}"
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             return ZoomRateLimitError(
-                message or "Too many requests",
-                retry_after=parse_retry_after(headers.get("Retry-After")),
+                message, retry_after=parse_retry_after(headers.get("Retry-After"))
             )
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             return ZoomConnectionError(f"Zoom answered HTTP {status}", status=status)
@@ -379,8 +385,12 @@ class ZoomClient:
         token: str,
         params: Mapping[str, str] | None,
         json: Any,
+        *,
+        resend: bool = True,
     ) -> tuple[int, Any, Mapping[str, str]]:
+        """Send the request; once more if the connection closed before an answer."""
         url = f"{self.api_base}{path}"
+        answered = False
         try:
             async with self._session.request(
                 method,
@@ -393,6 +403,7 @@ class ZoomClient:
                 },
                 timeout=self._timeout,
             ) as response:
+                answered = True
                 body = await read_json_body(response)
                 _LOGGER.debug("%s %s answered HTTP %s", method, path, response.status)
                 # From every answer: an account that sends none (Pro, without
@@ -400,11 +411,48 @@ class ZoomClient:
                 self.rate_limit = RateLimitInfo.from_headers(response.headers)
                 return response.status, body, response.headers
         except TimeoutError as err:
+            # Not sent again: Zoom may still be applying the request.
             raise ZoomConnectionError(f"Timed out: {method} {path}") from err
         except aiohttp.ClientError as err:
-            raise ZoomConnectionError(
-                f"Cannot reach Zoom for {method} {path}: {type(err).__name__}"
-            ) from err
+            if (
+                answered
+                or not resend
+                or method in _RESENT_BY_AIOHTTP
+                or not _closed_before_answer(err)
+            ):
+                raise ZoomConnectionError(
+                    f"Cannot reach Zoom for {method} {path}: {type(err).__name__}"
+                ) from err
+            # The connection closed before any byte of an answer. Mostly it was a
+            # kept-alive connection that Zoom (or a NAT on the way) had closed as
+            # idle just as the request went out, so Zoom never read the request.
+            # Rarely it broke after Zoom applied the request and before it could
+            # answer. Either way a PATCH is safe to send once more: each one sets
+            # a state (start, stop, or the whole stream target), so a second does
+            # nothing the first did not, and without it the press fails although
+            # Zoom is fine. A timeout, or an answer cut off, is never sent again.
+            _LOGGER.debug(
+                "%s %s: the connection closed before an answer (%s); sending it "
+                "again on a new connection",
+                method,
+                path,
+                type(err).__name__,
+            )
+        return await self._async_send(method, path, token, params, json, resend=False)
+
+
+def _closed_before_answer(err: aiohttp.ClientError) -> bool:
+    """Whether the connection was closed or reset with the request sent, unanswered.
+
+    Called only for errors raised before the answer's headers were read. A
+    connection that could not be made at all (refused, DNS, TLS) is not one.
+    """
+    return isinstance(
+        err,
+        aiohttp.ServerDisconnectedError
+        | aiohttp.ClientOSError
+        | aiohttp.ClientConnectionResetError,
+    ) and not isinstance(err, aiohttp.ClientConnectorError)
 
 
 def _normalise_api_url(api_url: str | None) -> str | None:
@@ -428,12 +476,9 @@ def _error_details(body: Any) -> tuple[int | None, str]:
 
 def _missing_scopes(message: str) -> tuple[str, ...]:
     # Zoom's 4711 message: "Invalid access token, does not contain scopes:[a, b]."
-    start, end = message.find("["), message.rfind("]")
-    if start == -1 or end <= start:
+    if (listed := _SCOPE_LIST.search(message)) is None:
         return ()
-    return tuple(
-        scope.strip() for scope in message[start + 1 : end].split(",") if scope.strip()
-    )
+    return tuple(scope.strip() for scope in listed[1].split(",") if scope.strip())
 
 
 def _lacks_scopes(body: Any) -> bool:

@@ -68,7 +68,8 @@ def _retry_after_seconds(value: str | None, now: float | None) -> float | None:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         try:
-            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            # Python reads a "Z" zone since 3.11.
+            when = datetime.fromisoformat(text)
         except ValueError:
             return None
     if when.tzinfo is None:

@@ -9,7 +9,6 @@ import json
 import math
 from typing import Any
 
-from .exceptions import ZoomConnectionError
 from .models import Meeting, MeetingKind, parse_meeting_id, shown_topic
 
 URL_VALIDATION_EVENT = "endpoint.url_validation"
@@ -128,10 +127,9 @@ def parse_event(body: bytes) -> ZoomEvent:
         if isinstance(value := obj.get("topic"), str) and meeting_id is not None:
             topic = shown_topic(value, meeting_id)
         if event.endswith((".created", ".started")):
-            try:
-                meeting = Meeting.from_json(obj, kind)
-            except ZoomConnectionError:
-                meeting = None
+            # Cannot fail: the object is a dict whose ID was read above, and every
+            # other field is optional.
+            meeting = Meeting.from_json(obj, kind)
     event_ts = data.get("event_ts")
     operation, scope = payload.get("operation"), payload.get("scope")
     return ZoomEvent(

@@ -1,0 +1,203 @@
+"""The client on kept-alive connections: Zoom closing them, and what is sent again.
+
+A connection pool keeps a connection open between requests so that a press does
+not pay for a new TCP connection and TLS session. A server closes such a
+connection once it has been idle for its own keep-alive time, and a request sent
+just then (or into a connection a NAT forgot) meets a closed connection before
+any byte of an answer. The Zoom double here closes connections that way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+import pytest
+
+from custom_components.zoom_livestream.zoom import (
+    LiveStreamConfig,
+    MeetingKind,
+    StaticTokenAuth,
+    ZoomApiError,
+    ZoomClient,
+    ZoomConnectionError,
+)
+
+from .common import API, bearer
+from .zoom_server import Fault, ZoomServer
+
+TOKEN = "static-token"
+MEETING_ID = 9876543210123
+STATUS = f"{API}/meetings/{MEETING_ID}/livestream/status"
+TARGET = f"{API}/meetings/{MEETING_ID}/livestream"
+USER = {
+    "id": "user-xyz",
+    "email": "host@example.com",
+    "account_id": "acc-123",
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "type": 2,
+    "timezone": "Europe/London",
+}
+STREAM = {
+    "stream_url": "rtmp://live.example.com/app",
+    "stream_key": "key-1",
+    "page_url": "https://example.com/live",
+}
+
+
+@pytest.fixture
+def client(session: aiohttp.ClientSession, zoom: ZoomServer) -> ZoomClient:
+    """Return a client with a fixed token, so only API requests are sent."""
+    return ZoomClient(session, StaticTokenAuth(TOKEN), api_base=zoom.api_base)
+
+
+async def _keep_a_connection(client: ZoomClient, zoom: ZoomServer) -> None:
+    """Make one request, so the session keeps its connection for the next."""
+    zoom.get(f"{API}/users/me", payload=USER)
+    await client.async_get_current_user()
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [("start", {"action": "start"}), ("stop", {"action": "stop"})],
+)
+async def test_press_after_zoom_closed_the_idle_connection(
+    client: ZoomClient, zoom: ZoomServer, action: str, body: dict[str, Any]
+) -> None:
+    """The PATCH Zoom never answered is sent again, once, on a new connection."""
+    await _keep_a_connection(client, zoom)
+    zoom.patch(STATUS, status=204)
+    zoom.close_idle_connections()
+
+    if action == "start":
+        await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
+    else:
+        await client.async_stop_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    [dropped] = zoom.dropped
+    [handled] = zoom.requests_to("PATCH", STATUS)
+    assert (dropped.method, dropped.path, dropped.json) == ("PATCH", STATUS, body)
+    assert handled.json == body
+    assert handled.client_headers == bearer(TOKEN)
+    assert handled.connection != dropped.connection
+
+
+async def test_target_change_after_zoom_closed_the_idle_connection(
+    client: ZoomClient, zoom: ZoomServer
+) -> None:
+    """A new stream target meets a closed connection: sent again, once, whole."""
+    await _keep_a_connection(client, zoom)
+    zoom.patch(TARGET, status=204)
+    zoom.close_idle_connections()
+
+    await client.async_update_live_stream(
+        MeetingKind.MEETING,
+        MEETING_ID,
+        LiveStreamConfig(
+            stream_url=STREAM["stream_url"],
+            stream_key=STREAM["stream_key"],
+            page_url=STREAM["page_url"],
+        ),
+    )
+
+    [dropped] = zoom.dropped
+    [handled] = zoom.requests_to("PATCH", TARGET)
+    assert dropped.json == handled.json == STREAM
+    assert handled.connection != dropped.connection
+
+
+async def test_read_after_zoom_closed_the_idle_connection(
+    client: ZoomClient, zoom: ZoomServer
+) -> None:
+    """A GET is sent again by aiohttp itself; the client adds no second retry."""
+    await _keep_a_connection(client, zoom)
+    zoom.get(f"{API}/users/me", payload=USER)
+    zoom.close_idle_connections()
+
+    user = await client.async_get_current_user()
+
+    assert user.id == USER["id"]
+    assert len(zoom.dropped) == 1
+    assert len(zoom.requests_to("GET", f"{API}/users/me")) == 2
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [(Fault.CLOSE, "ServerDisconnectedError"), (Fault.RESET, "ClientOSError")],
+    ids=["disconnected", "reset"],
+)
+async def test_press_is_sent_at_most_twice(
+    client: ZoomClient, zoom: ZoomServer, fault: Fault, error: str
+) -> None:
+    """Connections that keep breaking before an answer: two attempts, then an error."""
+    zoom.patch(STATUS, status=204, fault=fault, repeat=True)
+
+    with pytest.raises(
+        ZoomConnectionError,
+        match=f"^Cannot reach Zoom for PATCH {STATUS.removeprefix(API)}: {error}$",
+    ):
+        await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    attempts = zoom.requests_to("PATCH", STATUS)
+    assert [request.json for request in attempts] == [{"action": "start"}] * 2
+    assert attempts[0].connection != attempts[1].connection
+
+
+@pytest.mark.parametrize("fault", [Fault.CLOSE, Fault.RESET])
+async def test_read_is_sent_at_most_twice(
+    client: ZoomClient, zoom: ZoomServer, fault: Fault
+) -> None:
+    """A GET is retried by aiohttp alone: two attempts, not four."""
+    zoom.get(f"{API}/users/me", payload=USER, fault=fault, repeat=True)
+
+    with pytest.raises(ZoomConnectionError):
+        await client.async_get_current_user()
+
+    assert len(zoom.requests_to("GET", f"{API}/users/me")) == 2
+
+
+async def test_timed_out_press_is_not_sent_again(
+    session: aiohttp.ClientSession, zoom: ZoomServer
+) -> None:
+    """Zoom may still be applying a PATCH it has not answered: no second one."""
+    zoom.patch(STATUS, status=204, fault=Fault.STALL)
+    client = ZoomClient(
+        session, StaticTokenAuth(TOKEN), api_base=zoom.api_base, request_timeout=0.3
+    )
+
+    with pytest.raises(ZoomConnectionError, match="^Timed out: PATCH "):
+        await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    assert len(zoom.requests_to("PATCH", STATUS)) == 1
+
+
+async def test_press_cut_off_mid_answer_is_not_sent_again(
+    client: ZoomClient, zoom: ZoomServer
+) -> None:
+    """Zoom began answering, so it has handled the PATCH: no second one."""
+    zoom.patch(
+        STATUS,
+        status=400,
+        payload={"code": 3000, "message": "Not allowed to start live streaming"},
+        fault=Fault.CUT,
+    )
+
+    with pytest.raises(ZoomConnectionError, match="ClientPayloadError$"):
+        await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    assert len(zoom.requests_to("PATCH", STATUS)) == 1
+
+
+async def test_refusal_is_not_sent_again(client: ZoomClient, zoom: ZoomServer) -> None:
+    """An answer, even a refusal, is final: one PATCH."""
+    zoom.patch(
+        STATUS,
+        status=400,
+        payload={"code": 3000, "message": "Not allowed to start live streaming"},
+    )
+
+    with pytest.raises(ZoomApiError):
+        await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    assert len(zoom.requests_to("PATCH", STATUS)) == 1
