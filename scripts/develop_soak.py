@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
@@ -157,6 +158,7 @@ class Tally:
     refusals: Counter[str] = field(default_factory=Counter)
     world: Counter[str] = field(default_factory=Counter)
     deliveries: Counter[str] = field(default_factory=Counter)
+    bursts: Counter[str] = field(default_factory=Counter)
     faults_injected: Counter[str] = field(default_factory=Counter)
     faults_served: Counter[str] = field(default_factory=Counter)
     poll_bursts: int = 0
@@ -204,6 +206,15 @@ def memory_verdict(samples: Sequence[int]) -> tuple[bool, str]:
     return abs(change) <= MEMORY_TOLERANCE, text
 
 
+def basic_auth(credentials: dict[str, str]) -> str:
+    """Return the Basic authorization of a Zoom app's client ID and secret.
+
+    Built by hand: aiohttp's BasicAuth is deprecated in the newest versions.
+    """
+    pair = f"{credentials['client_id']}:{credentials['client_secret']}"
+    return "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+
+
 class ZoomApp:
     """Another Zoom app of the account: "the Zoom client" besides Home Assistant."""
 
@@ -221,10 +232,7 @@ class ZoomApp:
                     "grant_type": "account_credentials",
                     "account_id": SIMULATOR_CREDENTIALS["account_id"],
                 },
-                auth=aiohttp.BasicAuth(
-                    SIMULATOR_CREDENTIALS["client_id"],
-                    SIMULATOR_CREDENTIALS["client_secret"],
-                ),
+                headers={"Authorization": basic_auth(SIMULATOR_CREDENTIALS)},
             ) as response:
                 body = await response.json()
             self.token = str(body["access_token"])
@@ -597,6 +605,7 @@ class Soak:
             },
             expect=(201,),
         )
+        self.tally.bursts[kind] += 1
         self.tally.faults_injected[kind] += count
         notes.append(f"{count}×{status} on {method} {prefix}")
         return count
@@ -919,7 +928,9 @@ def summary(tally: Tally) -> list[str]:
         f"{deliveries['refused by the disconnected Cloud']} refused by the "
         f"disconnected Cloud; {deliveries['answered other than 200']} answered "
         "otherwise by Home Assistant)",
-        f"5xx injected: {sum(tally.faults_injected.values())}, sent to Home "
+        f"5xx bursts: {sum(tally.bursts.values())} ("
+        + ", ".join(f"{k} {v}" for k, v in sorted(tally.bursts.items()))
+        + f"); 5xx injected: {sum(tally.faults_injected.values())}, sent to Home "
         f"Assistant: {sum(tally.faults_served.values())} ("
         + ", ".join(f"{k} {v}" for k, v in sorted(tally.faults_served.items()))
         + f"); polls failed by a burst: {tally.poll_bursts}",
@@ -1030,11 +1041,12 @@ def load(path: Path) -> Tally:
         "refusals",
         "world",
         "deliveries",
+        "bursts",
         "faults_injected",
         "faults_served",
         "cloud",
     ):
-        setattr(tally, name, Counter(data[name]))
+        setattr(tally, name, Counter(data.get(name, {})))
     return tally
 
 
