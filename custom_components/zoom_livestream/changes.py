@@ -33,6 +33,16 @@ class MeetingChange:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandRefusal:
+    """A command for one meeting refused, as the person who asked was told."""
+
+    meeting_id: int
+    # The raised error's translation key: what an automation can test.
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class PollResult:
     """What one poll read from Zoom."""
 

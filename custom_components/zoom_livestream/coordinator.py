@@ -27,6 +27,7 @@ from . import issues, state
 from .changes import (
     SOURCE_POLL,
     Change,
+    CommandRefusal,
     CommandSending,
     ErrorNoted,
     MeetingChange,
@@ -41,8 +42,9 @@ from .commands import (
     explain_refusal,
 )
 from .const import CONF_WEBHOOK_SECRET, DOMAIN, LOGGER, SCAN_INTERVAL
-from .devices import async_sync_changed_devices, async_sync_devices
+from .devices import DeviceSync
 from .errors import redact_error, translation_for
+from .listeners import MeetingRouter
 from .listing import MeetingLister
 from .state import ZoomData
 from .store import ZoomStore
@@ -85,17 +87,8 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self.store = store
         self.lister = MeetingLister(hass, entry, client)
         self.commands = ZoomCommands(hass, entry, client, store, self)
-        self._change_listeners: dict[int, list[Callable[[MeetingChange], None]]] = {}
-        # The entities of each meeting, which registered with its ID as context.
-        # With 5,000 meetings a poll or a toggle must not wake 15,000 entities:
-        # a dispatch wakes only the meetings changed since the last one (None:
-        # all, as after the first refresh).
-        self._meeting_listeners: dict[int, list[Callable[[], None]]] = {}
-        self._changed_meetings: set[int] | None = None
-        self._polls_worked_shown = True
-        # Whether the registry's devices are known to match the data: until the
-        # first complete full list, every device is looked at.
-        self._devices_in_step = False
+        self.router = MeetingRouter()
+        self.devices = DeviceSync(hass, entry, store)
         # Until the stored state is restored, the first poll must not replace it.
         self._restored = False
 
@@ -106,10 +99,17 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
 
     @callback
     def async_add_change_listener(
-        self, meeting_id: int, listener: Callable[[MeetingChange], None]
+        self,
+        meeting_id: int,
+        listener: Callable[[MeetingChange | CommandRefusal], None],
     ) -> Callable[[], None]:
-        """Call `listener` once for each real change of the meeting."""
-        return _async_add_to(self._change_listeners, meeting_id, listener)
+        """Call `listener` once for each real change and each refusal of the meeting."""
+        return self.router.reports.add(meeting_id, listener)
+
+    @callback
+    def async_report_refusal(self, refusal: CommandRefusal) -> None:
+        """Tell the meeting's listeners that a command for it was refused."""
+        self.router.report(refusal.meeting_id, refusal)
 
     @callback
     def async_add_listener(
@@ -117,21 +117,14 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
     ) -> Callable[[], None]:
         """Listen for data updates; a meeting's entities (context: its ID) for its own."""
         if isinstance(context, int):
-            return _async_add_to(self._meeting_listeners, context, update_callback)
+            return self.router.updates.add(context, update_callback)
         return super().async_add_listener(update_callback, context)
 
     @callback
     def async_update_listeners(self) -> None:
         """Update the account's listeners, and those of the meetings that changed."""
         super().async_update_listeners()
-        changed, self._changed_meetings = self._changed_meetings, set()
-        if changed is None or self.last_update_success is not self._polls_worked_shown:
-            # Polls starting or stopping to work change what every entity shows.
-            self._polls_worked_shown = self.last_update_success
-            changed = set(self._meeting_listeners)
-        for meeting_id in changed:
-            for update_callback in list(self._meeting_listeners.get(meeting_id, ())):
-                update_callback()
+        self.router.dispatch(self.last_update_success)
 
     # -- polling ------------------------------------------------------------------
 
@@ -170,27 +163,9 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         new = state.apply_poll(self._current_data(), poll)
         touched = state.touched_by(old, poll) if old is not None else None
         changes = state.diff(old, new, SOURCE_POLL, touched)
-        if poll.full and not poll.complete:
-            # Only what Zoom's own lists no longer have goes: while Zoom refuses
-            # a part of the options it did not list before, nothing is removed,
-            # and the next complete list looks at every device again.
-            self._devices_in_step = False
-        elif poll.full and (not self._devices_in_step or changes.meetings is None):
-            # Devices left from before (a restart, a refused list): all of them.
-            async_sync_devices(self.hass, self.config_entry, new.meetings)
-            self.store.async_prune(set(new.meetings))
-            self._devices_in_step = True
-        elif poll.full and changes.meetings:
-            self._async_sync_changed(new, changes.meetings)
+        self.devices.async_after_poll(poll, new.meetings, changes.meetings)
         self._async_note(changes, new)
         return new
-
-    @callback
-    def _async_sync_changed(self, new: ZoomData, changed: frozenset[int]) -> None:
-        """Follow the meetings that changed in the registry and the store."""
-        async_sync_changed_devices(self.hass, self.config_entry, new.meetings, changed)
-        if gone := changed - new.meetings.keys():
-            self.store.async_forget(gone)
 
     def _current_data(self) -> ZoomData:
         """Return the data; before the first poll, the meetings learned from events.
@@ -238,7 +213,7 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
         self._async_note(changes, new)
         self.async_update_listeners()
         if isinstance(change, MeetingUpdated | MeetingDeleted):
-            self._async_sync_changed(new, frozenset({change.meeting_id}))
+            self.devices.async_follow(new.meetings, frozenset({change.meeting_id}))
 
     @callback
     def _async_note(self, changes: state.Diff, new: ZoomData) -> None:
@@ -250,13 +225,9 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
             # What the events said of webinars survives a reload (events only).
             self.store.async_set_live_webinars(new.live_webinars)
         # Until the next dispatch: a refresh may end without one of its own.
-        if changes.meetings is None:
-            self._changed_meetings = None
-        elif self._changed_meetings is not None:
-            self._changed_meetings |= changes.meetings
+        self.router.note_changed(changes.meetings)
         for report in changes.reports:
-            for listener in list(self._change_listeners.get(report.meeting.id, ())):
-                listener(report)
+            self.router.report(report.meeting.id, report)
 
     @callback
     def async_restore_streams(self) -> None:
@@ -308,22 +279,6 @@ class ZoomCoordinator(DataUpdateCoordinator[ZoomData]):
                 issues.ISSUE_STREAMING_NOT_ALLOWED,
                 {"message": err.message},
             )
-
-
-def _async_add_to[T](
-    registry: dict[int, list[T]], meeting_id: int, item: T
-) -> Callable[[], None]:
-    """Add `item` to the meeting's list; return what takes it out again."""
-    items = registry.setdefault(meeting_id, [])
-    items.append(item)
-
-    @callback
-    def remove() -> None:
-        items.remove(item)
-        if not items and registry.get(meeting_id) is items:
-            del registry[meeting_id]
-
-    return remove
 
 
 @dataclass(slots=True)

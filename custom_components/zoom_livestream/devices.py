@@ -16,8 +16,10 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
+from .changes import PollResult
 from .compat import async_get_entry_device
 from .const import DOMAIN, LOGGER
+from .store import ZoomStore
 from .zoom import Meeting
 
 
@@ -91,3 +93,51 @@ def async_sync_changed_devices(
             registry.async_remove_device(device.id)
         elif device.name != meeting.topic:
             registry.async_update_device(device.id, name=meeting.topic)
+
+
+class DeviceSync:
+    """Keeps the registry's devices, and the store, in step with Zoom's lists.
+
+    Until the first complete full list every device is looked at (some may be
+    left from before a restart); after it, only those of meetings that changed.
+    """
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, store: ZoomStore
+    ) -> None:
+        """Follow `entry`'s devices; forget in `store` what goes."""
+        self._hass = hass
+        self._entry = entry
+        self._store = store
+        self._in_step = False
+
+    @callback
+    def async_after_poll(
+        self,
+        poll: PollResult,
+        meetings: Mapping[int, Meeting],
+        changed: frozenset[int] | None,
+    ) -> None:
+        """Follow what a poll changed (`changed` None: possibly everything)."""
+        if not poll.full:
+            return
+        if not poll.complete:
+            # Only what Zoom's own lists no longer have goes: while Zoom refuses
+            # a part of the options it did not list before, nothing is removed,
+            # and the next complete list looks at every device again.
+            self._in_step = False
+        elif not self._in_step or changed is None:
+            async_sync_devices(self._hass, self._entry, meetings)
+            self._store.async_prune(set(meetings))
+            self._in_step = True
+        elif changed:
+            self.async_follow(meetings, changed)
+
+    @callback
+    def async_follow(
+        self, meetings: Mapping[int, Meeting], changed: frozenset[int]
+    ) -> None:
+        """Follow the meetings that changed: rename or remove their devices."""
+        async_sync_changed_devices(self._hass, self._entry, meetings, changed)
+        if gone := changed - meetings.keys():
+            self._store.async_forget(gone)

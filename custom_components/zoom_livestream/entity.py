@@ -103,9 +103,19 @@ class ZoomMeetingEntity(ZoomEntity):
         # Two entries can see one meeting (another user's, or an extra meeting
         # ID): the entry's Zoom user keeps the IDs apart.
         self._attr_unique_id = f"{meeting_scope(entry)}_{meeting.id}_{description.key}"
+
+    @property
+    def device_info(self) -> DeviceInfo:
+        """The meeting's device: built when Home Assistant asks, never kept.
+
+        Home Assistant reads it when the entity is added; an account of 5,000
+        meetings would otherwise keep 15,000 copies of what is in the registry.
+        """
+        entry = self.coordinator.config_entry
+        meeting = self._meeting
         cloud = Cloud(entry.data.get(CONF_CLOUD, Cloud.GLOBAL))
         # The join URL carries the meeting password, so link the web portal instead.
-        self._attr_device_info = DeviceInfo(
+        return DeviceInfo(
             identifiers={meeting_device_identifier(entry, meeting.id)},
             name=meeting.topic,
             manufacturer="Zoom",

@@ -27,9 +27,9 @@ from typing import Any, Concatenate, Protocol
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.translation import async_get_translations
 
+from .changes import CommandRefusal
 from .commands import CommandRefusedError
 from .const import DOMAIN
 from .zoom import (
@@ -131,13 +131,8 @@ class FailureRecorder(Protocol):
     def async_note_failure(self, refusal: CommandRefusedError) -> None:
         """Record `refusal`."""
 
-
-def refusal_signal(entry_id: str, meeting_id: int) -> str:
-    """Return the dispatcher signal of one meeting's refused commands.
-
-    Sent with the translation key and the message of the error raised.
-    """
-    return f"{DOMAIN}_{entry_id}_{meeting_id}_refused"
+    def async_report_refusal(self, refusal: CommandRefusal) -> None:
+        """Tell the meeting's entities what the person was told."""
 
 
 async def async_message(hass: HomeAssistant, err: HomeAssistantError) -> str:
@@ -168,11 +163,8 @@ async def async_refused(
     recorder.async_note_failure(refusal)
     err = translate_refusal(refusal)
     message = redact_error(await async_message(recorder.hass, err))
-    async_dispatcher_send(
-        recorder.hass,
-        refusal_signal(recorder.config_entry.entry_id, refusal.meeting.id),
-        str(err.translation_key),
-        message,
+    recorder.async_report_refusal(
+        CommandRefusal(refusal.meeting.id, str(err.translation_key), message)
     )
     return err
 

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .changes import SOURCE_HOME_ASSISTANT, MeetingChange
+from .changes import SOURCE_HOME_ASSISTANT, CommandRefusal, MeetingChange
 from .const import EVENT_KEY
 from .coordinator import ZoomConfigEntry
 from .entity import (
@@ -26,7 +25,6 @@ from .entity import (
     ZoomMeetingEntityDescription,
     async_add_meeting_entities,
 )
-from .errors import refusal_signal
 
 # Read-only: events come from the coordinator and from refused commands.
 PARALLEL_UPDATES = 0
@@ -83,24 +81,18 @@ class ZoomMeetingEventEntity(ZoomMeetingEntity, EventEntity):
                 self.meeting_id, self._handle_change
             )
         )
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass,
-                refusal_signal(self.coordinator.config_entry.entry_id, self.meeting_id),
-                self._handle_refusal,
+
+    @callback
+    def _handle_change(self, change: MeetingChange | CommandRefusal) -> None:
+        if isinstance(change, CommandRefusal):
+            self._trigger_event(
+                COMMAND_REFUSED,
+                {
+                    "source": SOURCE_HOME_ASSISTANT,
+                    "reason": change.reason,
+                    "message": change.message,
+                },
             )
-        )
-
-    @callback
-    def _handle_change(self, change: MeetingChange) -> None:
-        self._trigger_event(change.kind, {"source": change.source})
-        self.async_write_ha_state()
-
-    @callback
-    def _handle_refusal(self, reason: str, message: str) -> None:
-        # `reason` is the error's translation key: what an automation can test.
-        self._trigger_event(
-            COMMAND_REFUSED,
-            {"source": SOURCE_HOME_ASSISTANT, "reason": reason, "message": message},
-        )
+        else:
+            self._trigger_event(change.kind, {"source": change.source})
         self.async_write_ha_state()

@@ -236,13 +236,16 @@ async def test_4xx_is_never_retried(
 async def test_no_answer_within_the_timeout_is_retried(
     client: Client, state: SimulatorState, receiver: Receiver
 ) -> None:
-    """Zoom waits 3 s (here 0.05 s); a receiver that takes longer gets a retry."""
-    state.delivery_timeout = 0.05
+    """Zoom waits 3 s (here 0.5 s); a receiver that takes longer gets a retry.
+
+    Long enough that the retry, answered at once, is in time on a busy machine.
+    """
+    state.delivery_timeout = 0.5
     state.retry_scale = 60
     _hook(state, receiver)
     meeting = _meeting(state)
     receiver.answers = ["hang"]
-    receiver.hang_seconds = 0.3
+    receiver.hang_seconds = 2.0
     await client.post(f"/_simulator/meetings/{meeting.id}/start")
     (first,) = state.deliveries
     assert (first["status"], first["retry_in_minutes"]) == (None, 5)

@@ -166,6 +166,14 @@ def shown_topic(value: Any, meeting_id: int) -> str:
     A topic with nothing visible left is "Meeting <ID>".
     """
     if isinstance(value, str):
+        if (
+            value.isprintable()  # no control, format or separator but " "
+            and 0 < len(value) <= MAX_TOPIC_LENGTH
+            and value[0] != " " != value[-1]
+            and "  " not in value
+        ):
+            # Already as shown: most topics, checked without a look at each character.
+            return value
         kept = (
             " " if char.isspace() else char
             for char in value
