@@ -46,14 +46,18 @@ from aiohttp.test_utils import TestServer
 from aiohttp.typedefs import Handler
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.zoom_livestream.const import (
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
     DOMAIN,
     LIVE_STREAM_KEY,
     SERVICE_UPDATE_SETTINGS,
 )
 from custom_components.zoom_livestream.coordinator import ZoomCoordinator
 from custom_components.zoom_livestream.endpoints import SIMULATOR_ENV
+from custom_components.zoom_livestream.state import MAX_CREATED_UNLISTED
 from custom_components.zoom_livestream.zoom import basic_auth_header
 from custom_components.zoom_livestream.zoom.client import PAGE_SIZE
 from homeassistant.config_entries import ConfigEntryState
@@ -74,6 +78,7 @@ from zoom_simulator import (
     SimulatorState,
     create_app,
 )
+from zoom_simulator.events import created_event, signed_delivery
 from zoom_simulator.state import DEFAULT_USER_ID
 
 from .floor import FloorMeeting, floor_entry
@@ -243,14 +248,23 @@ def machine_description() -> list[str]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def results() -> Iterator[Results]:
-    """Collect every test's rows; print and save the table when the module ends."""
+def results(request: pytest.FixtureRequest) -> Iterator[Results]:
+    """Collect every test's rows; print and save the table when the module ends.
+
+    A run of some rows only (`./scripts/bench -k burst`) prints its table and
+    leaves benchmarks/results.md, the whole table, as it is.
+    """
     collected = Results()
     yield collected
     text = collected.markdown()
-    RESULTS_FILE.write_text(text, encoding="utf-8")
+    config = request.config
+    if config.getoption("keyword") or config.getoption("markexpr"):
+        where = "Not written to benchmarks/results.md: only some rows ran"
+    else:
+        RESULTS_FILE.write_text(text, encoding="utf-8")
+        where = f"Written to {RESULTS_FILE}"
     # Printing the table is this module's purpose (run with -s to see it).
-    print(f"\n\n{text}\nWritten to {RESULTS_FILE}")  # noqa: T201
+    print(f"\n\n{text}\n{where}")  # noqa: T201
 
 
 @pytest.fixture
@@ -327,7 +341,9 @@ def add_streamable(state: SimulatorState, topic: str) -> SimulatedMeeting:
 
 @contextlib.asynccontextmanager
 async def loaded_entry(
-    hass: HomeAssistant, simulator: Simulator
+    hass: HomeAssistant,
+    simulator: Simulator,
+    options: dict[str, Any] | None = None,
 ) -> AsyncIterator[tuple[MockConfigEntry, float]]:
     """Set up a fresh entry; yield it with its setup time; unload it afterwards.
 
@@ -346,6 +362,7 @@ async def loaded_entry(
             "client_secret": state.client_secret,
             "cloud": "global",
         },
+        options=options or {},
         version=1,
         minor_version=3,
     )
@@ -1355,5 +1372,142 @@ async def test_startup_far_away(
         f"≤ the token + 2 round trips ({target_round_trips} round trips, "
         f"{target_round_trips * round_trip:.2f} s)",
         held <= target_round_trips * round_trip + FLOOR_MARGIN_S,
+    )
+    finish(report)
+
+
+# -- 8. a burst of signed created events ----------------------------------------------
+
+BURST_EVENTS = 10_000
+BURST_LISTED = 100
+# Deliveries in flight at once, as Zoom sends from several workers.
+BURST_CONCURRENCY = 10
+BURST_SECRET = "bench-webhook-secret"
+
+
+@pytest.mark.item(8)
+async def test_created_burst(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_client_no_auth: ClientSessionGenerator,
+    report: Section,
+) -> None:
+    """10,000 signed `meeting.created` deliveries through the real webhook receiver.
+
+    The followed user's meetings, created by a bulk tool and deleted again: Zoom
+    sent each created event, and its lists no longer show them. The entry adds
+    at most MAX_CREATED_UNLISTED ahead of the lists, asks for one list read at
+    the next poll, and then holds what Zoom lists. Timed from the first POST to
+    the last answer and Home Assistant idle again.
+    """
+    state = simulator.state
+    state.add_meetings(BURST_LISTED - 1)
+    running = add_streamable(state, "Bench burst running")
+    account = state.primary_account()
+    deliveries: list[tuple[bytes, dict[str, str]]] = []
+    for number in range(1, BURST_EVENTS + 1):
+        meeting = state.add_meeting(f"Bench burst {number}")
+        event = created_event(
+            account.account_id,
+            meeting,
+            operator=account.user.email,
+            operator_id=account.user.id,
+            event_ts=state.now_ms(),
+        )
+        # Deleted again: no event is queued (the simulator pushes nothing here).
+        state.delete_meeting(meeting.id)
+        deliveries.append(signed_delivery(BURST_SECRET, event))
+    async with loaded_entry(hass, simulator, {CONF_WEBHOOK_SECRET: BURST_SECRET}) as (
+        entry,
+        _,
+    ):
+        coordinator: ZoomCoordinator = entry.runtime_data.coordinator
+        assert running.id in coordinator.data.live_meeting_ids
+        devices = dr.async_get(hass)
+        entities = er.async_get(hass)
+
+        def counts() -> tuple[int, int]:
+            return (
+                len(dr.async_entries_for_config_entry(devices, entry.entry_id)),
+                len(er.async_entries_for_config_entry(entities, entry.entry_id)),
+            )
+
+        before_devices, before_entities = counts()
+        per_meeting = len(
+            er.async_entries_for_device(
+                entities,
+                next(
+                    device.id
+                    for device in dr.async_entries_for_config_entry(
+                        devices, entry.entry_id
+                    )
+                    if any(str(running.id) in ident for _, ident in device.identifiers)
+                ),
+            )
+        )
+        client = await hass_client_no_auth()
+        url = f"/api/webhook/{entry.data[CONF_WEBHOOK_ID]}"
+        queue = iter(deliveries)
+        answers: list[int] = []
+        latencies: list[float] = []
+
+        async def sender() -> None:
+            for body, headers in queue:
+                sent = time.perf_counter()
+                async with client.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    answers.append(response.status)
+                latencies.append(time.perf_counter() - sent)
+
+        state.clear_log()
+        start = time.perf_counter()
+        await asyncio.gather(*(sender() for _ in range(BURST_CONCURRENCY)))
+        await hass.async_block_till_done()
+        burst_seconds = time.perf_counter() - start
+        during = len(state.requests)
+        after_devices, after_entities = counts()
+
+        # The next poll reads the lists once, and the entry holds what they say.
+        start = time.perf_counter()
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+        poll_seconds = time.perf_counter() - start
+        assert coordinator.last_update_success
+        requests = len(state.requests)
+        lists = sum(r.query.get("type") == "scheduled" for r in state.requests)
+        settled_devices, settled_entities = counts()
+        await client.close()
+
+    # Correctness: every delivery was accepted, none was taken for a replay.
+    assert answers.count(200) == BURST_EVENTS, sorted(set(answers))
+    device_bound = before_devices + MAX_CREATED_UNLISTED
+    entity_bound = before_entities + MAX_CREATED_UNLISTED * per_meeting
+    full_list = expected_poll_requests(BURST_LISTED)
+    report.add(
+        f"{BURST_EVENTS:,} signed `meeting.created` deliveries through the webhook "
+        f"receiver, {BURST_CONCURRENCY} at a time, {BURST_LISTED} meetings listed "
+        "(the created ones deleted again)",
+        f"{burst_seconds:.2f} s ({burst_seconds / BURST_EVENTS * 1e3:.2f} ms per "
+        f"delivery; latency median {ms(statistics.median(latencies))}, "
+        f"p95 {ms(p95(latencies))}); all answered 200",
+    )
+    report.add(
+        f"Devices / entities after the {BURST_EVENTS:,} created events",
+        f"{after_devices} / {after_entities} (before: {before_devices} / "
+        f"{before_entities})",
+        f"≤ listed + running + MAX_CREATED_UNLISTED ({device_bound} / {entity_bound})",
+        after_devices <= device_bound and after_entities <= entity_bound,
+    )
+    report.add(
+        "Devices / entities after the next poll",
+        f"{settled_devices} / {settled_entities}; poll {ms(poll_seconds)}",
+        f"what Zoom lists ({before_devices} / {before_entities})",
+        (settled_devices, settled_entities) == (before_devices, before_entities),
+    )
+    report.add(
+        "Zoom requests the burst caused (during it / with the next poll)",
+        f"{during} / {requests} ({lists} list read)",
+        f"≤ one list refresh ({full_list} requests)",
+        during == 0 and requests <= full_list and lists == 1,
     )
     finish(report)

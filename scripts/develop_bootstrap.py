@@ -1364,7 +1364,8 @@ def check_log(path: Path, expected: Sequence[Expected]) -> bool:
     records = read_records(path)
     bad = []
     seen = dict.fromkeys(expected, 0)
-    # Home Assistant follows an expected warning with its exception at debug level.
+    # Home Assistant follows an expected warning or error with its exception at
+    # debug level ("Full exception"; from 2026.x also a failed poll's "Full error:").
     follows_expected = False
     for record in records:
         text = "\n".join(record)
@@ -1381,7 +1382,7 @@ def check_log(path: Path, expected: Sequence[Expected]) -> bool:
         elif (
             follows_expected
             and level == "DEBUG"
-            and record[0].endswith("] Full exception")
+            and record[0].endswith(("] Full exception", "] Full error:"))
             and not deprecation
         ):
             pass
