@@ -3,10 +3,11 @@
 The setup benchmark compares the integration with this: a config entry whose
 platforms add, for each meeting, a device (same identifiers, name, manufacturer,
 model and link) with a switch, a binary sensor and an event entity, and on the
-account's device two disabled sensors. It reads nothing from anywhere, keeps
-nothing but the entities, and redraws nothing: what it costs is what Home
-Assistant's registries, state machine and entity platforms cost for that many
-entities, which no integration can go below.
+account's device two disabled sensors and a binary sensor. Each entity has the
+attributes the integration's has (device class, assumed state, event types).
+It reads nothing from anywhere, keeps nothing but the entities, and redraws
+nothing: what it costs is what Home Assistant's registries, state machine and
+entity platforms cost for that many entities, which no integration can go below.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from pytest_homeassistant_custom_component.common import (
     mock_platform,
 )
 
-from homeassistant.components.binary_sensor import BinarySensorEntity
+from custom_components.zoom_livestream.event import EVENT_TYPES
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+)
 from homeassistant.components.event import EventEntity
 from homeassistant.components.sensor import SensorEntity
 from homeassistant.components.switch import SwitchEntity
@@ -72,15 +77,18 @@ class _FloorEntity(Entity):
 
 
 class _FloorSwitch(_FloorEntity, SwitchEntity):
+    # Without Zoom's events the integration's switch shows an assumed state.
+    _attr_assumed_state = True
     _attr_is_on = False
 
 
 class _FloorBinarySensor(_FloorEntity, BinarySensorEntity):
+    _attr_device_class = BinarySensorDeviceClass.RUNNING
     _attr_is_on = False
 
 
 class _FloorEvent(_FloorEntity, EventEntity):
-    _attr_event_types = ["meeting_started", "meeting_ended"]
+    _attr_event_types = list(EVENT_TYPES)
 
 
 class _FloorSensor(_FloorEntity, SensorEntity):
@@ -89,18 +97,21 @@ class _FloorSensor(_FloorEntity, SensorEntity):
 
 
 def _entities(platform: Platform, meetings: Iterable[FloorMeeting]) -> list[Entity]:
+    account = DeviceInfo(identifiers={(FLOOR_DOMAIN, "user")}, name="Account")
     if platform is Platform.SENSOR:
-        account = DeviceInfo(identifiers={(FLOOR_DOMAIN, "user")}, name="Account")
         return [
             _FloorSensor(account, "user_requests_remaining", "requests_remaining"),
             _FloorSensor(account, "user_last_error", "last_error"),
         ]
+    extra: list[Entity] = []
+    if platform is Platform.BINARY_SENSOR:
+        extra.append(_FloorBinarySensor(account, "user_in_a_meeting", "in_a_meeting"))
     kind, key = {
         Platform.SWITCH: (_FloorSwitch, "live_stream"),
         Platform.BINARY_SENSOR: (_FloorBinarySensor, "in_progress"),
         Platform.EVENT: (_FloorEvent, "zoom_event"),
     }[platform]
-    return [
+    return extra + [
         kind(_meeting_device(meeting), f"user_{meeting.id}_{platform}", key)
         for meeting in meetings
     ]
