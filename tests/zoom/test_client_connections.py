@@ -9,9 +9,11 @@ any byte of an answer. The Zoom double here closes connections that way.
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
 import pytest
 
 from custom_components.zoom_livestream.zoom import (
@@ -201,3 +203,41 @@ async def test_refusal_is_not_sent_again(client: ZoomClient, zoom: ZoomServer) -
         await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
 
     assert len(zoom.requests_to("PATCH", STATUS)) == 1
+
+
+class _UnknownHost(AbstractResolver):
+    """A resolver for which no host exists; it counts the lookups (one a connection)."""
+
+    def __init__(self) -> None:
+        self.lookups: list[str] = []
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        self.lookups.append(host)
+        raise OSError(f"{host} is unknown")
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+
+async def test_press_that_found_no_zoom_is_not_sent_again() -> None:
+    """A connection that could not be made sent nothing: no second attempt, one error.
+
+    Only a connection that closed with the request sent is tried once more; an
+    address that cannot be reached (no such host, refused) is reported at once.
+    """
+    resolver = _UnknownHost()
+    connector = aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        client = ZoomClient(
+            session, StaticTokenAuth(TOKEN), api_base="https://api.zoom.invalid/v2"
+        )
+        with pytest.raises(
+            ZoomConnectionError,
+            match=f"^Cannot reach Zoom for PATCH {STATUS.removeprefix(API)}: "
+            "ClientConnector",
+        ):
+            await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    assert resolver.lookups == ["api.zoom.invalid"]
