@@ -9,6 +9,7 @@ any byte of an answer. The Zoom double here closes connections that way.
 
 from __future__ import annotations
 
+import logging
 import socket
 from typing import Any
 
@@ -65,9 +66,14 @@ async def _keep_a_connection(client: ZoomClient, zoom: ZoomServer) -> None:
     [("start", {"action": "start"}), ("stop", {"action": "stop"})],
 )
 async def test_press_after_zoom_closed_the_idle_connection(
-    client: ZoomClient, zoom: ZoomServer, action: str, body: dict[str, Any]
+    client: ZoomClient,
+    zoom: ZoomServer,
+    caplog: pytest.LogCaptureFixture,
+    action: str,
+    body: dict[str, Any],
 ) -> None:
     """The PATCH Zoom never answered is sent again, once, on a new connection."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.zoom_livestream.zoom")
     await _keep_a_connection(client, zoom)
     zoom.patch(STATUS, status=204)
     zoom.close_idle_connections()
@@ -83,6 +89,12 @@ async def test_press_after_zoom_closed_the_idle_connection(
     assert handled.json == body
     assert handled.client_headers == bearer(TOKEN)
     assert handled.connection != dropped.connection
+    # Debug logging tells why a press went out twice.
+    path = STATUS.removeprefix(API)
+    assert (
+        f"PATCH {path}: the connection closed before an answer "
+        "(ServerDisconnectedError); sending it again on a new connection"
+    ) in [record.getMessage() for record in caplog.records]
 
 
 async def test_target_change_after_zoom_closed_the_idle_connection(
