@@ -1800,11 +1800,17 @@ async def test_instant_meeting_learned_when_zoom_fails_to_describe_it(
     The event's own description adds it (Zoom sends `meeting.started` once,
     and no list shows the meeting); the next poll reads its details by ID.
     """
+    caplog.set_level(logging.DEBUG)
     _instant_meeting_runs(zoom)
     zoom.fail("GET", f"/meetings/{INSTANT_ID}", status, text=text, times=1)
     assert (await deliver(client, webhook_id, instant_started())).status == 200
     await hass.async_block_till_done()
     assert state_of(hass, INSTANT_SENSOR) == STATE_ON
+    # Debug logging says why the meeting was taken from the event alone.
+    assert (
+        f"Zoom did not describe {INSTANT_ID}, which started: "
+        f"Zoom answered HTTP {status.value}"
+    ) in _integration_debug(caplog)
     await _turn_on(hass, INSTANT_SWITCH)
     assert state_of(hass, INSTANT_SWITCH) == STATE_ON
 
@@ -1954,6 +1960,53 @@ async def test_created_events_of_colleagues_cost_one_lookup(
     # Ten minutes of polls (two live lists each), one full list, one lookup.
     assert len(paths) <= 10 * 2 + 2 * 2 + 1
     assert paths.count(("GET", f"/users/{COLLEAGUE}")) == 1
+
+
+@pytest.mark.parametrize(
+    "mock_config_entry",
+    [{CONF_WEBHOOK_SECRET: SECRET, "extra_users": [COLLEAGUE]}],
+    indirect=True,
+)
+async def test_first_meeting_of_a_colleague_known_by_email_shows_at_once(
+    hass: HomeAssistant,
+    zoom: ZoomMock,
+    hass_client_no_auth: ClientSessionGenerator,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """The followed colleague's first meeting: Zoom is asked who they are, then it shows.
+
+    It shows as the event described it, and a rename Zoom made before it was
+    created, delivered late, changes nothing.
+    """
+    zoom.add_colleague(COLLEAGUE_ID, COLLEAGUE)
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+    webhook_id = mock_config_entry.data[CONF_WEBHOOK_ID]
+    zoom.clear_calls()
+    now_ms = int(time.time() * 1000)
+    jane = {**meeting_json(UNKNOWN_MEETING_ID, "Jane's class"), "host_id": COLLEAGUE_ID}
+    zoom.meetings[UNKNOWN_MEETING_ID] = jane
+    created = _at(lifecycle_body("meeting.created", jane), now_ms)
+
+    assert (await deliver(client, webhook_id, created)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    assert state_of(hass, "switch.jane_s_class_live_stream") == STATE_OFF
+    paths = [(c.method, c.path) for c in zoom.api_calls]
+    assert paths.count(("GET", f"/users/{COLLEAGUE}")) == 1
+
+    renamed = lifecycle_body(
+        "meeting.updated", {"id": UNKNOWN_MEETING_ID, "topic": "Old name"}
+    )
+    late = _at(renamed, now_ms - 5000)
+    assert (await deliver(client, webhook_id, late)).status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    device = find_device(hass, f"{USER_ID}_{UNKNOWN_MEETING_ID}")
+    assert device is not None
+    assert device.name == "Jane's class"
 
 
 async def test_burst_of_created_meetings_is_bounded(

@@ -1234,6 +1234,20 @@ CALLS: list[Any] = [
         id="start_live_stream",
     ),
     pytest.param(
+        lambda c: c.async_start_live_stream(MeetingKind.WEBINAR, WEBINAR_ID),
+        "PATCH",
+        f"/webinars/{WEBINAR_ID}/livestream/status",
+        "webinar:update:livestream_status:admin",
+        id="start_webinar_live_stream",
+    ),
+    pytest.param(
+        lambda c: c.async_stop_live_stream(MeetingKind.MEETING, MEETING_ID),
+        "PATCH",
+        f"/meetings/{MEETING_ID}/livestream/status",
+        "meeting:update:livestream_status:admin",
+        id="stop_live_stream",
+    ),
+    pytest.param(
         lambda c: c.async_stop_live_stream(MeetingKind.WEBINAR, WEBINAR_ID),
         "PATCH",
         f"/webinars/{WEBINAR_ID}/livestream/status",

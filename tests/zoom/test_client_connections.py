@@ -9,9 +9,12 @@ any byte of an answer. The Zoom double here closes connections that way.
 
 from __future__ import annotations
 
+import logging
+import socket
 from typing import Any
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
 import pytest
 
 from custom_components.zoom_livestream.zoom import (
@@ -63,9 +66,14 @@ async def _keep_a_connection(client: ZoomClient, zoom: ZoomServer) -> None:
     [("start", {"action": "start"}), ("stop", {"action": "stop"})],
 )
 async def test_press_after_zoom_closed_the_idle_connection(
-    client: ZoomClient, zoom: ZoomServer, action: str, body: dict[str, Any]
+    client: ZoomClient,
+    zoom: ZoomServer,
+    caplog: pytest.LogCaptureFixture,
+    action: str,
+    body: dict[str, Any],
 ) -> None:
     """The PATCH Zoom never answered is sent again, once, on a new connection."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.zoom_livestream.zoom")
     await _keep_a_connection(client, zoom)
     zoom.patch(STATUS, status=204)
     zoom.close_idle_connections()
@@ -81,6 +89,12 @@ async def test_press_after_zoom_closed_the_idle_connection(
     assert handled.json == body
     assert handled.client_headers == bearer(TOKEN)
     assert handled.connection != dropped.connection
+    # Debug logging tells why a press went out twice.
+    path = STATUS.removeprefix(API)
+    assert (
+        f"PATCH {path}: the connection closed before an answer "
+        "(ServerDisconnectedError); sending it again on a new connection"
+    ) in [record.getMessage() for record in caplog.records]
 
 
 async def test_target_change_after_zoom_closed_the_idle_connection(
@@ -201,3 +215,41 @@ async def test_refusal_is_not_sent_again(client: ZoomClient, zoom: ZoomServer) -
         await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
 
     assert len(zoom.requests_to("PATCH", STATUS)) == 1
+
+
+class _UnknownHost(AbstractResolver):
+    """A resolver for which no host exists; it counts the lookups (one a connection)."""
+
+    def __init__(self) -> None:
+        self.lookups: list[str] = []
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        self.lookups.append(host)
+        raise OSError(f"{host} is unknown")
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+
+async def test_press_that_found_no_zoom_is_not_sent_again() -> None:
+    """A connection that could not be made sent nothing: no second attempt, one error.
+
+    Only a connection that closed with the request sent is tried once more; an
+    address that cannot be reached (no such host, refused) is reported at once.
+    """
+    resolver = _UnknownHost()
+    connector = aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        client = ZoomClient(
+            session, StaticTokenAuth(TOKEN), api_base="https://api.zoom.invalid/v2"
+        )
+        with pytest.raises(
+            ZoomConnectionError,
+            match=f"^Cannot reach Zoom for PATCH {STATUS.removeprefix(API)}: "
+            "ClientConnector",
+        ):
+            await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
+
+    assert resolver.lookups == ["api.zoom.invalid"]

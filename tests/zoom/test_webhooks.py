@@ -363,3 +363,19 @@ def test_signature_is_compared_in_constant_time(
     assert signature_is_valid(SECRET, TIMESTAMP, BODY, good)
     assert not signature_is_valid(SECRET, TIMESTAMP, BODY, wrong)
     assert compared == [(good, good), (good, wrong)]
+
+
+@pytest.mark.parametrize("topic", ["   ", "\u200b\u200e", "\t\n"])
+def test_renamed_to_an_invisible_topic_names_the_meeting(topic: str) -> None:
+    """A topic with nothing visible in it is shown as "Meeting <ID>", as in lists."""
+    data = {
+        "event": "meeting.updated",
+        "payload": {
+            "account_id": "acc-123",
+            "object": {"id": 85746065432, "topic": topic},
+        },
+    }
+
+    parsed = parse_event(_body(data))
+
+    assert parsed.topic == "Meeting 85746065432"
