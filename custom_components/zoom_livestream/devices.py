@@ -60,12 +60,19 @@ def async_sync_devices(
         if meeting_id is None:
             # The account's own device (diagnostic sensors) is not a meeting.
             continue
-        meeting = meetings.get(meeting_id)
-        if meeting is None:
-            LOGGER.debug("Removing device %s: no longer in Zoom", device.name)
-            registry.async_remove_device(device.id)
-        elif device.name != meeting.topic:
-            registry.async_update_device(device.id, name=meeting.topic)
+        _async_follow(registry, device, meetings.get(meeting_id))
+
+
+@callback
+def _async_follow(
+    registry: dr.DeviceRegistry, device: dr.DeviceEntry, meeting: Meeting | None
+) -> None:
+    """Remove a meeting's device when Zoom no longer lists it; follow its topic."""
+    if meeting is None:
+        LOGGER.debug("Removing device %s: no longer in Zoom", device.name)
+        registry.async_remove_device(device.id)
+    elif device.name != meeting.topic:
+        registry.async_update_device(device.id, name=meeting.topic)
 
 
 @callback
@@ -85,14 +92,8 @@ def async_sync_changed_devices(
         device = async_get_entry_device(
             hass, entry.entry_id, meeting_device_identifier(entry, meeting_id)
         )
-        if device is None:
-            continue
-        meeting = meetings.get(meeting_id)
-        if meeting is None:
-            LOGGER.debug("Removing device %s: no longer in Zoom", device.name)
-            registry.async_remove_device(device.id)
-        elif device.name != meeting.topic:
-            registry.async_update_device(device.id, name=meeting.topic)
+        if device is not None:
+            _async_follow(registry, device, meetings.get(meeting_id))
 
 
 class DeviceSync:
