@@ -9,30 +9,24 @@ method and path, every request received is recorded for the tests to assert on.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from enum import Enum
 from itertools import cycle
 import json
-from pathlib import Path
 import socket
 import ssl
 import struct
-import tempfile
 from typing import Any, Final, NoReturn, TypedDict, Unpack
 from urllib.parse import parse_qsl
 
 import aiohttp
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 
 from tests import contract
+from zoom_simulator.tls import tls_contexts
 
 # Body pieces vary in size (1-4 KiB) and are separated by a pause, so the client
 # receives a body as many reads, as over a WAN, never whole in one.
@@ -256,7 +250,7 @@ class ZoomServer:
         resolves the hostnames (port 443) to that port. Other names do not
         resolve. The session is closed with the server.
         """
-        server_context, client_context = _tls_contexts(hostnames)
+        server_context, client_context = tls_contexts(hostnames)
         port = await self._listen(server_context)
         session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(
@@ -489,86 +483,3 @@ class _LoopbackResolver(AbstractResolver):
 
     async def close(self) -> None:
         """Nothing to release."""
-
-
-def _tls_contexts(hostnames: Sequence[str]) -> tuple[ssl.SSLContext, ssl.SSLContext]:
-    """Return a server context with a certificate for `hostnames`, and a client one.
-
-    The certificate is signed by a throwaway CA that only the client context
-    trusts, so the client verifies it as it would Zoom's (strict X.509 included).
-    """
-    now = datetime.now(UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Zoom double CA")])
-    ca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(
-            x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostnames[0])])
-        )
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName(name) for name in hostnames]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    # load_cert_chain reads only files.
-    with tempfile.TemporaryDirectory() as directory:
-        cert_file = Path(directory, "cert.pem")
-        key_file = Path(directory, "key.pem")
-        cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        key_file.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-        server_context.load_cert_chain(cert_file, key_file)
-    client_context = ssl.create_default_context(
-        cadata=ca_cert.public_bytes(serialization.Encoding.PEM).decode()
-    )
-    return server_context, client_context
