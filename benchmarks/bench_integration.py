@@ -72,12 +72,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.aiohttp_client import SERVER_SOFTWARE
 from homeassistant.setup import async_setup_component
-from zoom_simulator import (
-    SimulatedAccount,
-    SimulatedMeeting,
-    SimulatorState,
-    create_app,
-)
+from tests.simulated_entries import simulated_entry
+from zoom_simulator import SimulatedMeeting, SimulatorState, create_app
 from zoom_simulator.events import created_event, signed_delivery
 from zoom_simulator.state import DEFAULT_USER_ID
 
@@ -351,21 +347,7 @@ async def loaded_entry(
     otherwise report as lingering.
     """
     state = simulator.state
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=state.user.email,
-        unique_id=state.user.id,
-        data={
-            "auth_type": "server_to_server",
-            "account_id": state.account_id,
-            "client_id": state.client_id,
-            "client_secret": state.client_secret,
-            "cloud": "global",
-        },
-        options=options or {},
-        version=1,
-        minor_version=3,
-    )
+    entry = simulated_entry(state, options or {})
     entry.add_to_hass(hass)
     start = time.perf_counter()
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -1069,24 +1051,6 @@ class PressScenario:
         )
 
 
-def entry_for(account: SimulatedAccount) -> MockConfigEntry:
-    """Return a Server-to-Server entry for one of the simulator's accounts."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=account.user.email,
-        unique_id=account.user.id,
-        data={
-            "auth_type": "server_to_server",
-            "account_id": account.account_id,
-            "client_id": account.client_id,
-            "client_secret": account.client_secret,
-            "cloud": "global",
-        },
-        version=1,
-        minor_version=3,
-    )
-
-
 def shared_pool_session(client_context: ssl.SSLContext) -> aiohttp.ClientSession:
     """Return a session pooled as Home Assistant's shared one: 15 s keep-alive.
 
@@ -1224,7 +1188,7 @@ async def test_press_latency_far_away(
                     state, server_context, server_keepalive=shape.server_keepalive
                 )
                 monkeypatch.setenv(SIMULATOR_ENV, zoom.base)
-                entry = entry_for(account)
+                entry = simulated_entry(account)
                 entry.add_to_hass(hass)
                 with contextlib.ExitStack() as stack:
                     if not shape.own_pool:
@@ -1344,7 +1308,7 @@ async def test_startup_far_away(
             await hass.async_block_till_done()
             without = time.perf_counter() - start
 
-            entry = entry_for(state.primary_account())
+            entry = simulated_entry(state.primary_account())
             entry.add_to_hass(hass)
             setups: list[float] = []
             costs: list[tuple[int, int, int]] = []

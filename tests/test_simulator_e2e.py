@@ -30,6 +30,7 @@ from homeassistant.exceptions import ServiceValidationError
 from zoom_simulator import SimulatorState, create_app, seed_demo
 
 from .conftest import state_of
+from .simulated_entries import simulated_entry
 
 SWITCH = "switch.weekly_team_sync_live_stream"
 OTHER_SWITCH = "switch.product_launch_live_stream"
@@ -151,20 +152,7 @@ async def test_existing_entry_follows_its_host_whatever_me_means(
     """
     state, _ = simulator
     state.set_modes({"s2s_me": s2s_me})
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=state.user.email,
-        unique_id=state.user.id,
-        data={
-            "auth_type": "server_to_server",
-            "account_id": state.account_id,
-            "client_id": state.client_id,
-            "client_secret": state.client_secret,
-            "cloud": "global",
-        },
-        version=1,
-        minor_version=3,
-    )
+    entry = simulated_entry(state)
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -316,21 +304,7 @@ async def test_simulator_pushes_signed_events(
 ) -> None:
     """Events the simulator signs reach the webhook and change state without a poll."""
     state, base = simulator
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=state.user.email,
-        unique_id=state.user.id,
-        data={
-            "auth_type": "server_to_server",
-            "account_id": state.account_id,
-            "client_id": state.client_id,
-            "client_secret": state.client_secret,
-            "cloud": "global",
-        },
-        options={"webhook_secret": "zm-secret"},
-        version=1,
-        minor_version=3,
-    )
+    entry = simulated_entry(state, {"webhook_secret": "zm-secret"})
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

@@ -12,15 +12,16 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.zoom_livestream import websession
-from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
+from custom_components.zoom_livestream.const import SCAN_INTERVAL
 from custom_components.zoom_livestream.endpoints import SIMULATOR_ENV
 from custom_components.zoom_livestream.zoom import StaticTokenAuth, ZoomClient
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_CLOSE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import SERVER_SOFTWARE
-from zoom_simulator import SimulatedAccount, SimulatorState, create_app, seed_demo
+from zoom_simulator import SimulatorState, create_app, seed_demo
 
+from .simulated_entries import simulated_entry
 from .zoom.common import API
 from .zoom.zoom_server import ZoomServer
 
@@ -65,23 +66,6 @@ def created() -> Iterator[list[aiohttp.ClientSession]]:
         yield sessions
 
 
-def _entry(account: SimulatedAccount) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=account.user.email,
-        unique_id=account.user.id,
-        data={
-            "auth_type": "server_to_server",
-            "account_id": account.account_id,
-            "client_id": account.client_id,
-            "client_secret": account.client_secret,
-            "cloud": "global",
-        },
-        version=1,
-        minor_version=3,
-    )
-
-
 async def _setup(hass: HomeAssistant, *entries: MockConfigEntry) -> None:
     for entry in entries:
         entry.add_to_hass(hass)
@@ -96,7 +80,7 @@ async def test_entries_share_one_pool_until_the_last_unloads(
     created: list[aiohttp.ClientSession],
 ) -> None:
     """One pool for all entries; closed when the last one unloads, not before."""
-    first, second = (_entry(account) for account in simulator.accounts())
+    first, second = (simulated_entry(account) for account in simulator.accounts())
     await _setup(hass, first, second)
     assert len(created) == 1
     # Zoom sees Home Assistant's client, as from Home Assistant's shared session.
@@ -132,7 +116,7 @@ async def test_pool_closes_when_home_assistant_closes(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Closing Home Assistant closes the pool; an unload after that is quiet."""
-    entry = _entry(simulator.primary_account())
+    entry = simulated_entry(simulator.primary_account())
     await _setup(hass, entry)
 
     hass.bus.async_fire(EVENT_HOMEASSISTANT_CLOSE)
@@ -153,7 +137,7 @@ async def test_failed_setup_holds_no_pool(
     simulator.fail_next(
         100, 503, "<html>Service Unavailable</html>", path_prefix="/v2/", method="GET"
     )
-    entry = _entry(simulator.primary_account())
+    entry = simulated_entry(simulator.primary_account())
     entry.add_to_hass(hass)
     assert not await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
