@@ -178,7 +178,12 @@ class ZoomServer:
         # Requests that arrived on a connection the server had already closed
         # as idle (see `close_idle_connections`): never answered, never handled.
         self.dropped: list[RecordedRequest] = []
+        # Every connection, numbered in the order the server accepted it (a
+        # connection the client opened ahead of a request counts as it opens).
         self._connections: dict[asyncio.BaseTransport, int] = {}
+        self._accepted = asyncio.Event()
+        # The connections that have carried a request.
+        self._served: set[asyncio.BaseTransport] = set()
         self._idle_closes = 0
         self._routes: list[_Route] = []
         self._runner: web.ServerRunner | None = None
@@ -190,7 +195,9 @@ class ZoomServer:
         """Listen on a free loopback port."""
         # When the client goes (a timeout), a stalled handler is cancelled too.
         # No access log: `requests` records more, and logging each costs time.
-        server = web.Server(self._handle, handler_cancellation=True, access_log=None)
+        server = _AcceptingServer(
+            self._accept, self._handle, handler_cancellation=True, access_log=None
+        )
         self._runner = web.ServerRunner(server, shutdown_timeout=0.5)
         await self._runner.setup()
         self._port = await self._listen(None)
@@ -213,6 +220,29 @@ class ZoomServer:
         await site.start()
         port: int = sock.getsockname()[1]
         return port
+
+    def _accept(self, transport: asyncio.BaseTransport) -> None:
+        self._connections.setdefault(transport, len(self._connections) + 1)
+        self._accepted.set()
+
+    @property
+    def connections_accepted(self) -> int:
+        """How many connections the server has accepted so far."""
+        return len(self._connections)
+
+    async def wait_for_connections(self, count: int, timeout: float) -> int:
+        """Wait until `count` connections were accepted, or `timeout` passed.
+
+        Returns how many were accepted then.
+        """
+        try:
+            async with asyncio.timeout(timeout):
+                while len(self._connections) < count:
+                    self._accepted.clear()
+                    await self._accepted.wait()
+        except TimeoutError:
+            pass
+        return len(self._connections)
 
     @property
     def origin(self) -> str:
@@ -354,7 +384,8 @@ class ZoomServer:
         path, _, _ = request.raw_path.partition("?")
         transport = request.transport
         assert transport is not None
-        reused = transport in self._connections
+        reused = transport in self._served
+        self._served.add(transport)
         connection = self._connections.setdefault(transport, len(self._connections) + 1)
         recorded = RecordedRequest(
             method=request.method,
@@ -457,6 +488,24 @@ async def _until_cancelled() -> NoReturn:
     """Wait until the handler is cancelled: its connection closed (or the server)."""
     await asyncio.Future()
     raise AssertionError("a handler outlived its connection")
+
+
+class _AcceptingServer(web.Server):
+    """aiohttp's low-level server, telling `on_accept` of each new connection."""
+
+    def __init__(
+        self,
+        on_accept: Callable[[asyncio.BaseTransport], None],
+        handler: Callable[[web.BaseRequest], Awaitable[web.StreamResponse]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(handler, **kwargs)
+        self._on_accept = on_accept
+
+    def connection_made(self, handler: Any, transport: asyncio.Transport) -> None:
+        """Record the connection (after its TLS handshake, with TLS)."""
+        super().connection_made(handler, transport)
+        self._on_accept(transport)
 
 
 class _LoopbackResolver(AbstractResolver):
