@@ -697,12 +697,19 @@ def aioclient_mock() -> Generator[AiohttpClientMocker]:
 
     Loaded entries talk to Zoom through the integration's connection pool
     (websession.py), not Home Assistant's shared session; the mock is behind both.
+    The mock answers requests without connections, so the connections a first
+    poll opens ahead of its requests (zoom/connections.py) are not opened:
+    tests/test_websession.py tests them against a real server.
     """
     with (
         mock_aiohttp_client() as mocker,
         patch(
             "custom_components.zoom_livestream.websession.create_session",
             side_effect=lambda: mocker.create_session(asyncio.get_running_loop()),
+        ),
+        patch(
+            "custom_components.zoom_livestream.zoom.client.async_open_connections",
+            return_value=0,
         ),
     ):
         yield mocker

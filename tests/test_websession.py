@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.zoom_livestream import websession
-from custom_components.zoom_livestream.const import SCAN_INTERVAL
+from custom_components.zoom_livestream.const import DOMAIN, SCAN_INTERVAL
 from custom_components.zoom_livestream.endpoints import SIMULATOR_ENV
 from custom_components.zoom_livestream.zoom import StaticTokenAuth, ZoomClient
 from homeassistant.config_entries import ConfigEntryState
@@ -22,8 +22,8 @@ from homeassistant.helpers.aiohttp_client import SERVER_SOFTWARE
 from zoom_simulator import SimulatorState, create_app, seed_demo
 
 from .simulated_entries import simulated_entry
-from .zoom.common import API
-from .zoom.zoom_server import ZoomServer
+from .zoom.common import API, token_payload
+from .zoom.zoom_server import Answer, RecordedRequest, ZoomServer
 
 # aiohttp's default, which Home Assistant's shared pool keeps.
 SHARED_POOL_KEEPALIVE = 15.0
@@ -175,3 +175,76 @@ async def test_pool_keeps_a_connection_longer_than_the_poll_interval(
 
     first, second = zoom.requests
     assert second.connection == first.connection
+
+
+# What a Server-to-Server entry's first refresh sends side by side after its token:
+# the user's meetings, webinars and live meetings.
+FIRST_REFRESH_LISTS = 3
+
+
+def _entry(user_id: str) -> MockConfigEntry:
+    """Return a Server-to-Server entry for `user_id`, whose token is not asked yet."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="host@example.com",
+        unique_id=user_id,
+        data={
+            "auth_type": "server_to_server",
+            "account_id": "acc-123",
+            "client_id": "client-id",
+            "client_secret": "client-secret",
+            "cloud": "global",
+        },
+        version=1,
+        minor_version=3,
+    )
+
+
+def _serve_first_refresh(zoom: ZoomServer, user_id: str) -> None:
+    """Answer the first refresh's lists, each empty, as often as asked."""
+    empty = {"page_size": 300, "total_records": 0, "next_page_token": ""}
+    for kind in ("meetings", "webinars"):
+        zoom.get(
+            f"/v2/users/{user_id}/{kind}",
+            payload={**empty, kind: []},
+            repeat=True,
+            any_query=True,
+        )
+
+
+async def test_first_refresh_finds_its_connections_open_after_the_token(
+    hass: HomeAssistant, socket_enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lists after the token wait for no new connection of their own.
+
+    Each new connection costs TCP's handshake (and TLS's): opened while the token
+    is asked for, they overlap its round trips instead of following them, so the
+    start Home Assistant waits for is the token and one round trip. Zoom answers
+    the token once the connections the lists need are open, or after a second.
+    """
+    zoom = ZoomServer()
+    await zoom.start()
+    monkeypatch.setenv(SIMULATOR_ENV, zoom.origin)
+    accepted_at_token: list[int] = []
+
+    async def token(_request: RecordedRequest) -> Answer:
+        accepted_at_token.append(
+            await zoom.wait_for_connections(1 + FIRST_REFRESH_LISTS, timeout=1.0)
+        )
+        return Answer(payload=token_payload(expires_in=3599))
+
+    zoom.post("/oauth/token", callback=token, repeat=True, any_query=True)
+    entry = _entry("user-xyz")
+    _serve_first_refresh(zoom, "user-xyz")
+    try:
+        await _setup(hass, entry)
+        api = [r for r in zoom.requests if r.path.startswith("/v2/")]
+        assert len(api) == FIRST_REFRESH_LISTS, zoom.unmatched
+        (accepted,) = accepted_at_token
+        # Every list went on a connection that was open when the token came back.
+        assert [r.connection <= accepted for r in api] == [True] * len(api)
+        assert zoom.connections_accepted == accepted
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+    finally:
+        await zoom.close()

@@ -197,8 +197,7 @@ class MeetingLister:
             for value in options.get(CONF_EXTRA_MEETINGS, [])
             if full or value not in self._skipped.meetings
         ]
-        answers: list[Any] = await _async_all(
-            limit,
+        requests = [
             *(self._async_list_scheduled(user) for user in list_users),
             *(
                 self._async_list_webinars_of(user, listed)
@@ -206,7 +205,20 @@ class MeetingLister:
             ),
             *(self._async_list_live(user) for user in live_users),
             *(self._async_fetch_extra(value) for value in extra_ids),
-        )
+        ]
+        if self._listed_at is None:
+            # The first poll, which Home Assistant's start waits for: its
+            # connections open while the token is asked for (a later poll
+            # finds the one the last poll left in the pool).
+            try:
+                await self._client.async_prepare(
+                    min(len(requests), MAX_PARALLEL_REQUESTS)
+                )
+            except BaseException:
+                for request in requests:
+                    request.close()
+                raise
+        answers: list[Any] = await _async_all(limit, *requests)
         scheduled = answers[: len(list_users)]
         answers = answers[len(list_users) :]
         webinars = answers[: len(list_users)] if with_webinars else []

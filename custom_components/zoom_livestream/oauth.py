@@ -116,6 +116,11 @@ class OAuth2SessionAuth(AbstractAuth):
         value = self._session.token.get("api_url")
         return value if isinstance(value, str) and value else None
 
+    @property
+    def has_valid_token(self) -> bool:
+        """Whether the stored token is good for a request without a refresh."""
+        return self._session.valid_token and self._refused != self._token_value()
+
     async def async_get_access_token(self) -> str:
         """Return a valid access token; a refused refresh means sign in again."""
         async with self._lock:

@@ -9,6 +9,7 @@ any byte of an answer. The Zoom double here closes connections that way.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from typing import Any
@@ -20,14 +21,17 @@ import pytest
 from custom_components.zoom_livestream.zoom import (
     LiveStreamConfig,
     MeetingKind,
+    MeetingListType,
+    ServerToServerAuth,
     StaticTokenAuth,
     ZoomApiError,
+    ZoomAuthenticationError,
     ZoomClient,
     ZoomConnectionError,
 )
 
-from .common import API, bearer
-from .zoom_server import Fault, ZoomServer
+from .common import API, bearer, token_payload
+from .zoom_server import Answer, Fault, RecordedRequest, ZoomServer
 
 TOKEN = "static-token"
 MEETING_ID = 9876543210123
@@ -253,3 +257,117 @@ async def test_press_that_found_no_zoom_is_not_sent_again() -> None:
             await client.async_start_live_stream(MeetingKind.MEETING, MEETING_ID)
 
     assert resolver.lookups == ["api.zoom.invalid"]
+
+
+def _list_route(zoom: ZoomServer, kind: str) -> None:
+    zoom.get(
+        f"{API}/users/me/{kind}",
+        payload={"page_size": 300, "total_records": 0, kind: []},
+        repeat=True,
+        any_query=True,
+    )
+
+
+async def test_connections_open_while_the_token_is_asked_for(zoom: ZoomServer) -> None:
+    """Requests sent together after a token find their connections open.
+
+    As against Zoom: the token from `zoom.us`, the API at `api.zoom.us`, over
+    TLS. Zoom answers the token once the three connections are open (or after
+    a second); the requests then open none.
+    """
+    session = await zoom.https_session("zoom.us", "api.zoom.us")
+    accepted_at_token: list[int] = []
+
+    async def token(_request: RecordedRequest) -> Answer:
+        accepted_at_token.append(await zoom.wait_for_connections(4, timeout=1.0))
+        return Answer(payload=token_payload())
+
+    zoom.post("/oauth/token", callback=token, any_query=True)
+    _list_route(zoom, "meetings")
+    _list_route(zoom, "webinars")
+    auth = ServerToServerAuth(
+        session,
+        account_id="acc-123",
+        client_id="client-id",
+        client_secret="client-secret",
+        oauth_base="https://zoom.us/oauth",
+    )
+    client = ZoomClient(
+        session, auth, api_base="https://api.zoom.us/v2", use_token_api_url=False
+    )
+
+    await client.async_prepare(3)
+    await asyncio.gather(
+        client.async_list_meetings("me", MeetingListType.SCHEDULED),
+        client.async_list_meetings("me", MeetingListType.LIVE),
+        client.async_list_webinars("me"),
+    )
+
+    assert accepted_at_token == [4]
+    token_request, *api = zoom.requests
+    assert token_request.host == "zoom.us"
+    assert {request.host for request in api} == {"api.zoom.us"}
+    # Three connections, one request each: none opened after the token.
+    assert sorted(request.connection for request in api) == sorted(
+        set(range(1, 5)) - {token_request.connection}
+    )
+    assert zoom.connections_accepted == 4
+
+
+async def test_a_token_at_hand_opens_nothing_ahead(
+    client: ZoomClient, zoom: ZoomServer
+) -> None:
+    """With a valid token the requests go at once and open what they need."""
+    await client.async_prepare(3)
+    assert zoom.connections_accepted == 0
+    assert zoom.requests == []
+
+
+async def test_connections_that_cannot_open_leave_the_requests_their_errors(
+    session: aiohttp.ClientSession, zoom: ZoomServer
+) -> None:
+    """Zoom's API unreachable: preparing fails quietly, the request reports it."""
+    zoom.post("/oauth/token", payload=token_payload(), any_query=True)
+    auth = ServerToServerAuth(
+        session,
+        account_id="acc-123",
+        client_id="client-id",
+        client_secret="client-secret",
+        oauth_base=zoom.oauth_base,
+    )
+    client = ZoomClient(session, auth, api_base=f"{zoom.refused_origin}/v2")
+
+    await client.async_prepare(3)
+    with pytest.raises(ZoomConnectionError):
+        await client.async_list_meetings("me", MeetingListType.SCHEDULED)
+    assert len(zoom.requests) == 1
+
+
+async def test_a_refused_token_is_raised_as_a_requests_would_be(
+    zoom: ZoomServer,
+) -> None:
+    """The token's error comes out of preparing; nothing is sent on the API."""
+    session = await zoom.https_session("zoom.us", "api.zoom.us")
+    zoom.post(
+        "/oauth/token",
+        status=400,
+        payload={
+            "reason": "Invalid client_id or client_secret",
+            "error": "invalid_client",
+        },
+        any_query=True,
+    )
+    auth = ServerToServerAuth(
+        session,
+        account_id="acc-123",
+        client_id="client-id",
+        client_secret="client-secret",
+        oauth_base="https://zoom.us/oauth",
+    )
+    client = ZoomClient(
+        session, auth, api_base="https://api.zoom.us/v2", use_token_api_url=False
+    )
+
+    with pytest.raises(ZoomAuthenticationError):
+        await client.async_prepare(3)
+    assert [request.path for request in zoom.requests] == ["/oauth/token"]

@@ -47,6 +47,11 @@ class AbstractAuth(ABC):
         """The account's API host, when the token response named one."""
         return None
 
+    @property
+    def has_valid_token(self) -> bool:
+        """Whether a token is at hand: the next request needs no token request."""
+        return False
+
 
 class StaticTokenAuth(AbstractAuth):
     """A token obtained elsewhere (an OAuth flow), used as it is."""
@@ -61,6 +66,11 @@ class StaticTokenAuth(AbstractAuth):
 
     def invalidate(self, token: str) -> None:
         """Nothing to renew: a refused token fails the next request too."""
+
+    @property
+    def has_valid_token(self) -> bool:
+        """Always: the token is used as it is."""
+        return True
 
 
 class ServerToServerAuth(AbstractAuth):
@@ -96,6 +106,11 @@ class ServerToServerAuth(AbstractAuth):
     def api_url(self) -> str | None:
         """The `api_url` of the last token response, if any."""
         return self._token.api_url if self._token else None
+
+    @property
+    def has_valid_token(self) -> bool:
+        """Whether the cached token is still good for a request."""
+        return self._valid_token() is not None
 
     def _valid_token(self) -> str | None:
         token = self._token

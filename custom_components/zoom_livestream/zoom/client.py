@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 import logging
@@ -12,6 +13,7 @@ from urllib.parse import quote
 import aiohttp
 
 from .auth import AbstractAuth
+from .connections import async_open_connections
 from .exceptions import (
     ZoomApiError,
     ZoomAuthenticationError,
@@ -91,6 +93,7 @@ class ZoomClient:
         self._api_base = api_base.rstrip("/")
         self._use_token_api_url = use_token_api_url
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        self._connect_timeout = request_timeout
         self.rate_limit: RateLimitInfo | None = None
 
     @property
@@ -101,6 +104,30 @@ class ZoomClient:
         ):
             return api_url
         return self._api_base
+
+    async def async_prepare(self, requests: int) -> None:
+        """Get ready to send `requests` requests side by side.
+
+        When a token must be asked for first, the connections the requests
+        need open meanwhile, so their TCP and TLS handshakes overlap the token's
+        round trips instead of following them. A token at hand: nothing to do
+        (the requests open what they lack at once). The token's errors are
+        raised as a request's would be.
+        """
+        if requests < 1 or self._auth.has_valid_token:
+            return
+        opening = asyncio.ensure_future(
+            async_open_connections(
+                self._session, self.api_base, requests, self._connect_timeout
+            )
+        )
+        try:
+            await self._auth.async_get_access_token()
+        except BaseException:
+            opening.cancel()
+            await asyncio.gather(opening, return_exceptions=True)
+            raise
+        await opening
 
     async def async_get_current_user(self) -> ZoomUser:
         """Return the user the credentials act for (`GET /users/me`)."""
