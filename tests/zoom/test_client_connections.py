@@ -29,6 +29,7 @@ from custom_components.zoom_livestream.zoom import (
     ZoomClient,
     ZoomConnectionError,
 )
+from custom_components.zoom_livestream.zoom.connections import async_open_connections
 
 from .common import API, bearer, token_payload
 from .zoom_server import Answer, Fault, RecordedRequest, ZoomServer
@@ -371,3 +372,13 @@ async def test_a_refused_token_is_raised_as_a_requests_would_be(
     with pytest.raises(ZoomAuthenticationError):
         await client.async_prepare(3)
     assert [request.path for request in zoom.requests] == ["/oauth/token"]
+
+
+async def test_nothing_is_opened_for_no_request_or_a_closed_session(
+    zoom: ZoomServer,
+) -> None:
+    """No request to come, or a session already closed: nothing to open."""
+    async with aiohttp.ClientSession() as session:
+        assert await async_open_connections(session, zoom.api_base, 0, 1.0) == 0
+    assert await async_open_connections(session, zoom.api_base, 3, 1.0) == 0
+    assert zoom.connections_accepted == 0

@@ -48,9 +48,9 @@ class AbstractAuth(ABC):
         return None
 
     @property
+    @abstractmethod
     def has_valid_token(self) -> bool:
         """Whether a token is at hand: the next request needs no token request."""
-        return False
 
 
 class StaticTokenAuth(AbstractAuth):
