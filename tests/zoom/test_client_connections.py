@@ -260,6 +260,20 @@ async def test_press_that_found_no_zoom_is_not_sent_again() -> None:
     assert resolver.lookups == ["api.zoom.invalid"]
 
 
+def _client_as_against_zoom(session: aiohttp.ClientSession) -> ZoomClient:
+    """Return a Server-to-Server client: token from `zoom.us`, API at `api.zoom.us`."""
+    auth = ServerToServerAuth(
+        session,
+        account_id="acc-123",
+        client_id="client-id",
+        client_secret="client-secret",
+        oauth_base="https://zoom.us/oauth",
+    )
+    return ZoomClient(
+        session, auth, api_base="https://api.zoom.us/v2", use_token_api_url=False
+    )
+
+
 def _list_route(zoom: ZoomServer, kind: str) -> None:
     zoom.get(
         f"{API}/users/me/{kind}",
@@ -286,16 +300,7 @@ async def test_connections_open_while_the_token_is_asked_for(zoom: ZoomServer) -
     zoom.post("/oauth/token", callback=token, any_query=True)
     _list_route(zoom, "meetings")
     _list_route(zoom, "webinars")
-    auth = ServerToServerAuth(
-        session,
-        account_id="acc-123",
-        client_id="client-id",
-        client_secret="client-secret",
-        oauth_base="https://zoom.us/oauth",
-    )
-    client = ZoomClient(
-        session, auth, api_base="https://api.zoom.us/v2", use_token_api_url=False
-    )
+    client = _client_as_against_zoom(session)
 
     await client.async_prepare(3)
     await asyncio.gather(
@@ -358,16 +363,7 @@ async def test_a_refused_token_is_raised_as_a_requests_would_be(
         },
         any_query=True,
     )
-    auth = ServerToServerAuth(
-        session,
-        account_id="acc-123",
-        client_id="client-id",
-        client_secret="client-secret",
-        oauth_base="https://zoom.us/oauth",
-    )
-    client = ZoomClient(
-        session, auth, api_base="https://api.zoom.us/v2", use_token_api_url=False
-    )
+    client = _client_as_against_zoom(session)
 
     with pytest.raises(ZoomAuthenticationError):
         await client.async_prepare(3)
