@@ -2540,35 +2540,72 @@ def _keyless(offset: float) -> Callable[[], tuple[bytes, Headers]]:
     return build
 
 
+UNAUTHORIZED = HTTPStatus.UNAUTHORIZED
+
+
 @pytest.mark.parametrize(
-    ("build", "reason"),
+    ("build", "reason", "status", "counted"),
     [
-        pytest.param(_without("x-zm-signature"), "unsigned", id="no_signature"),
-        pytest.param(_without("x-zm-request-timestamp"), "unsigned", id="no_timestamp"),
+        pytest.param(
+            _without("x-zm-signature"),
+            "unsigned",
+            UNAUTHORIZED,
+            "bad_signature",
+            id="no_signature",
+        ),
+        pytest.param(
+            _without("x-zm-request-timestamp"),
+            "unsigned",
+            UNAUTHORIZED,
+            "bad_signature",
+            id="no_timestamp",
+        ),
         pytest.param(
             _with_signature(lambda body, ts: "v0=" + "0" * 64),
             "wrong signature",
+            UNAUTHORIZED,
+            "bad_signature",
             id="wrong_signature",
         ),
-        pytest.param(_stale(301), "timestamp ahead", id="301s_ahead"),
-        pytest.param(_stale(-7201), "stale timestamp", id="2h_old"),
-        pytest.param(_keyless(-301), "stale timestamp", id="301s_old_without_event_ts"),
+        pytest.param(
+            _stale(301), "timestamp ahead", UNAUTHORIZED, "stale", id="301s_ahead"
+        ),
+        pytest.param(
+            _stale(-7201), "stale timestamp", UNAUTHORIZED, "stale", id="2h_old"
+        ),
+        pytest.param(
+            _keyless(-301),
+            "stale timestamp",
+            UNAUTHORIZED,
+            "stale",
+            id="301s_old_without_event_ts",
+        ),
         pytest.param(
             _signed_body(_accepted_body(), timestamp="yesterday"),
             "the timestamp is not a number",
+            UNAUTHORIZED,
+            "other",
             id="timestamp_not_a_number",
         ),
         pytest.param(
             _signed_body(b'{"event": "meeting.live_streaming_started", '),
             "the body is not JSON",
+            HTTPStatus.BAD_REQUEST,
+            "other",
             id="malformed_json",
         ),
         pytest.param(
-            _signed_body(_padded(64 * 1024 + 1)), "body too large", id="over_64kib"
+            _signed_body(_padded(64 * 1024 + 1)),
+            "body too large",
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            "other",
+            id="over_64kib",
         ),
         pytest.param(
             _signed_body(_accepted_body().replace(ACCOUNT_ID.encode(), b"acc-999")),
             "event of another Zoom account",
+            HTTPStatus.FORBIDDEN,
+            "other_account",
             id="other_account",
         ),
     ],
@@ -2582,18 +2619,25 @@ async def test_rejection_reason_is_logged(
     caplog: pytest.LogCaptureFixture,
     build: Callable[[], tuple[bytes, Headers]],
     reason: str,
+    status: HTTPStatus,
+    counted: str,
 ) -> None:
-    """Debug logging tells why a delivery was refused (the secret never)."""
+    """Debug logging tells why a delivery was refused (the secret never).
+
+    Zoom gets the status that says it, and diagnostics count it by its kind.
+    """
     caplog.set_level(logging.DEBUG)
     _to_whole_second(freezer)
     body, headers = build()
 
     response = await deliver(client, webhook_id, body, headers)
 
-    assert response.status >= 400
+    assert response.status == status
     assert _integration_debug(caplog) == [
         f"Rejected a Zoom webhook delivery for {mock_config_entry.title}: {reason}"
     ]
+    health = mock_config_entry.runtime_data.webhook_health.as_dict()
+    assert {kind: n for kind, n in health["refused"].items() if n} == {counted: 1}
 
 
 @NO_SECRET
@@ -2662,6 +2706,44 @@ async def test_delivery_without_event_ts_is_applied_once_while_fresh(
     assert state_of(hass, SWITCH) == STATE_OFF
     await hass.async_block_till_done()
     assert len(events) == 2
+
+
+async def test_delivery_without_event_ts_is_forgotten_once_it_cannot_be_fresh(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    client: Client,
+    webhook_id: str,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Kept ten minutes (its freshness, either way of now), not Zoom's two hours.
+
+    A copy older than that is refused as stale before the memory is asked, so
+    keeping it longer would only let a stream of such deliveries grow the store.
+    An event with `event_ts` is kept for Zoom's retries, two hours.
+    """
+    _to_whole_second(freezer)
+    store = mock_config_entry.runtime_data.coordinator.store
+    key = f"{DOMAIN}.{mock_config_entry.entry_id}"
+    body, headers = _keyless(0)()
+    keyless = f"signature|{headers['x-zm-signature']}"
+    assert (await deliver(client, webhook_id, body, headers)).status == HTTPStatus.OK
+
+    freezer.tick(599)
+    keyed = streaming_body("meeting.live_streaming_stopped", MEETING_ID)
+    assert (await deliver(client, webhook_id, keyed)).status == HTTPStatus.OK
+    await store.async_flush()
+    assert keyless in hass_storage[key]["data"]["deliveries"]
+
+    freezer.tick(2)
+    keyed = streaming_body("meeting.live_streaming_started", MEETING_ID)
+    assert (await deliver(client, webhook_id, keyed)).status == HTTPStatus.OK
+    await store.async_flush()
+    remembered = hass_storage[key]["data"]["deliveries"]
+    assert keyless not in remembered
+    # Both keyed events, each for two hours from its arrival.
+    now = time.time()
+    assert sorted(until - now for until in remembered.values()) == [7198.0, 7200.0]
 
 
 async def test_oldest_retry_is_accepted(
