@@ -10,6 +10,7 @@ any byte of an answer. The Zoom double here closes connections that way.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 import logging
 import socket
 from typing import Any
@@ -329,11 +330,12 @@ async def test_a_token_at_hand_opens_nothing_ahead(
     assert zoom.requests == []
 
 
-async def test_connections_that_cannot_open_leave_the_requests_their_errors(
-    session: aiohttp.ClientSession, zoom: ZoomServer
-) -> None:
-    """Zoom's API unreachable: preparing fails quietly, the request reports it."""
-    zoom.post("/oauth/token", payload=token_payload(), any_query=True)
+def _client_with_token_from(
+    session: aiohttp.ClientSession,
+    zoom: ZoomServer,
+    api_base: str,
+    request_timeout: float = 0.2,
+) -> ZoomClient:
     auth = ServerToServerAuth(
         session,
         account_id="acc-123",
@@ -341,7 +343,17 @@ async def test_connections_that_cannot_open_leave_the_requests_their_errors(
         client_secret="client-secret",
         oauth_base=zoom.oauth_base,
     )
-    client = ZoomClient(session, auth, api_base=f"{zoom.refused_origin}/v2")
+    return ZoomClient(session, auth, api_base=api_base, request_timeout=request_timeout)
+
+
+async def test_connections_that_cannot_open_leave_the_requests_their_errors(
+    session: aiohttp.ClientSession, zoom: ZoomServer
+) -> None:
+    """Zoom's API unreachable: preparing fails quietly, the request reports it."""
+    zoom.post("/oauth/token", payload=token_payload(), any_query=True)
+    client = _client_with_token_from(
+        session, zoom, f"{zoom.refused_origin}/v2", request_timeout=10.0
+    )
 
     await client.async_prepare(3)
     with pytest.raises(ZoomConnectionError):
@@ -378,3 +390,129 @@ async def test_nothing_is_opened_for_no_request_or_a_closed_session(
         assert await async_open_connections(session, zoom.api_base, 0, 1.0) == 0
     assert await async_open_connections(session, zoom.api_base, 3, 1.0) == 0
     assert zoom.connections_accepted == 0
+
+
+@pytest.mark.parametrize("count", [1, 3])
+async def test_as_many_connections_open_as_asked_and_requests_use_them(
+    session: aiohttp.ClientSession, zoom: ZoomServer, count: int
+) -> None:
+    """Each one opened waits in the pool; the requests that follow open none."""
+    zoom.get(f"{API}/users/me", payload=USER, repeat=True)
+    client = ZoomClient(session, StaticTokenAuth(TOKEN), api_base=zoom.api_base)
+
+    assert await async_open_connections(session, zoom.api_base, count, 5.0) == count
+    assert zoom.connections_accepted == count
+    assert zoom.requests == []
+    await asyncio.gather(*(client.async_get_current_user() for _ in range(count)))
+    assert zoom.connections_accepted == count
+    assert sorted(request.connection for request in zoom.requests) == list(
+        range(1, count + 1)
+    )
+
+
+async def test_connections_refused_are_counted_and_logged(
+    session: aiohttp.ClientSession,
+    zoom: ZoomServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Nothing listens: none opens, and the debug log says why."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.zoom_livestream.zoom")
+
+    assert await async_open_connections(session, zoom.refused_origin, 3, 5.0) == 0
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components")
+    ] == [
+        "Could not open 3 of 3 connections to 127.0.0.1 ahead of time: "
+        "ClientConnectorError"
+    ]
+
+
+@pytest.fixture
+def silent_origin(socket_enabled: None) -> Iterator[str]:
+    """Return an https origin on loopback that takes connections, never answering."""
+    silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        yield f"https://127.0.0.1:{silent.getsockname()[1]}"
+    finally:
+        silent.close()
+
+
+async def test_a_host_that_never_answers_is_given_up(
+    caplog: pytest.LogCaptureFixture, silent_origin: str
+) -> None:
+    """A TLS handshake that never completes ends after the timeout given."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.zoom_livestream.zoom")
+    async with aiohttp.ClientSession() as session, asyncio.timeout(10):
+        opened = await async_open_connections(session, f"{silent_origin}/v2", 2, 0.2)
+
+    assert opened == 0
+    (message,) = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components")
+    ]
+    assert message.startswith(
+        "Could not open 2 of 2 connections to 127.0.0.1 ahead of time: "
+    )
+    assert "Timeout" in message
+
+
+def _opening() -> list[asyncio.Task[Any]]:
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if not task.done() and "async_open_connections" in repr(task.get_coro())
+    ]
+
+
+async def test_one_request_gets_its_connection_ahead_and_none_no_token(
+    session: aiohttp.ClientSession, zoom: ZoomServer
+) -> None:
+    """A single request's connection opens with the token; no request, no token."""
+    zoom.post("/oauth/token", payload=token_payload(), any_query=True)
+    client = _client_with_token_from(session, zoom, zoom.api_base)
+
+    await client.async_prepare(0)
+    assert zoom.requests == []
+    await client.async_prepare(1)
+    assert [request.path for request in zoom.requests] == ["/oauth/token"]
+    # The token's connection, and one for the request.
+    assert zoom.connections_accepted == 2
+
+
+async def test_an_api_host_that_never_answers_holds_nothing_up(
+    session: aiohttp.ClientSession, zoom: ZoomServer, silent_origin: str
+) -> None:
+    """The connections are given up after the client's timeout; the token is kept."""
+    zoom.post("/oauth/token", payload=token_payload(), any_query=True)
+    client = _client_with_token_from(session, zoom, f"{silent_origin}/v2")
+
+    async with asyncio.timeout(10):
+        await client.async_prepare(2)
+    assert _opening() == []
+    assert [request.path for request in zoom.requests] == ["/oauth/token"]
+
+
+async def test_a_refused_token_stops_the_connections_still_opening(
+    session: aiohttp.ClientSession, zoom: ZoomServer, silent_origin: str
+) -> None:
+    """The token's own error comes out at once; nothing keeps opening behind it."""
+    zoom.post(
+        "/oauth/token",
+        status=400,
+        payload={"reason": "Invalid client_id or client_secret"},
+        any_query=True,
+    )
+    # Connections given up only after 30 s: the error must not wait for them.
+    client = _client_with_token_from(
+        session, zoom, f"{silent_origin}/v2", request_timeout=30.0
+    )
+
+    async with asyncio.timeout(10):
+        with pytest.raises(ZoomAuthenticationError):
+            await client.async_prepare(2)
+    assert _opening() == []

@@ -29,32 +29,31 @@ async def async_open_connections(
     """Open `count` connections to `url`'s host into `session`'s pool.
 
     Returns how many opened; each waits in the pool for the session's next
-    request to that host. Stops waiting after `timeout` seconds.
+    request to that host. One that is not open after `timeout` seconds is
+    given up.
     """
     connector = session.connector
     if count < 1 or connector is None or connector.closed:
         return 0
     target = URL(url)
-    client_timeout = aiohttp.ClientTimeout(total=timeout, connect=timeout)
-    loop = asyncio.get_running_loop()
+    connect_timeout = aiohttp.ClientTimeout(connect=timeout)
 
     async def _open_one() -> None:
-        # As the session builds a request to `url` (its default TLS check and no
-        # proxy), so the connection goes where that request will look for one.
-        request = aiohttp.ClientRequest("GET", target, loop=loop, ssl=True)
-        connection = await connector.connect(request, [], client_timeout)
+        # As the session builds a request to `url` (its default TLS checks, no
+        # proxy), so the connection waits where that request will look for one.
+        request = aiohttp.ClientRequest("GET", target)
+        connection = await connector.connect(request, [], connect_timeout)
         connection.release()
 
     results = await asyncio.gather(
         *(_open_one() for _ in range(count)), return_exceptions=True
     )
-    opened = sum(result is None for result in results)
-    if errors := [result for result in results if result is not None]:
+    if failed := [result for result in results if result is not None]:
         _LOGGER.debug(
-            "Opened %d of %d connections to %s ahead of time: %s",
-            opened,
+            "Could not open %d of %d connections to %s ahead of time: %s",
+            len(failed),
             count,
             target.host,
-            type(errors[0]).__name__,
+            type(failed[0]).__name__,
         )
-    return opened
+    return count - len(failed)
