@@ -410,22 +410,24 @@ async def test_as_many_connections_open_as_asked_and_requests_use_them(
     )
 
 
+@pytest.mark.parametrize("count", [1, 3])
 async def test_connections_refused_are_counted_and_logged(
     session: aiohttp.ClientSession,
     zoom: ZoomServer,
     caplog: pytest.LogCaptureFixture,
+    count: int,
 ) -> None:
     """Nothing listens: none opens, and the debug log says why."""
     caplog.set_level(logging.DEBUG, logger="custom_components.zoom_livestream.zoom")
 
-    assert await async_open_connections(session, zoom.refused_origin, 3, 5.0) == 0
+    assert await async_open_connections(session, zoom.refused_origin, count, 5.0) == 0
     assert [
         record.getMessage()
         for record in caplog.records
         if record.name.startswith("custom_components")
     ] == [
-        "Could not open 3 of 3 connections to 127.0.0.1 ahead of time: "
-        "ClientConnectorError"
+        f"Could not open {count} of {count} connections to 127.0.0.1 ahead of "
+        "time: ClientConnectorError"
     ]
 
 
