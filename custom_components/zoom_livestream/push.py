@@ -202,9 +202,7 @@ class ZoomWebhookReceiver:
             )
         return body
 
-    async def _async_verify(
-        self, request: web.Request
-    ) -> tuple[ZoomEvent, str, str]:
+    async def _async_verify(self, request: web.Request) -> tuple[ZoomEvent, str, str]:
         """Return the verified event, the secret and the signature."""
         body = await self._async_read_body(request)
         timestamp = request.headers.get("x-zm-request-timestamp", "")
